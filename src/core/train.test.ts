@@ -1,0 +1,121 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { wholeSet, splitTrainValidation } from './data/batches';
+import { runExperiment } from './experiment';
+import { buildModel } from './model';
+import { createOptimizer } from './optimizers';
+import { DEFAULT_SETTINGS, type Settings } from './settings';
+import { syntheticSplit } from './testing/synthetic';
+import { DivergenceError, RunControl, train, type BatchPoint, type EpochMetrics, type TrainObserver } from './train';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function recorder() {
+  const batches: BatchPoint[] = [];
+  const epochs: EpochMetrics[] = [];
+  const observer: TrainObserver & { onModel(): void } = {
+    onBatches: (p) => batches.push(...p),
+    onProgress: () => {},
+    onEpoch: (m) => epochs.push(m),
+    onModel: () => {},
+  };
+  return { batches, epochs, observer };
+}
+
+const base: Settings = { ...DEFAULT_SETTINGS, validationSize: 0, batchSize: 16, epochs: 1, optimizer: 'adam', learningRate: 0.003 };
+
+describe('training loop', () => {
+  it('a few steps on one fixed batch lower its loss', async () => {
+    const data = syntheticSplit(16, 16, 1, 16);
+    const model = buildModel(base, data.train, 10);
+    const optimizer = createOptimizer(base);
+    const set = wholeSet(data.train);
+    const { batches, observer } = recorder();
+    await train({ model, optimizer, train: set, validation: null, test: wholeSet(data.test), numClasses: 10, settings: { ...base, epochs: 15 }, control: new RunControl(), observer });
+    expect(batches).toHaveLength(15);
+    expect(batches.at(-1)!.loss).toBeLessThan(batches[0]!.loss * 0.5);
+    model.dispose();
+    optimizer.dispose();
+  });
+
+  it('learns the synthetic task: test accuracy well above chance after 2 epochs', async () => {
+    const { epochs, observer } = recorder();
+    const result = await runExperiment({ ...base, epochs: 2, validationSize: 40 }, syntheticSplit(300, 100, 1, 16), new RunControl(), observer);
+    expect(epochs).toHaveLength(2);
+    expect(epochs[1]!.test.accuracy).toBeGreaterThan(0.5);
+    expect(epochs[1]!.validation).not.toBeNull();
+    expect(epochs[1]!.trainLoss).toBeLessThan(epochs[0]!.trainLoss);
+    result.model.dispose();
+  });
+
+  it('same seed and settings give the same curve and weights; another seed differs', async () => {
+    const run = async (seed: number) => {
+      const { batches, observer } = recorder();
+      const r = await runExperiment({ ...base, seed, validationSize: 20 }, syntheticSplit(120, 20, 1, 16), new RunControl(), observer);
+      const w = r.model.getWeights().map((t) => Array.from(t.dataSync()));
+      r.model.dispose();
+      return { losses: batches.map((b) => b.loss), w };
+    };
+    const a = await run(3);
+    const b = await run(3);
+    expect(b.losses).toEqual(a.losses);
+    expect(b.w).toEqual(a.w);
+    const c = await run(4);
+    expect(c.losses).not.toEqual(a.losses);
+  });
+
+  it('leaks no tensors across epochs', async () => {
+    const data = syntheticSplit(64, 20, 1, 16);
+    const model = buildModel(base, data.train, 10);
+    const optimizer = createOptimizer({ ...base, optimizer: 'momentum' });
+    const counts: number[] = [];
+    const observer: TrainObserver = { onBatches: () => {}, onProgress: () => {}, onEpoch: () => counts.push(tf.memory().numTensors) };
+    await train({ model, optimizer, train: wholeSet(data.train), validation: wholeSet(data.test), test: wholeSet(data.test), numClasses: 10, settings: { ...base, epochs: 4 }, control: new RunControl(), observer });
+    expect(counts).toHaveLength(4);
+    // Momentum accumulators appear during epoch 1; after that the count must not move.
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    expect(counts[3]).toBe(counts[0]);
+    model.dispose();
+    optimizer.dispose();
+  });
+
+  it('stop ends the run cooperatively mid-epoch', async () => {
+    const control = new RunControl();
+    const { batches, observer } = recorder();
+    const stopping: TrainObserver = { ...observer, onBatches: (p) => { observer.onBatches(p); if (batches.length >= 2) control.stop(); } };
+    const data = syntheticSplit(320, 20, 1, 16);
+    const model = buildModel(base, data.train, 10);
+    const optimizer = createOptimizer(base);
+    const result = await train({ model, optimizer, train: wholeSet(data.train), validation: null, test: wholeSet(data.test), numClasses: 10, settings: { ...base, batchSize: 8, epochs: 3 }, control, observer: stopping, now: (() => { let t = 0; return () => (t += 300); })() });
+    expect(result.stopped).toBe(true);
+    expect(result.epochsCompleted).toBe(0);
+    expect(batches.length).toBeLessThan(40);
+    model.dispose();
+    optimizer.dispose();
+  });
+
+  it('a NaN loss stops training with a divergence error', async () => {
+    const data = syntheticSplit(64, 10, 1, 16);
+    const model = buildModel(base, data.train, 10);
+    const optimizer = createOptimizer({ ...base, optimizer: 'sgd', learningRate: 1e9 });
+    const run = train({ model, optimizer, train: wholeSet(data.train), validation: null, test: wholeSet(data.test), numClasses: 10, settings: { ...base, epochs: 3 }, control: new RunControl(), observer: recorder().observer });
+    await expect(run).rejects.toBeInstanceOf(DivergenceError);
+    model.dispose();
+    optimizer.dispose();
+  });
+});
+
+describe('train/validation split', () => {
+  it('is seeded, disjoint, and honours the training subset size', () => {
+    const data = syntheticSplit(100, 10, 1, 16);
+    const a = splitTrainValidation(data.train, { seed: 5, validationSize: 20, trainSubset: 30 });
+    expect(a.validation!.indices).toHaveLength(20);
+    expect(a.train.indices).toHaveLength(30);
+    const overlap = Array.from(a.train.indices).filter((i) => a.validation!.indices.includes(i));
+    expect(overlap).toEqual([]);
+    expect(splitTrainValidation(data.train, { seed: 5, validationSize: 20, trainSubset: 30 }).train.indices).toEqual(a.train.indices);
+    expect(splitTrainValidation(data.train, { seed: 6, validationSize: 20, trainSubset: 30 }).train.indices).not.toEqual(a.train.indices);
+  });
+});
