@@ -309,3 +309,16 @@ function short(s: string): string {
 export function assertNever(x: never): never {
   throw new Error(`unexpected value ${JSON.stringify(x)}`);
 }
+
+/**
+ * Why a setting has no effect under the other settings (shown next to its disabled control), or null
+ * when it applies. Keeps "settings that make no sense together" explained rather than silently ignored.
+ */
+export function inapplicableReason(name: SettingName, settings: Settings): string | null {
+  switch (name) {
+    case 'momentum':
+      return settings.optimizer === 'momentum' ? null : 'Only used by SGD + momentum.';
+    default:
+      return null;
+  }
+}

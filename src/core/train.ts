@@ -267,13 +267,13 @@ function trainStep(
   return tf.tidy(() => {
     const x = tf.tensor4d(xBuf.subarray(0, size * shape[0]! * shape[1]! * shape[2]!), [size, shape[0]!, shape[1]!, shape[2]!]);
     const y = tf.tensor2d(yBuf.subarray(0, size * numClasses), [size, numClasses]);
-    let accuracy: tf.Scalar | null = null;
+    const kept: { accuracy?: tf.Scalar } = {};
     const loss = optimizer.minimize(() => {
       const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-      accuracy = tf.keep(batchAccuracy(logits, y));
+      kept.accuracy = tf.keep(batchAccuracy(logits, y));
       return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
     }, true);
-    const acc: tf.Scalar | null = accuracy;
+    const acc = kept.accuracy;
     if (!loss || !acc) throw new Error('optimizer returned no loss');
     const stats = tf.stack([loss, acc]) as tf.Tensor1D;
     // tf.keep exempts `acc` from every enclosing tidy, so it has to go by hand.

@@ -1,0 +1,57 @@
+/**
+ * The one definition of the messages between the UI thread and the training worker.
+ * A discriminated union per direction; every run-scoped message carries `runId`, so the UI can drop
+ * messages of a run it has already abandoned.
+ */
+import type { ModelSummary } from '../core/model';
+import type { BackendChoice, BackendName, DatasetId, Settings } from '../core/settings';
+import type { BatchPoint, EpochMetrics, Progress } from '../core/train';
+
+/** Lifecycle of a run, mirrored in `data-state` of the status element. */
+export type RunState = 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'error';
+
+/** A user-supplied file (CIFAR-10 archive or batches). The buffer is transferred, not copied. */
+export interface UploadedFile {
+  readonly name: string;
+  readonly bytes: ArrayBuffer;
+}
+
+export type ToWorker =
+  | { readonly type: 'start'; readonly runId: number; readonly settings: Settings }
+  | { readonly type: 'pause'; readonly runId: number }
+  | { readonly type: 'resume'; readonly runId: number }
+  | { readonly type: 'stop'; readonly runId: number }
+  /** Probe and initialise the backend now (on page load) so the UI can show it before a run. */
+  | { readonly type: 'init-backend'; readonly choice: BackendChoice }
+  | { readonly type: 'load-cifar'; readonly files: readonly UploadedFile[] };
+
+export interface BackendReport {
+  readonly name: BackendName;
+  readonly reason: string;
+  readonly renderer?: string;
+}
+
+export interface DatasetInfo {
+  readonly id: DatasetId;
+  readonly train: number;
+  readonly test: number;
+  readonly classNames: readonly string[];
+  readonly loadSeconds: number;
+}
+
+export type FromWorker =
+  | { readonly type: 'backend'; readonly backend: BackendReport }
+  | { readonly type: 'state'; readonly runId: number; readonly state: RunState; readonly message?: string }
+  | { readonly type: 'dataset-progress'; readonly runId: number; readonly dataset: DatasetId; readonly loadedBytes: number; readonly totalBytes: number }
+  | { readonly type: 'dataset-ready'; readonly runId: number; readonly info: DatasetInfo }
+  | { readonly type: 'model'; readonly runId: number; readonly summary: ModelSummary; readonly sizes: { readonly train: number; readonly validation: number; readonly test: number } }
+  | { readonly type: 'batches'; readonly runId: number; readonly points: readonly BatchPoint[] }
+  | { readonly type: 'progress'; readonly runId: number; readonly progress: Progress }
+  | { readonly type: 'epoch'; readonly runId: number; readonly metrics: EpochMetrics }
+  | { readonly type: 'done'; readonly runId: number; readonly stopped: boolean; readonly seconds: number }
+  | { readonly type: 'error'; readonly runId: number | null; readonly message: string; readonly kind: ErrorKind }
+  | { readonly type: 'cifar-loaded'; readonly info: DatasetInfo }
+  | { readonly type: 'cifar-error'; readonly message: string };
+
+/** Lets the UI phrase an error: a diverged loss keeps the curves and suggests a fix. */
+export type ErrorKind = 'diverged' | 'data' | 'backend' | 'internal';

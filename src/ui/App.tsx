@@ -1,0 +1,45 @@
+import { Charts } from './components/Charts';
+import { DatasetPanel } from './components/DatasetPanel';
+import { ModelTable } from './components/ModelTable';
+import { Notices } from './components/Notices';
+import { RunPanel } from './components/RunPanel';
+import { SettingsPanel } from './components/SettingsPanel';
+import { useStore } from './store';
+
+function BackendBadge() {
+  const backend = useStore((s) => s.backend);
+  return (
+    <p className="backend" title={backend?.renderer ? `Renderer: ${backend.renderer}` : undefined}>
+      Backend:{' '}
+      <b data-testid="backend" data-value={backend?.name ?? ''}>
+        {backend?.name ?? 'starting…'}
+      </b>
+      {backend && <span className="backend-reason"> — {backend.reason}</span>}
+    </p>
+  );
+}
+
+export function App() {
+  return (
+    <div className="app">
+      <header>
+        <h1>CNN Playground</h1>
+        <BackendBadge />
+      </header>
+      <Notices />
+      <main>
+        <aside>
+          <SettingsPanel />
+        </aside>
+        <div className="content">
+          <RunPanel />
+          <Charts />
+          <div className="two-col">
+            <ModelTable />
+            <DatasetPanel />
+          </div>
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import { useState, type DragEvent } from 'react';
+import { useStore } from '../store';
+import { loadCifarFiles } from '../workerClient';
+import { useDatasetAvailability } from './useDatasetAvailability';
+
+/** What is loaded, and the CIFAR-10 file picker / drop zone. */
+export function DatasetPanel() {
+  const dataset = useStore((s) => s.dataset);
+  const uploaded = useStore((s) => s.uploadedCifar);
+  const cifarStatus = useStore((s) => s.cifarStatus);
+  const availability = useDatasetAvailability();
+  const [dragging, setDragging] = useState(false);
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const files = Array.from(e.dataTransfer.files);
+    if (files.length) void loadCifarFiles(files);
+  };
+  return (
+    <section className="panel data" aria-labelledby="data-title">
+      <h2 id="data-title">Data</h2>
+      {dataset ? (
+        <p data-testid="dataset-info">
+          {dataset.id}: {dataset.train.toLocaleString('en-US')} train / {dataset.test.toLocaleString('en-US')} test images, loaded in {dataset.loadSeconds.toFixed(2)} s. Classes: {dataset.classNames.join(', ')}.
+        </p>
+      ) : (
+        <p className="hint">Datasets are downloaded from this server on the first run and cached by the browser.</p>
+      )}
+      <div
+        className={`dropzone${dragging ? ' dragging' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <p>
+          <b>CIFAR-10</b>{' '}
+          {uploaded
+            ? `loaded from your files: ${uploaded.train.toLocaleString('en-US')} train / ${uploaded.test.toLocaleString('en-US')} test.`
+            : availability.cifar10 === null
+              ? 'is available on this server.'
+              : 'is not on this server. Drop cifar-10-binary.tar.gz (or its .bin files) here, or choose them:'}
+        </p>
+        <label className="file-button">
+          Choose CIFAR-10 files…
+          <input
+            type="file"
+            data-testid="cifar-files"
+            multiple
+            accept=".gz,.tgz,.tar,.bin,.txt"
+            onChange={(e) => {
+              const files = Array.from(e.target.files ?? []);
+              if (files.length) void loadCifarFiles(files);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        {cifarStatus.busy && <span role="status"> Reading…</span>}
+        {cifarStatus.error && (
+          <p className="field-error" role="alert" data-testid="cifar-error">
+            {cifarStatus.error}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,114 @@
+import { useStore } from '../store';
+import { pauseTraining, resumeTraining, startTraining, stopTraining } from '../workerClient';
+import { useDatasetAvailability } from './useDatasetAvailability';
+
+const fmtPct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(2)}%`);
+const fmtNum = (v: number | undefined, digits = 4) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+
+function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  return m < 60 ? `${m} min ${s} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** Train / Pause / Resume / Stop, the status line, the progress bar and the headline metrics. */
+export function RunPanel() {
+  const runState = useStore((s) => s.runState);
+  const statusMessage = useStore((s) => s.statusMessage);
+  const dataset = useStore((s) => s.settings.dataset);
+  const unavailable = useDatasetAvailability()[dataset];
+  const active = runState === 'loading' || runState === 'training' || runState === 'paused';
+  return (
+    <section className="panel run" aria-label="Run">
+      <div className="buttons">
+        <button type="button" className="primary" data-testid="start-training" onClick={startTraining} disabled={active || unavailable !== null} title={unavailable ?? 'Train with the settings on the left'}>
+          {runState === 'done' || runState === 'error' ? 'Train again' : 'Train'}
+        </button>
+        <button
+          type="button"
+          data-testid="pause-training"
+          disabled={!(runState === 'training' || runState === 'paused')}
+          onClick={runState === 'paused' ? resumeTraining : pauseTraining}
+        >
+          {runState === 'paused' ? 'Resume' : 'Pause'}
+        </button>
+        <button type="button" data-testid="stop-training" disabled={!active} onClick={stopTraining}>
+          Stop
+        </button>
+        <span className={`status status-${runState}`} data-testid="run-status" data-state={runState} role="status" aria-live="polite">
+          {statusMessage}
+        </span>
+      </div>
+      <ProgressLine />
+      <Metrics />
+    </section>
+  );
+}
+
+function ProgressLine() {
+  const progress = useStore((s) => s.progress);
+  const datasetProgress = useStore((s) => s.datasetProgress);
+  const runState = useStore((s) => s.runState);
+  if (runState === 'loading' && datasetProgress) {
+    const { loadedBytes, totalBytes } = datasetProgress;
+    return (
+      <div className="progress">
+        <progress max={totalBytes || 1} value={loadedBytes} aria-label="Dataset download" />
+        <span>
+          Loading data: {(loadedBytes / 1e6).toFixed(1)} / {(totalBytes / 1e6).toFixed(1)} MB
+        </span>
+      </div>
+    );
+  }
+  const epochs = progress?.epochs ?? 1;
+  const done = progress ? (progress.epoch - 1 + progress.batch / progress.batchesPerEpoch) / epochs : 0;
+  return (
+    <div className="progress">
+      <progress max={1} value={runState === 'done' && progress ? Math.max(done, progress.epoch === epochs ? 1 : done) : done} aria-label="Training progress" />
+      <span>
+        Epoch{' '}
+        <b data-testid="epoch" data-value={progress?.epoch ?? 0}>
+          {progress?.epoch ?? 0}
+        </b>
+        /{progress?.epochs ?? '–'} · batch {progress?.batch ?? 0}/{progress?.batchesPerEpoch ?? '–'} ·{' '}
+        <b data-testid="examples-per-second" data-value={progress?.examplesPerSecond ?? 0}>
+          {progress ? Math.round(progress.examplesPerSecond).toLocaleString('en-US') : '–'}
+        </b>{' '}
+        examples/s · ETA {runState === 'training' && progress ? formatDuration(progress.etaSeconds) : '–'}
+      </span>
+    </div>
+  );
+}
+
+function Metrics() {
+  const batches = useStore((s) => s.batches);
+  const epochs = useStore((s) => s.epochs);
+  const last = epochs.at(-1);
+  // Live training numbers: mean of the last 50 batches (the per-epoch mean once an epoch ends).
+  const recent = batches.slice(-50);
+  const live = (key: 'loss' | 'accuracy') => (recent.length ? recent.reduce((a, p) => a + p[key], 0) / recent.length : undefined);
+  const trainLoss = live('loss');
+  const trainAcc = live('accuracy');
+  return (
+    <dl className="metrics">
+      <Metric id="metric-train-loss" label="Train loss" value={trainLoss} text={fmtNum(trainLoss)} />
+      <Metric id="metric-train-accuracy" label="Train accuracy" value={trainAcc} text={fmtPct(trainAcc)} />
+      <Metric id="metric-validation-accuracy" label="Validation accuracy" value={last?.validation?.accuracy} text={fmtPct(last?.validation?.accuracy)} />
+      <Metric id="metric-test-loss" label="Test loss" value={last?.test.loss} text={fmtNum(last?.test.loss)} />
+      <Metric id="metric-test-accuracy" label="Test accuracy" value={last?.test.accuracy} text={fmtPct(last?.test.accuracy)} />
+    </dl>
+  );
+}
+
+function Metric({ id, label, value, text }: { id: string; label: string; value: number | undefined; text: string }) {
+  return (
+    <div className="metric">
+      <dt>{label}</dt>
+      <dd data-testid={id} data-value={value ?? ''}>
+        {text}
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * UI state (zustand). The worker client writes run state into it; components select single fields.
+ * Settings start from the address bar and are written back to it (see url.ts).
+ */
+import { create } from 'zustand';
+import type { ModelSummary } from '../core/model';
+import { DEFAULT_SETTINGS, type Rejection, type Settings } from '../core/settings';
+import type { BatchPoint, EpochMetrics, Progress } from '../core/train';
+import type { Manifest } from '../shared/manifest';
+import type { BackendReport, DatasetInfo, ErrorKind, RunState } from '../shared/protocol';
+
+export interface RunError {
+  readonly message: string;
+  readonly kind: ErrorKind | 'worker' | 'url';
+}
+
+export interface UiState {
+  settings: Settings;
+  /** Parts of the opening URL that were ignored, shown once in a dismissible notice. */
+  urlRejections: readonly Rejection[];
+
+  runId: number;
+  runState: RunState;
+  statusMessage: string;
+  /** Settings the current/last run was started with (the form may have changed since). */
+  runSettings: Settings | null;
+  backend: BackendReport | null;
+  manifest: Manifest | null;
+  /** CIFAR-10 loaded from the user's files in this session. */
+  uploadedCifar: DatasetInfo | null;
+  cifarStatus: { busy: boolean; error: string | null };
+  datasetProgress: { loadedBytes: number; totalBytes: number } | null;
+  dataset: DatasetInfo | null;
+  model: ModelSummary | null;
+  sizes: { train: number; validation: number; test: number } | null;
+  batches: BatchPoint[];
+  epochs: EpochMetrics[];
+  progress: Progress | null;
+  runSeconds: number | null;
+  error: RunError | null;
+}
+
+export const useStore = create<UiState>()(() => ({
+  settings: DEFAULT_SETTINGS,
+  urlRejections: [],
+  runId: 0,
+  runState: 'idle',
+  statusMessage: 'Ready',
+  runSettings: null,
+  backend: null,
+  manifest: null,
+  uploadedCifar: null,
+  cifarStatus: { busy: false, error: null },
+  datasetProgress: null,
+  dataset: null,
+  model: null,
+  sizes: null,
+  batches: [],
+  epochs: [],
+  progress: null,
+  runSeconds: null,
+  error: null,
+}));
+
+/** Fields reset at the start of every run; the curves of the previous run go with them. */
+export function freshRun(runId: number, settings: Settings): Partial<UiState> {
+  return {
+    runId,
+    runSettings: settings,
+    runState: 'loading',
+    statusMessage: 'Starting…',
+    datasetProgress: null,
+    model: null,
+    sizes: null,
+    batches: [],
+    epochs: [],
+    progress: null,
+    runSeconds: null,
+    error: null,
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The UI side of the worker protocol: owns the one Worker, registers the one listener, and turns
+ * messages into store updates. Plain functions, callable from components and tests alike.
+ */
+import type { BackendChoice } from '../core/settings';
+import type { FromWorker, RunState, ToWorker, UploadedFile } from '../shared/protocol';
+import { freshRun, useStore } from './store';
+
+let worker: Worker | null = null;
+/** Batch points are appended to the store at most this often, to keep React renders cheap. */
+const BATCH_FLUSH_MS = 200;
+let pendingPoints: FromWorker[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+function getWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
+  w.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
+  w.onerror = (event) => {
+    event.preventDefault();
+    crashed(`The training worker crashed${event.message ? `: ${event.message}` : ''}. Start again to restart it; the curves so far are kept.`);
+  };
+  w.onmessageerror = () => crashed('A message from the training worker could not be read.');
+  worker = w;
+  return w;
+}
+
+function send(message: ToWorker, transfer: Transferable[] = []): void {
+  getWorker().postMessage(message, transfer);
+}
+
+function crashed(message: string): void {
+  worker?.terminate();
+  worker = null;
+  const { runState } = useStore.getState();
+  useStore.setState({
+    error: { kind: 'worker', message },
+    runState: runState === 'idle' || runState === 'done' ? runState : 'error',
+    statusMessage: 'Worker stopped',
+  });
+}
+
+/** Starts the worker early and has it pick a backend, so the badge shows before the first run. */
+export function initBackend(choice: BackendChoice): void {
+  send({ type: 'init-backend', choice });
+}
+
+export function startTraining(): void {
+  const { settings, runId } = useStore.getState();
+  const next = runId + 1;
+  pendingPoints = [];
+  useStore.setState(freshRun(next, settings));
+  send({ type: 'start', runId: next, settings });
+}
+
+export function pauseTraining(): void {
+  send({ type: 'pause', runId: useStore.getState().runId });
+}
+
+export function resumeTraining(): void {
+  send({ type: 'resume', runId: useStore.getState().runId });
+}
+
+export function stopTraining(): void {
+  const { runId, runState } = useStore.getState();
+  send({ type: 'stop', runId });
+  if (runState === 'loading' || runState === 'training' || runState === 'paused') useStore.setState({ statusMessage: 'Stopping…' });
+}
+
+/** Reads the chosen files and hands them to the worker (buffers transferred, not copied). */
+export async function loadCifarFiles(files: readonly File[]): Promise<void> {
+  useStore.setState({ cifarStatus: { busy: true, error: null } });
+  try {
+    const uploaded: UploadedFile[] = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+    send({ type: 'load-cifar', files: uploaded }, uploaded.map((u) => u.bytes));
+  } catch (error) {
+    useStore.setState({ cifarStatus: { busy: false, error: `Could not read the files: ${String(error)}` } });
+  }
+}
+
+function flushPoints(): void {
+  flushTimer = null;
+  const messages = pendingPoints;
+  pendingPoints = [];
+  const { runId, batches } = useStore.getState();
+  const fresh = messages.flatMap((m) => (m.type === 'batches' && m.runId === runId ? m.points : []));
+  if (fresh.length > 0) useStore.setState({ batches: batches.concat(fresh) });
+}
+
+function receive(message: FromWorker): void {
+  const state = useStore.getState();
+  // Run-scoped messages of an abandoned run are dropped.
+  if ('runId' in message && message.runId !== null && message.runId !== state.runId) return;
+  switch (message.type) {
+    case 'backend':
+      useStore.setState({ backend: message.backend });
+      return;
+    case 'state':
+      useStore.setState({ runState: message.state, statusMessage: message.message ?? labelFor(message.state) });
+      return;
+    case 'dataset-progress':
+      useStore.setState({ datasetProgress: { loadedBytes: message.loadedBytes, totalBytes: message.totalBytes } });
+      return;
+    case 'dataset-ready':
+      useStore.setState({ dataset: message.info, datasetProgress: null });
+      return;
+    case 'model':
+      useStore.setState({ model: message.summary, sizes: message.sizes });
+      return;
+    case 'batches':
+      pendingPoints.push(message);
+      flushTimer ??= setTimeout(flushPoints, BATCH_FLUSH_MS);
+      return;
+    case 'progress':
+      useStore.setState({ progress: message.progress });
+      return;
+    case 'epoch':
+      flushPoints();
+      useStore.setState({ epochs: [...state.epochs, message.metrics] });
+      return;
+    case 'done':
+      flushPoints();
+      useStore.setState({
+        runState: 'done',
+        runSeconds: message.seconds,
+        statusMessage: message.stopped ? `Stopped after ${useStore.getState().epochs.length} epoch(s)` : `Finished in ${message.seconds.toFixed(1)} s`,
+      });
+      return;
+    case 'error':
+      flushPoints();
+      useStore.setState({
+        error: { kind: message.kind, message: message.message },
+        ...(message.runId !== null ? { runState: 'error' as const, statusMessage: message.kind === 'diverged' ? 'Diverged' : 'Failed' } : {}),
+      });
+      return;
+    case 'cifar-loaded':
+      useStore.setState({ uploadedCifar: message.info, cifarStatus: { busy: false, error: null } });
+      return;
+    case 'cifar-error':
+      useStore.setState({ cifarStatus: { busy: false, error: message.message } });
+      return;
+    default: {
+      const unknown: never = message;
+      console.warn('unknown worker message', unknown);
+    }
+  }
+}
+
+function labelFor(state: RunState): string {
+  switch (state) {
+    case 'loading':
+      return 'Loading…';
+    case 'training':
+      return 'Training';
+    case 'paused':
+      return 'Paused';
+    default:
+      return state;
+  }
+}
