@@ -1,0 +1,120 @@
+import { expect, test, type Page } from '@playwright/test';
+import { makeCifarArchive } from '../src/core/data/fixtures';
+
+const status = (page: Page) => page.getByTestId('run-status');
+const value = async (page: Page, id: string) => Number(await page.getByTestId(id).getAttribute('data-value'));
+
+async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+}
+
+/** Collects the worker's and page's console errors so a failing test shows them. */
+function watchConsole(page: Page): string[] {
+  const lines: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') lines.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
+  return lines;
+}
+
+test('trains LeNet-5 on a small MNIST subset in the worker: charts move, status reaches done, test accuracy is meaningful', async ({ page }) => {
+  const logs = watchConsole(page);
+  await page.goto('/?n=3000&val=500&ep=2&bs=32');
+  await expect(page.getByTestId('setting-n')).toHaveValue('3000');
+  await expect(page.getByTestId('backend')).not.toHaveAttribute('data-value', '');
+  await page.getByTestId('start-training').click();
+  await expect(status(page)).toHaveAttribute('data-state', /loading|training/);
+  await expect(status(page)).toHaveAttribute('data-state', 'training', { timeout: 60_000 });
+  await expect(page.getByTestId('model-table')).toContainText('61,706');
+  // The chart gains points while training runs.
+  await expect.poll(async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(5);
+  await screenshot(page, 'training');
+  await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
+  await screenshot(page, 'done');
+  expect(await value(page, 'epoch')).toBe(2);
+  const testAccuracy = await value(page, 'metric-test-accuracy');
+  expect(testAccuracy, logs.join('\n')).toBeGreaterThan(0.85);
+  expect(testAccuracy).toBeLessThanOrEqual(1);
+  expect(await value(page, 'metric-test-loss')).toBeGreaterThan(0);
+  expect(await value(page, 'metric-train-loss')).toBeLessThan(1);
+  expect(await value(page, 'examples-per-second')).toBeGreaterThan(0);
+  expect(await page.getByTestId('chart-accuracy').getAttribute('data-epochs')).toBe('2');
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+});
+
+test('a run forced onto WebGL really trains on WebGL in the worker', async ({ page }) => {
+  const logs = watchConsole(page);
+  await page.goto('/?be=webgl&n=1024&val=0&ep=1&bs=32&opt=adam&lr=0.002');
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-value', 'webgl', { timeout: 60_000 });
+  await page.getByTestId('start-training').click();
+  await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 200_000 });
+  expect(await page.getByTestId('backend').getAttribute('data-value'), logs.join('\n')).toBe('webgl');
+  expect(await value(page, 'metric-test-accuracy')).toBeGreaterThan(0.3);
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+});
+
+test('Stop ends a run mid-epoch and keeps its curves; Pause and Resume work', async ({ page }) => {
+  await page.goto('/?val=0&ep=3');
+  await page.getByTestId('start-training').click();
+  await expect(status(page)).toHaveAttribute('data-state', 'training', { timeout: 60_000 });
+  await expect.poll(async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(3);
+  await page.getByTestId('pause-training').click();
+  await expect(status(page)).toHaveAttribute('data-state', 'paused');
+  const pausedAt = Number(await page.getByTestId('chart-loss').getAttribute('data-points'));
+  await page.waitForTimeout(1500);
+  // At most one flush that was already in flight lands after the pause.
+  expect(Number(await page.getByTestId('chart-loss').getAttribute('data-points'))).toBeLessThanOrEqual(pausedAt + 40);
+  await page.getByTestId('pause-training').click();
+  await expect(status(page)).toHaveAttribute('data-state', 'training');
+  await page.getByTestId('stop-training').click();
+  await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await expect(status(page)).toContainText('Stopped');
+  expect(await value(page, 'epoch')).toBe(1);
+  expect(Number(await page.getByTestId('chart-loss').getAttribute('data-points'))).toBeGreaterThan(3);
+  await expect(page.getByTestId('start-training')).toBeEnabled();
+});
+
+test('the address bar reflects the settings, and a bad address gives a notice and defaults, never a blank page', async ({ page }) => {
+  await page.goto('/?lr=abc&ds=<script>x</script>&zzz=1&ep=4');
+  const notice = page.getByTestId('url-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice.locator('li')).toHaveCount(3);
+  await expect(notice).toContainText('<script>x</script>');
+  await expect(page.getByTestId('setting-lr')).toHaveValue('0.01');
+  await expect(page.getByTestId('setting-ep')).toHaveValue('4');
+  await expect(page.getByTestId('setting-ds')).toHaveValue('mnist');
+  await screenshot(page, 'bad-url');
+
+  await page.getByTestId('setting-lr').fill('0.05');
+  await page.getByTestId('setting-opt').selectOption('adam');
+  await expect.poll(() => new URL(page.url()).searchParams.get('lr')).toBe('0.05');
+  expect(new URL(page.url()).searchParams.get('opt')).toBe('adam');
+  expect(new URL(page.url()).searchParams.get('ep')).toBe('4');
+
+  // Opening that address restores the settings.
+  const shared = page.url();
+  const other = await page.context().newPage();
+  await other.goto(shared);
+  await expect(other.getByTestId('setting-lr')).toHaveValue('0.05');
+  await expect(other.getByTestId('setting-opt')).toHaveValue('adam');
+  await expect(other.getByTestId('url-notice')).toHaveCount(0);
+});
+
+test('CIFAR-10 in the official binary format loads from a file and trains on 32×32×3', async ({ page }) => {
+  const labels = Array.from({ length: 300 }, (_, i) => i % 10);
+  const archive = await makeCifarArchive({ trainBatches: [labels, labels], testLabels: labels.slice(0, 100) });
+  await page.goto('/?ds=mnist&val=0&ep=1&bs=50');
+  await page.getByTestId('cifar-files').setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from(archive) });
+  await expect(page.getByText('loaded from your files')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('setting-ds').selectOption('cifar10');
+  await page.getByTestId('start-training').click();
+  await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('dataset-info')).toContainText('600 train / 100 test');
+  await expect(page.getByTestId('model-table')).toContainText('32×32×6');
+
+  // A file that is not CIFAR-10 gives a specific message and the app keeps working.
+  await page.getByTestId('cifar-files').setInputFiles({ name: 'data_batch_1.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1000, 7) });
+  await expect(page.getByTestId('cifar-error')).toContainText(/3,073|test_batch/);
+  await expect(page.getByTestId('start-training')).toBeEnabled();
+});
