@@ -8,7 +8,7 @@ import { freshRun, useStore } from './store';
 
 let worker: Worker | null = null;
 /** Batch points are appended to the store at most this often, to keep React renders cheap. */
-const BATCH_FLUSH_MS = 200;
+const BATCH_FLUSH_MS = 500;
 let pendingPoints: FromWorker[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
