@@ -1,0 +1,510 @@
+/**
+ * Training kernels for the tfjs WASM backend.
+ *
+ * @tensorflow/tfjs-backend-wasm 4.22 registers no `Conv2DBackpropFilter`, so the weight gradient of
+ * any conv layer throws "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'". Several
+ * kernels it does ship are scalar C loops or generic templates that dominate a LeNet-5 step, and
+ * one is wrong. Registered here (each checked against the cpu backend in wasmKernels.test.ts):
+ *
+ * - Conv2DBackpropFilter (missing): one XNNPACK Conv2D with batch and channels swapped.
+ * - Conv2DBackpropInput (scalar loop, and wasted work on padding): XNNPACK convolution, or a
+ *   matrix product plus col2im where dy is much smaller than x.
+ * - MaxPoolGrad (drops the gradient of windows whose values are all ≤ 0), AvgPoolGrad (slow):
+ *   plain loops over the wasm heap.
+ * - Tanh (libm per element): via XNNPACK's Sigmoid.
+ * - BatchMatMul / _FusedMatMul with a transpose flag (scalar fallback): explicit transpose, then
+ *   the XNNPACK path.
+ *
+ * Kernels are built from the backend's own kernel functions (Transpose, Reshape, PadV2, Reverse,
+ * Slice, Conv2D, …), called on the backend directly: `tf.engine().runKernel` would create engine
+ * tensors in the caller's scope, whereas direct calls return bare `TensorInfo`s that are freed here
+ * with `backend.disposeData`, so a kernel leaves only its output.
+ *
+ * Everything else LeNet-5 training uses (relu/sigmoid/elu/leaky-relu and their gradients, softmax
+ * cross-entropy, batch norm, dropout, the optimizers) ships with the backend and works; the unit
+ * tests train such networks on wasm to keep it so. Known upstream bugs left alone because nothing
+ * here uses them: batched (rank-3, batch > 1) `_FusedMatMul` with a bias adds it wrongly, and
+ * `MaxPoolWithArgmax` has the same ≤ 0 bug as MaxPoolGrad.
+ */
+import * as tf from '@tensorflow/tfjs';
+// Side effect: registers the 'wasm' backend and its kernels, which the kernels below call.
+import '@tensorflow/tfjs-backend-wasm';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+type RoundingMode = 'floor' | 'round' | 'ceil' | undefined;
+type Step = (t: tf.TensorInfo) => tf.TensorInfo | null;
+
+const BACKEND = 'wasm';
+
+/** Calls another wasm kernel directly. The caller owns (and must free) what it returns. */
+function call(backend: BackendWasm, kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: object = {}): tf.TensorInfo {
+  const kernel = tf.getKernel(kernelName, BACKEND);
+  if (!kernel) throw new Error(`wasm backend has no '${kernelName}' kernel`);
+  return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+}
+
+/**
+ * Feeds `input` through `steps` (a step returning null is skipped), freeing each intermediate as
+ * soon as the next one exists, and on a throw too. `input` itself is never freed.
+ */
+function chain(backend: BackendWasm, input: tf.TensorInfo, steps: readonly Step[]): tf.TensorInfo {
+  let current = input;
+  try {
+    for (const step of steps) {
+      const next = step(current);
+      if (next === null) continue;
+      if (current !== input) backend.disposeData(current.dataId);
+      current = next;
+    }
+  } catch (e) {
+    if (current !== input) backend.disposeData(current.dataId);
+    throw e;
+  }
+  // Never hand the caller's own input back as an output: the engine would free it twice.
+  return current === input ? call(backend, 'Identity', { x: input }) : current;
+}
+
+const reshape = (backend: BackendWasm, x: tf.TensorInfo, shape: number[]) => call(backend, 'Reshape', { x }, { shape });
+const transpose = (backend: BackendWasm, x: tf.TensorInfo, perm: number[]) => call(backend, 'Transpose', { x }, { perm });
+
+/**
+ * Stride-1 XNNPACK convolution (or depthwise convolution) of NHWC `x` with `filter`. Padding is
+ * given per side; negative amounts mean the input is too long there, which is handled by cropping
+ * the (smaller) output rather than copying the input.
+ */
+function convCropped(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  pads: { top: number; bottom: number; left: number; right: number },
+  dilations: [number, number],
+  outH: number,
+  outW: number,
+  kernel: 'Conv2D' | 'DepthwiseConv2dNative' = 'Conv2D',
+): tf.TensorInfo {
+  const p = (v: number) => Math.max(0, v);
+  const conv = call(backend, kernel, { x, filter }, {
+    strides: [1, 1],
+    pad: [[0, 0], [p(pads.top), p(pads.bottom)], [p(pads.left), p(pads.right)], [0, 0]],
+    dataFormat: 'NHWC',
+    dilations,
+  });
+  const [n, h, w, c] = conv.shape as Shape4;
+  if (h === outH && w === outW) return conv;
+  // Only a negative bottom/right can make the result larger; what lies past it was never read.
+  const top = Math.max(0, -pads.top);
+  const left = Math.max(0, -pads.left);
+  try {
+    return call(backend, 'Slice', { x: conv }, { begin: [0, top, left, 0], size: [n, outH, outW, c] });
+  } finally {
+    backend.disposeData(conv.dataId);
+  }
+}
+
+function assertNhwc(kernel: string, dataFormat: unknown): void {
+  if (dataFormat != null && dataFormat !== 'NHWC') {
+    throw new Error(`${kernel} on wasm supports dataFormat 'NHWC' only, got '${String(dataFormat)}'`);
+  }
+}
+
+/**
+ * Top/left padding and strides of the forward convolution. Bottom/right padding is derived from
+ * dy's actual shape instead: the gradient functions do not pass `dimRoundingMode` on, so dy's shape
+ * is the only reliable record of how many rows the forward pass produced.
+ */
+function forwardGeometry(xShape: Shape4, filterShape: Shape4, strides: number | [number, number], pad: Pad, dimRoundingMode: RoundingMode) {
+  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  return { top: info.padInfo.top, left: info.padInfo.left, sh: info.strideHeight, sw: info.strideWidth };
+}
+
+interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}
+
+/**
+ * dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·sh+kh−top, ow·sw+kw−left, ci] · dy[b,oh,ow,co].
+ *
+ * Read with `ci` as the batch and `b` as the contracted channel axis, that is a stride-1
+ * convolution of x (as `[ci,h,w,b]`) with dy (as an `[oh,ow,b,co]` filter dilated by the forward
+ * stride), giving `[ci,kh,kw,co]`. Its padding makes the result exactly `kh×kw`.
+ */
+function conv2DBackpropFilter({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
+  const backend = b as BackendWasm;
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  assertNhwc('Conv2DBackpropFilter', a.dataFormat);
+  const filterShape = a.filterShape;
+  const [kh, kw, ci, co] = filterShape;
+  const [, h, w] = x.shape as Shape4;
+  const [, oh, ow] = dy.shape as Shape4;
+  const { top, left, sh, sw } = forwardGeometry(x.shape as Shape4, filterShape, a.strides, a.pad as Pad, a.dimRoundingMode);
+  const pads = { top, left, bottom: (oh - 1) * sh + kh - h - top, right: (ow - 1) * sw + kw - w - left };
+
+  const dyFilter = transpose(backend, dy, [1, 2, 0, 3]);
+  try {
+    return chain(backend, x, [
+      (v) => transpose(backend, v, [3, 1, 2, 0]),
+      (v) => convCropped(backend, v, dyFilter, pads, [sh, sw], kh, kw),
+      // With one input channel [1,kh,kw,co] already has the memory layout of [kh,kw,1,co].
+      (v) => (ci === 1 ? reshape(backend, v, [kh, kw, ci, co]) : transpose(backend, v, [1, 2, 0, 3])),
+    ]);
+  } finally {
+    backend.disposeData(dyFilter.dataId);
+  }
+}
+
+/**
+ * dx[b,ih,iw,ci] = Σ_{kh,kw,co} dy[b,oh,ow,co] · W[kh,kw,ci,co] with ih = oh·sh+kh−top.
+ *
+ * Two ways, each fastest somewhere. The convolution multiplies a full dx-sized grid of dy (mostly
+ * zeros where dy is much smaller than x: strides, or 'valid' with a kernel near the input size);
+ * col2im does only the real multiplications but then scatters every product in JS, ~18× dearer per
+ * element than an XNNPACK multiply-add (measured). Per output element the convolution costs about
+ * co·R (R = dx pixels per dy pixel) and col2im co + 18; the margin keeps LeNet-5's conv2 (co·(R−1)
+ * ≈ 15) on the convolution, where that measured faster, and sends C5 (1×1 dy, ≈2,900) to col2im
+ * (14× faster there).
+ */
+function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
+  const { dy } = args.inputs as { dy: tf.TensorInfo };
+  const a = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const [, h, w] = a.inputShape;
+  const [, oh, ow, co] = dy.shape as Shape4;
+  const ratio = (h * w) / Math.max(1, oh * ow);
+  return co * (ratio - 1) >= 24 ? col2imBackpropInput(args) : convBackpropInput(args);
+}
+
+/**
+ * dx by convolution: with dy spread out by the stride (zeros between rows/columns), that is a
+ * stride-1 convolution of dy with W rotated by 180° and its channel axes swapped, padded by
+ * `kh−1−top` above. With one input channel XNNPACK's convolution would compute a single output
+ * channel in vectors meant for many; a depthwise convolution (one output per dy channel) summed
+ * over channels is ~1.5× faster there.
+ */
+function convBackpropInput({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
+  const backend = b as BackendWasm;
+  const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  assertNhwc('Conv2DBackpropInput', a.dataFormat);
+  const inputShape = a.inputShape;
+  const filterShape = filter.shape as Shape4;
+  const [kh, kw, ci] = filterShape;
+  const [, h, w] = inputShape;
+  const [n, oh, ow, co] = dy.shape as Shape4;
+  const { top, left, sh, sw } = forwardGeometry(inputShape, filterShape, a.strides, a.pad as Pad, a.dimRoundingMode);
+  // Rows of the spread-out dy: (oh−1)·sh+1 meaningful ones (plus sh−1 trailing zeros from the pad).
+  const uh = oh * sh;
+  const uw = ow * sw;
+  const pads = { top: kh - 1 - top, left: kw - 1 - left, bottom: h + top - uh, right: w + left - uw };
+
+  const depthwise = ci === 1;
+  const rotated = chain(backend, filter, [
+    (v) => call(backend, 'Reverse', { x: v }, { dims: [0, 1] }),
+    // [kh,kw,1,co] and [kh,kw,co,1] share one memory layout.
+    (v) => (depthwise ? reshape(backend, v, [kh, kw, co, 1]) : transpose(backend, v, [0, 1, 3, 2])),
+  ]);
+  try {
+    const spread: Step[] =
+      sh === 1 && sw === 1
+        ? []
+        : [
+            (v) => reshape(backend, v, [n, oh, 1, ow, 1, co]),
+            (v) => call(backend, 'PadV2', { x: v }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 }),
+            (v) => reshape(backend, v, [n, uh, uw, co]),
+          ];
+    return chain(backend, dy, [
+      ...spread,
+      (v) => convCropped(backend, v, rotated, pads, [1, 1], h, w, depthwise ? 'DepthwiseConv2dNative' : 'Conv2D'),
+      (v) => (depthwise ? call(backend, 'Sum', { x: v }, { axis: [3], keepDims: true }) : null),
+    ]);
+  } finally {
+    backend.disposeData(rotated.dataId);
+  }
+}
+
+/**
+ * dx as one XNNPACK matrix product, cols = dy·Wᵀ (`[b·oh·ow, co] × [co, kh·kw·ci]`), then a scatter-add
+ * of each row's `kh×kw×ci` patch into dx ("col2im"). Unlike a convolution over zero-padded and
+ * zero-spread dy this does no multiplications by zero, which matter most where dy is small next to
+ * the padding (LeNet-5's C5: a 1×1 dy padded to 9×9).
+ */
+function col2imBackpropInput({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
+  const backend = b as BackendWasm;
+  const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  assertNhwc('Conv2DBackpropInput', a.dataFormat);
+  const inputShape = a.inputShape;
+  const [kh, kw, ci, co] = filter.shape as Shape4;
+  const [n, h, w] = inputShape;
+  const [, oh, ow] = dy.shape as Shape4;
+  const { top, left, sh, sw } = forwardGeometry(inputShape, filter.shape as Shape4, a.strides, a.pad as Pad, a.dimRoundingMode);
+  const patch = kh * kw * ci;
+
+  const filterT = chain(backend, filter, [(v) => reshape(backend, v, [1, patch, co]), (v) => transpose(backend, v, [0, 2, 1])]);
+  let cols: tf.TensorInfo;
+  try {
+    const dy3 = reshape(backend, dy, [1, n * oh * ow, co]);
+    try {
+      cols = original('BatchMatMul')({ inputs: { a: dy3, b: filterT }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
+    } finally {
+      backend.disposeData(dy3.dataId);
+    }
+  } finally {
+    backend.disposeData(filterT.dataId);
+  }
+  try {
+    const out = backend.makeOutput(inputShape, 'float32');
+    // Views only after the last allocation: growing the wasm memory detaches earlier ones.
+    const dx = backend.typedArrayFromHeap(out) as Float32Array;
+    const src = backend.typedArrayFromHeap(cols) as Float32Array;
+    dx.fill(0);
+    const rowLen = w * ci;
+    let p = 0;
+    for (let bi = 0; bi < n; bi++) {
+      const dxBatch = bi * h * rowLen;
+      for (let r = 0; r < oh; r++) {
+        const r0 = r * sh - top;
+        for (let q = 0; q < ow; q++, p += patch) {
+          const q0 = q * sw - left;
+          for (let i = 0; i < kh; i++) {
+            const ih = r0 + i;
+            if (ih < 0 || ih >= h) continue;
+            // Columns of this patch row that land inside dx: kw offsets j with 0 ≤ q0+j < w.
+            const jLo = Math.max(0, -q0);
+            const jHi = Math.min(kw, w - q0);
+            if (jHi <= jLo) continue;
+            let d = dxBatch + ih * rowLen + (q0 + jLo) * ci;
+            let s = p + (i * kw + jLo) * ci;
+            const end = s + (jHi - jLo) * ci;
+            while (s < end) {
+              dx[d] = dx[d]! + src[s]!;
+              d++;
+              s++;
+            }
+          }
+        }
+      }
+    }
+    return out;
+  } finally {
+    backend.disposeData(cols.dataId);
+  }
+}
+
+interface PoolGeometry {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  oh: number;
+  ow: number;
+  sh: number;
+  sw: number;
+  fh: number;
+  fw: number;
+  top: number;
+  left: number;
+}
+
+function poolGeometry(input: tf.TensorInfo, dy: tf.TensorInfo, a: tf.AvgPoolGradAttrs & { dimRoundingMode?: RoundingMode }): PoolGeometry {
+  const [n, h, w, c] = input.shape as Shape4;
+  const info = tf.backend_util.computePool2DInfo([n, h, w, c], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+  const [, oh, ow] = dy.shape as Shape4;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+  return { n, h, w, c, oh, ow, sh, sw, fh, fw, top: info.padInfo.top, left: info.padInfo.left };
+}
+
+/**
+ * Max-pool gradient, as a plain loop over the wasm heap.
+ *
+ * The shipped kernel seeds its running maximum with `numeric_limits<float>::min()` (the smallest
+ * *positive* float), so a window whose values are all ≤ 0 gets no gradient at all — wrong for any
+ * max pool not directly after a ReLU — and its generic pooling template is also ~4× slower than
+ * this memory-bound loop. Ties go to the first maximum in window order, as on the cpu backend.
+ */
+function maxPoolGrad({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
+  const backend = b as BackendWasm;
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const { n, h, w, c, oh, ow, sh, sw, fh, fw, top, left } = poolGeometry(input, dy, attrs as unknown as tf.AvgPoolGradAttrs);
+  const out = backend.makeOutput(input.shape, 'float32');
+  // Views only after the last allocation: growing the wasm memory detaches earlier ones.
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  const x = backend.typedArrayFromHeap(input) as Float32Array;
+  const g = backend.typedArrayFromHeap(dy) as Float32Array;
+  dx.fill(0);
+  let gi = 0;
+  for (let bi = 0; bi < n; bi++) {
+    for (let r = 0; r < oh; r++) {
+      const r0 = r * sh - top;
+      const rLo = Math.max(0, r0);
+      const rHi = Math.min(h, r0 + fh);
+      for (let q = 0; q < ow; q++) {
+        const q0 = q * sw - left;
+        const qLo = Math.max(0, q0);
+        const qHi = Math.min(w, q0 + fw);
+        for (let k = 0; k < c; k++, gi++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let i = rLo; i < rHi; i++) {
+            const row = (bi * h + i) * w;
+            for (let j = qLo; j < qHi; j++) {
+              const p = (row + j) * c + k;
+              const v = x[p]!;
+              if (v > best) {
+                best = v;
+                at = p;
+              }
+            }
+          }
+          if (at >= 0) dx[at] = dx[at]! + g[gi]!;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Average-pool gradient, as a plain loop over the wasm heap: the shipped generic pooling template
+ * is ~4× slower. Each window spreads dy/(fh·fw) over its in-bounds pixels, as on the cpu backend.
+ */
+function avgPoolGrad({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
+  const backend = b as BackendWasm;
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const { n, h, w, c, oh, ow, sh, sw, fh, fw, top, left } = poolGeometry(input, dy, attrs as unknown as tf.AvgPoolGradAttrs);
+  const scale = 1 / (fh * fw);
+  const out = backend.makeOutput(input.shape, 'float32');
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  const g = backend.typedArrayFromHeap(dy) as Float32Array;
+  dx.fill(0);
+  let gi = 0;
+  for (let bi = 0; bi < n; bi++) {
+    for (let r = 0; r < oh; r++) {
+      const r0 = r * sh - top;
+      const rLo = Math.max(0, r0);
+      const rHi = Math.min(h, r0 + fh);
+      for (let q = 0; q < ow; q++, gi += c) {
+        const q0 = q * sw - left;
+        const qLo = Math.max(0, q0);
+        const qHi = Math.min(w, q0 + fw);
+        for (let i = rLo; i < rHi; i++) {
+          for (let j = qLo; j < qHi; j++) {
+            const base = ((bi * h + i) * w + j) * c;
+            for (let k = 0; k < c; k++) dx[base + k] = dx[base + k]! + g[gi + k]! * scale;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * tanh(x) = 2·sigmoid(2x) − 1. The shipped Tanh calls libm's scalar tanh per element (~20× slower
+ * than XNNPACK's vectorised Sigmoid here), which made it the costliest kernel of classic LeNet-5.
+ * The identity loses relative precision only near 0, where the absolute error stays ~1e-7.
+ */
+function tanh({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
+  const backend = b as BackendWasm;
+  const { x } = inputs as { x: tf.TensorInfo };
+  if (x.dtype !== 'float32') return original('Tanh')({ inputs, backend, attrs: attrs ?? {} }) as tf.TensorInfo;
+  const doubled = call(backend, 'Add', { a: x, b: x });
+  let out: tf.TensorInfo;
+  try {
+    out = call(backend, 'Sigmoid', { x: doubled });
+  } finally {
+    backend.disposeData(doubled.dataId);
+  }
+  const y = backend.typedArrayFromHeap(out) as Float32Array;
+  for (let i = 0; i < y.length; i++) y[i] = 2 * y[i]! - 1;
+  return out;
+}
+
+/** The kernels replaced below, kept to delegate to. */
+const originals = new Map<string, tf.KernelFunc>();
+
+function original(kernelName: string): tf.KernelFunc {
+  const f = originals.get(kernelName);
+  if (!f) throw new Error(`original wasm '${kernelName}' kernel was not recorded`);
+  return f;
+}
+
+/**
+ * The shipped (Fused)BatchMatMul uses XNNPACK only without transposes; with either flag set it
+ * falls back to a scalar triple loop. Backprop through a dense layer always sets one (dx = dy·Wᵀ,
+ * dW = xᵀ·dy), so for single (unbatched) products the operand is transposed explicitly — a cheap
+ * copy — and the XNNPACK path used.
+ */
+function untransposedMatMul(kernelName: string) {
+  return ({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo => {
+    const backend = b as BackendWasm;
+    const { a, b: bm } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const unbatched = (t: tf.TensorInfo) => t.shape.slice(0, -2).every((d) => d === 1);
+    const delegate = original(kernelName);
+    if ((!transposeA && !transposeB) || a.dtype !== 'float32' || bm.dtype !== 'float32' || !unbatched(a) || !unbatched(bm)) {
+      return delegate({ inputs, backend, attrs: attrs ?? {} }) as tf.TensorInfo;
+    }
+    // Both kernels take rank-3 operands ([1, rows, cols] here): the fused one reads shape[1..2].
+    const matrix = (t: tf.TensorInfo, flip: boolean): tf.TensorInfo => {
+      const [r, c] = t.shape.slice(-2) as [number, number];
+      return chain(backend, t, [(v) => reshape(backend, v, [1, r, c]), (v) => (flip ? transpose(backend, v, [0, 2, 1]) : null)]);
+    };
+    const a3 = matrix(a, transposeA);
+    try {
+      const b3 = matrix(bm, transposeB);
+      try {
+        const out = delegate({ inputs: { ...inputs, a: a3, b: b3 }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
+        // The leading dims are all 1; give the result as many as the inputs had.
+        const rank = Math.max(a.shape.length, bm.shape.length);
+        if (out.shape.length === rank) return out;
+        try {
+          return reshape(backend, out, [...new Array<number>(rank - 2).fill(1), ...out.shape.slice(1)]);
+        } finally {
+          backend.disposeData(out.dataId);
+        }
+      } finally {
+        backend.disposeData(b3.dataId);
+      }
+    } finally {
+      backend.disposeData(a3.dataId);
+    }
+  };
+}
+
+const KERNELS: readonly tf.KernelConfig[] = [
+  ['Conv2DBackpropFilter', conv2DBackpropFilter],
+  ['Conv2DBackpropInput', conv2DBackpropInput],
+  ['MaxPoolGrad', maxPoolGrad],
+  ['AvgPoolGrad', avgPoolGrad],
+  ['Tanh', tanh],
+  ['BatchMatMul', untransposedMatMul('BatchMatMul')],
+  ['_FusedMatMul', untransposedMatMul('_FusedMatMul')],
+].map(([kernelName, f]) => ({ kernelName, backendName: BACKEND, kernelFunc: f as unknown as tf.KernelFunc }) as tf.KernelConfig);
+
+/**
+ * Makes the 'wasm' backend able to train conv nets, correctly and fast: registers the
+ * `Conv2DBackpropFilter` kernel it lacks and replaces its slow or wrong `Conv2DBackpropInput`,
+ * `MaxPoolGrad`, `AvgPoolGrad`, `Tanh` and transposed (`_Fused`)`BatchMatMul` (see the file
+ * comment). Safe to call any number of times, before or after `tf.setBackend('wasm')`; the
+ * replaced kernels keep their setup functions, so the backend may also start later.
+ */
+export function registerWasmTrainingKernels(): void {
+  for (const config of KERNELS) {
+    const existing = tf.getKernel(config.kernelName, BACKEND);
+    if (existing?.kernelFunc === config.kernelFunc) continue;
+    if (!existing) {
+      tf.registerKernel(config);
+      continue;
+    }
+    originals.set(config.kernelName, existing.kernelFunc);
+    // Unregistering first avoids tfjs's "already registered" console warning for the replacement.
+    tf.unregisterKernel(config.kernelName, BACKEND);
+    // The original's setupFunc (binding its C function) runs when the backend initialises; it must
+    // stay attached so that delegating to the original works when wasm starts after this call.
+    tf.registerKernel(existing.setupFunc ? { ...config, setupFunc: existing.setupFunc } : config);
+  }
+}
