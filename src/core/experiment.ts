@@ -1,23 +1,76 @@
 /**
- * One experiment from settings to trained model: split the data, build the model and optimizer,
+ * One experiment from settings to trained model: split the data, put noise on the training labels,
+ * add negatives, fix the preprocessing from the training subset, build the model and optimizer,
  * train. Framework-free; the worker is a thin adapter around `runExperiment`.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { splitTrainValidation, wholeSet } from './data/batches';
+import { negativesOf, splitTrainValidation, wholeSet, withNegatives, type Subset } from './data/batches';
+import { addLabelNoise, type LabelNoiseReport } from './data/labelNoise';
+import { preprocessingFor, type Preprocessing } from './data/transforms';
 import type { DatasetSplit } from './data/types';
 import { buildModel, summarize, type ModelSummary } from './model';
 import { createOptimizer } from './optimizers';
+import { createRng, deriveSeed } from './rng';
 import type { Settings } from './settings';
 import { train, type RunControl, type TrainObserver, type TrainResult } from './train';
 
+/** What a run was set up with, beyond the model: shown next to the curves. */
+export interface RunInfo {
+  /** The realised label noise (clean → noisy counts); null when ε = 0. */
+  readonly labelNoise: LabelNoiseReport | null;
+  /** Per-channel statistics the inputs are normalised with (0 and 1 for "scale to [0, 1]"). */
+  readonly normalization: { readonly mean: readonly number[]; readonly std: readonly number[] };
+}
+
 export interface ExperimentObserver extends TrainObserver {
   /** Called once the model is built, before the first step. */
-  onModel(summary: ModelSummary, sizes: { train: number; validation: number; test: number }): void;
+  onModel(summary: ModelSummary, sizes: { train: number; validation: number; test: number }, info: RunInfo): void;
 }
 
 export interface ExperimentResult extends TrainResult {
   /** The trained model; the caller owns it and must dispose it. */
   readonly model: tf.LayersModel;
+  readonly info: RunInfo;
+}
+
+/** The subsets and preprocessing of a run, before any model exists. Pure data; tested on its own. */
+export interface PreparedData {
+  readonly train: Subset;
+  readonly validation: Subset | null;
+  readonly test: Subset;
+  /** The test set as negatives, for every negatives mode but `none`. */
+  readonly testNegative: Subset | null;
+  readonly preprocessing: Preprocessing;
+  readonly labelNoise: LabelNoiseReport | null;
+}
+
+/**
+ * Splits off the seeded validation set, then:
+ * - label noise ε > 0: a noisy copy of the labels for the *training* examples only (seed
+ *   `label-noise`); validation and test keep their clean labels, as in the homework;
+ * - negatives `train-both`: training and validation sets hold every example as it is and as its
+ *   negative (so early stopping watches the same mixture that is trained on); every mode but `none`
+ *   also evaluates the test set as negatives;
+ * - preprocessing: |I − mean(I)| for `abs-mean`, standardisation with training-subset statistics.
+ */
+export function prepareData(settings: Settings, data: DatasetSplit): PreparedData {
+  const split = splitTrainValidation(data.train, settings);
+  let trainSet = split.train;
+  let validation = split.validation;
+  const numClasses = data.classNames.length;
+  let labelNoise: LabelNoiseReport | null = null;
+  if (settings.labelNoise > 0) {
+    const noisy = addLabelNoise(data.train.labels, trainSet.indices, settings.labelNoise, numClasses, createRng(deriveSeed(settings.seed, 'label-noise')));
+    trainSet = { ...trainSet, labels: noisy.labels };
+    labelNoise = noisy.report;
+  }
+  if (settings.negatives === 'train-both') {
+    trainSet = withNegatives(trainSet);
+    validation = validation && withNegatives(validation);
+  }
+  const test = wholeSet(data.test);
+  const testNegative = settings.negatives === 'none' ? null : negativesOf(test);
+  return { train: trainSet, validation, test, testNegative, preprocessing: preprocessingFor(settings, trainSet), labelNoise };
 }
 
 export async function runExperiment(
@@ -27,26 +80,35 @@ export async function runExperiment(
   observer: ExperimentObserver,
   yieldNow?: () => Promise<void>,
 ): Promise<ExperimentResult> {
-  const { train: trainSet, validation } = splitTrainValidation(data.train, settings);
-  const test = wholeSet(data.test);
+  const prepared = prepareData(settings, data);
   const numClasses = data.classNames.length;
+  const info: RunInfo = {
+    labelNoise: prepared.labelNoise,
+    normalization: { mean: prepared.preprocessing.mean, std: prepared.preprocessing.std },
+  };
   const model = buildModel(settings, data.train, numClasses);
   const optimizer = createOptimizer(settings);
   try {
-    observer.onModel(summarize(model), { train: trainSet.indices.length, validation: validation?.indices.length ?? 0, test: test.indices.length });
+    observer.onModel(
+      summarize(model),
+      { train: prepared.train.indices.length, validation: prepared.validation?.indices.length ?? 0, test: prepared.test.indices.length },
+      info,
+    );
     const result = await train({
       model,
       optimizer,
-      train: trainSet,
-      validation,
-      test,
+      train: prepared.train,
+      validation: prepared.validation,
+      test: prepared.test,
+      testNegative: prepared.testNegative,
+      preprocessing: prepared.preprocessing,
       numClasses,
       settings,
       control,
       observer,
       ...(yieldNow ? { yieldNow } : {}),
     });
-    return { ...result, model };
+    return { ...result, model, info };
   } catch (error) {
     model.dispose();
     throw error;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, parseSettings, serializeSettings, SETTING_NAMES, SETTINGS, type Settings } from './settings';
+import { DEFAULT_SETTINGS, inapplicableReason, parseSettings, serializeSettings, SETTING_NAMES, SETTINGS, type Settings } from './settings';
 
 /** A valid non-default value for every setting, derived from the schema itself. */
 function nonDefault(name: (typeof SETTING_NAMES)[number]): Settings[typeof name] {
@@ -11,6 +11,8 @@ function nonDefault(name: (typeof SETTING_NAMES)[number]): Settings[typeof name]
     }
     case 'enum':
       return spec.options.find((o) => o.value !== spec.default)!.value as never;
+    case 'boolean':
+      return !spec.default as never;
   }
 }
 
@@ -71,5 +73,85 @@ describe('settings URL codec', () => {
     expect(() => parseSettings('?' + '%'.repeat(10_000))).not.toThrow();
     expect(() => parseSettings('%E0%A4%A')).not.toThrow();
     expect(parseSettings('x'.repeat(5000)).rejected[0]!.reason).toMatch(/too long/);
+  });
+});
+
+describe('settings that do not apply', () => {
+  const s = (over: Partial<Settings>): Settings => ({ ...DEFAULT_SETTINGS, ...over });
+
+  it('defaults train the homework LeNet-5: SGD + momentum 0.9, lr 0.01, batch 32, ReLU, Glorot uniform, nothing else', () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({
+      model: 'lenet5',
+      optimizer: 'momentum',
+      momentum: 0.9,
+      learningRate: 0.01,
+      batchSize: 32,
+      activation: 'relu',
+      initializer: 'glorot-uniform',
+      biasInit: 0,
+      pooling: 'max',
+      batchNorm: false,
+      dropout: 0,
+      l2: 0,
+      clipNorm: 0,
+      lrSchedule: 'constant',
+      patience: 0,
+      labelNoise: 0,
+      negatives: 'none',
+      normalization: 'unit',
+      randomErasing: 0,
+      shift: 0,
+      widthMultiplier: 1,
+    });
+  });
+
+  it.each([
+    ['momentum', { optimizer: 'adam' }, /momentum/],
+    ['beta1', { optimizer: 'sgd' }, /Adam/],
+    ['rho', { optimizer: 'adam' }, /RMSprop/],
+    ['epsilon', { optimizer: 'adagrad' }, /AdaGrad uses/],
+    ['adagradInit', { optimizer: 'rmsprop' }, /AdaGrad/],
+    ['depth', { model: 'lenet5' }, /depth experiment/],
+    ['residual', { model: 'mlp' }, /depth experiment/],
+    ['activation', { model: 'lenet5-classic' }, /1998/],
+    ['batchNorm', { model: 'lenet5-classic' }, /1998/],
+    ['pooling', { model: 'mlp' }, /no pooling/],
+    ['widthMultiplier', { model: 'mlp' }, /no conv/],
+    ['initScale', { initializer: 'he-normal' }, /truncated normal/],
+    ['lrDecay', { lrSchedule: 'cosine' }, /time-decay/],
+    ['lrGamma', { lrSchedule: 'time' }, /exponential and step/],
+    ['lrStepEpochs', { lrSchedule: 'exponential' }, /step schedule/],
+    ['patience', { validationSize: 0 }, /Validation examples/],
+    ['restoreBest', { patience: 0 }, /patience above 0/],
+    ['restoreBest', { patience: 3, validationSize: 0 }, /Validation examples/],
+  ] as const)('%s is explained as inapplicable under %j', (name, over, reason) => {
+    expect(inapplicableReason(name, s(over as Partial<Settings>))).toMatch(reason);
+  });
+
+  it.each([
+    ['momentum', { optimizer: 'nesterov' }],
+    ['beta2', { optimizer: 'adam' }],
+    ['epsilon', { optimizer: 'rmsprop' }],
+    ['depth', { model: 'deep' }],
+    ['activation', { model: 'mlp' }],
+    ['pooling', { model: 'deep' }],
+    ['initScale', { initializer: 'constant' }],
+    ['lrGamma', { lrSchedule: 'step' }],
+    ['restoreBest', { patience: 2 }],
+    ['dropout', { model: 'lenet5-classic' }],
+  ] as const)('%s applies under %j', (name, over) => {
+    expect(inapplicableReason(name, s(over as Partial<Settings>))).toBeNull();
+  });
+
+  it('every setting has a unique URL key and a help line', () => {
+    const keys = SETTING_NAMES.map((n) => SETTINGS[n].key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const n of SETTING_NAMES) expect(SETTINGS[n].help.length).toBeGreaterThan(10);
+  });
+
+  it('booleans serialise as 1/0 and parse from 1/0/true/false', () => {
+    expect(serializeSettings({ ...DEFAULT_SETTINGS, batchNorm: true, restoreBest: false })).toBe('v=1&bn=1&restore=0');
+    expect(parseSettings('?bn=true&res=1').settings).toMatchObject({ batchNorm: true, residual: true });
+    expect(parseSettings('?bn=yes').rejected[0]!.reason).toMatch(/not 0\/1/);
   });
 });

@@ -14,9 +14,19 @@ interface BaseSpec {
   readonly help: string;
   /** Panel section the control is shown in. */
   readonly group: SettingGroup;
+  /**
+   * Fine-tuning knob (optimizer constants, schedule shapes…): the panel hides it behind "Show advanced
+   * settings" unless it has a non-default value. The URL codec treats it like any other setting.
+   */
+  readonly advanced?: boolean;
+  /**
+   * A parameter of another choice (the schedule's γ, the initialiser's σ, the depth model's N): the
+   * panel hides it while `inapplicableReason` says it does not apply, unless it has a non-default value.
+   */
+  readonly detail?: boolean;
 }
 
-export type SettingGroup = 'data' | 'model' | 'training' | 'system';
+export type SettingGroup = 'data' | 'model' | 'training' | 'regularization' | 'system';
 
 export interface NumberSpec extends BaseSpec {
   readonly kind: 'number';
@@ -56,12 +66,45 @@ const num = (s: Omit<NumberSpec, 'kind' | 'integer' | 'scale'> & Partial<Pick<Nu
 });
 const int = (s: Omit<NumberSpec, 'kind' | 'integer' | 'scale'>): NumberSpec => num({ ...s, integer: true });
 const choice = <V extends string>(s: Omit<EnumSpec<V>, 'kind'>): EnumSpec<V> => ({ kind: 'enum', ...s });
+const flag = (s: Omit<BooleanSpec, 'kind'>): BooleanSpec => ({ kind: 'boolean', ...s });
 
 export const DATASETS = ['mnist', 'fashion', 'cifar10'] as const;
 export type DatasetId = (typeof DATASETS)[number];
 
-export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
 export type OptimizerId = (typeof OPTIMIZERS)[number];
+
+export const MODELS = ['lenet5', 'lenet5-classic', 'deep', 'mlp'] as const;
+export type ModelId = (typeof MODELS)[number];
+
+export const ACTIVATIONS = ['relu', 'leaky-relu', 'elu', 'tanh', 'scaled-tanh', 'sigmoid'] as const;
+export type ActivationId = (typeof ACTIVATIONS)[number];
+
+export const INITIALIZERS = [
+  'glorot-uniform',
+  'glorot-normal',
+  'he-uniform',
+  'he-normal',
+  'lecun-uniform',
+  'lecun-normal',
+  'truncated-normal',
+  'random-normal',
+  'random-uniform',
+  'zeros',
+  'constant',
+] as const;
+export type InitializerId = (typeof INITIALIZERS)[number];
+/** Initializers whose spread (or value) is the user's `initScale`. */
+export const SCALED_INITIALIZERS: readonly InitializerId[] = ['truncated-normal', 'random-normal', 'random-uniform', 'constant'];
+
+export const LR_SCHEDULES = ['constant', 'time', 'exponential', 'step', 'inverse-sqrt', 'cosine'] as const;
+export type LrScheduleId = (typeof LR_SCHEDULES)[number];
+
+export const NEGATIVE_MODES = ['none', 'test-negative', 'train-both', 'abs-mean'] as const;
+export type NegativeMode = (typeof NEGATIVE_MODES)[number];
+
+export const NORMALIZATIONS = ['unit', 'standardize'] as const;
+export type NormalizationId = (typeof NORMALIZATIONS)[number];
 
 export const BACKEND_CHOICES = ['auto', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -101,16 +144,157 @@ export const SETTINGS = {
     max: 20000,
     step: 500,
   }),
-  model: choice<'lenet5' | 'lenet5-classic'>({
+  normalization: choice<NormalizationId>({
+    key: 'norm',
+    label: 'Input scaling',
+    help: 'Pixels to [0, 1], or standardised per channel (zero mean, unit variance) with statistics of the training examples only.',
+    group: 'data',
+    default: 'unit',
+    options: [
+      { value: 'unit', label: 'Scale to [0, 1]' },
+      { value: 'standardize', label: 'Standardise per channel (train statistics)' },
+    ],
+  }),
+  negatives: choice<NegativeMode>({
+    key: 'neg',
+    label: 'Negative images',
+    help: 'The negative of an image is 1 − x. Test on negatives too, train on both, or preprocess every image as |I − mean(I)|.',
+    group: 'data',
+    default: 'none',
+    options: [
+      { value: 'none', label: 'Off' },
+      { value: 'test-negative', label: 'Train positives, test positives and negatives' },
+      { value: 'train-both', label: 'Train and test on positives + negatives' },
+      { value: 'abs-mean', label: 'Preprocess |I − mean(I)|, test both' },
+    ],
+  }),
+  labelNoise: num({
+    key: 'noise',
+    label: 'Label noise ε',
+    help: 'Each training label is replaced by one of the other classes with probability ε. Validation and test labels stay clean.',
+    group: 'data',
+    default: 0,
+    min: 0,
+    max: 0.9,
+    step: 0.1,
+  }),
+  model: choice<ModelId>({
     key: 'm',
     label: 'Model',
-    help: 'LeNet-5 modern (ReLU, max-pool) or the 1998 original (scaled tanh, average pooling, 32×32 input).',
+    help: 'LeNet-5 modern (ReLU, max-pool), the 1998 original (scaled tanh, average pooling, 32×32 input), a stack of N 3×3 conv blocks, or an MLP baseline.',
     group: 'model',
     default: 'lenet5',
     options: [
       { value: 'lenet5', label: 'LeNet-5 (modern)' },
       { value: 'lenet5-classic', label: 'LeNet-5 (classic 1998)' },
+      { value: 'deep', label: 'Depth experiment (N conv blocks)' },
+      { value: 'mlp', label: 'MLP 300-100 (baseline)' },
     ],
+  }),
+  depth: int({
+    key: 'depth',
+    detail: true,
+    label: 'Conv blocks N',
+    help: 'Number of 3×3 conv blocks, in three stages (16, 32, 64 maps × width) with a 2×2 pool between stages. Deep plain stacks stop training.',
+    group: 'model',
+    default: 8,
+    min: 1,
+    max: 50,
+    step: 1,
+  }),
+  residual: flag({
+    key: 'res',
+    detail: true,
+    label: 'Residual connections',
+    help: 'Each block adds its input to its output (a 1×1 projection where the map count changes).',
+    group: 'model',
+    default: false,
+  }),
+  batchNorm: flag({
+    key: 'bn',
+    label: 'Batch normalisation',
+    help: 'After each conv / hidden dense layer, before its nonlinearity; moving averages are used at test time.',
+    group: 'model',
+    default: false,
+  }),
+  activation: choice<ActivationId>({
+    key: 'act',
+    label: 'Activation',
+    help: 'Nonlinearity of the hidden layers. Sigmoid and tanh saturate; ReLU can die; Leaky ReLU is max(0.01z, z).',
+    group: 'model',
+    default: 'relu',
+    options: [
+      { value: 'relu', label: 'ReLU' },
+      { value: 'leaky-relu', label: 'Leaky ReLU (0.01)' },
+      { value: 'elu', label: 'ELU' },
+      { value: 'tanh', label: 'tanh' },
+      { value: 'scaled-tanh', label: 'Scaled tanh 1.7159·tanh(2z/3)' },
+      { value: 'sigmoid', label: 'Sigmoid' },
+    ],
+  }),
+  pooling: choice<'max' | 'avg'>({
+    key: 'pool',
+    label: 'Pooling',
+    help: '2×2 max pooling, or average pooling (close to the 1998 subsampling).',
+    group: 'model',
+    default: 'max',
+    options: [
+      { value: 'max', label: 'Max' },
+      { value: 'avg', label: 'Average' },
+    ],
+  }),
+  widthMultiplier: num({
+    key: 'wm',
+    label: 'Width ×',
+    help: 'Multiplies the number of feature maps of every conv layer (rounded, at least 1).',
+    group: 'model',
+    default: 1,
+    min: 0.25,
+    max: 8,
+    step: 0.25,
+    advanced: true,
+  }),
+  initializer: choice<InitializerId>({
+    key: 'init',
+    label: 'Weight initialisation',
+    help: 'Glorot Var(w) = 2/(fan_in+fan_out) suits tanh, He 2/fan_in suits ReLU, LeCun 1/fan_in. All-equal weights never break symmetry.',
+    group: 'model',
+    default: 'glorot-uniform',
+    options: [
+      { value: 'glorot-uniform', label: 'Glorot (Xavier) uniform' },
+      { value: 'glorot-normal', label: 'Glorot (Xavier) normal' },
+      { value: 'he-uniform', label: 'He uniform' },
+      { value: 'he-normal', label: 'He normal' },
+      { value: 'lecun-uniform', label: 'LeCun uniform' },
+      { value: 'lecun-normal', label: 'LeCun normal' },
+      { value: 'truncated-normal', label: 'Truncated normal (σ below)' },
+      { value: 'random-normal', label: 'Normal (σ below)' },
+      { value: 'random-uniform', label: 'Uniform ±a (a below)' },
+      { value: 'zeros', label: 'Zeros' },
+      { value: 'constant', label: 'Constant (value below)' },
+    ],
+  }),
+  initScale: num({
+    key: 'iscale',
+    detail: true,
+    label: 'Init σ / a / value',
+    help: 'Standard deviation (normal; before truncation at 2σ for truncated), half-width a (uniform), or the constant.',
+    group: 'model',
+    default: 0.05,
+    min: 0,
+    max: 10,
+    step: 0.01,
+  }),
+  biasInit: num({
+    key: 'binit',
+    label: 'Bias init',
+    help: 'Constant every bias starts at (a small positive value keeps ReLUs alive at the start).',
+    group: 'model',
+    default: 0,
+    min: -1,
+    max: 1,
+    step: 0.01,
+    advanced: true,
   }),
   optimizer: choice<OptimizerId>({
     key: 'opt',
@@ -121,8 +305,10 @@ export const SETTINGS = {
     options: [
       { value: 'sgd', label: 'SGD' },
       { value: 'momentum', label: 'SGD + momentum' },
-      { value: 'adam', label: 'Adam' },
+      { value: 'nesterov', label: 'SGD + Nesterov momentum' },
+      { value: 'adagrad', label: 'AdaGrad' },
       { value: 'rmsprop', label: 'RMSprop' },
+      { value: 'adam', label: 'Adam' },
     ],
   }),
   learningRate: num({
@@ -138,12 +324,120 @@ export const SETTINGS = {
   momentum: num({
     key: 'mom',
     label: 'Momentum ρ',
-    help: 'Fraction of the previous update carried into the next (SGD + momentum only).',
+    help: 'Fraction of the previous update carried into the next (SGD + momentum and Nesterov).',
     group: 'training',
     default: 0.9,
     min: 0,
     max: 0.999,
     step: 0.05,
+  }),
+  beta1: num({
+    key: 'b1',
+    detail: true,
+    label: 'Adam β1',
+    help: 'Decay of the running mean of gradients (first moment).',
+    group: 'training',
+    default: 0.9,
+    min: 0,
+    max: 0.9999,
+    step: 0.01,
+    advanced: true,
+  }),
+  beta2: num({
+    key: 'b2',
+    detail: true,
+    label: 'Adam β2',
+    help: 'Decay of the running mean of squared gradients (second moment).',
+    group: 'training',
+    default: 0.999,
+    min: 0,
+    max: 0.99999,
+    step: 0.001,
+    advanced: true,
+  }),
+  rho: num({
+    key: 'rho',
+    detail: true,
+    label: 'RMSprop ρ',
+    help: 'Decay of the running mean of squared gradients.',
+    group: 'training',
+    default: 0.9,
+    min: 0,
+    max: 0.9999,
+    step: 0.01,
+    advanced: true,
+  }),
+  epsilon: num({
+    key: 'eps',
+    detail: true,
+    label: 'ε (Adam, RMSprop)',
+    help: 'Added to the denominator to avoid dividing by zero (Keras 1e-7, the lecture 1e-8).',
+    group: 'training',
+    default: 1e-7,
+    min: 1e-10,
+    max: 1,
+    scale: 'log',
+    advanced: true,
+  }),
+  adagradInit: num({
+    key: 'acc0',
+    detail: true,
+    label: 'AdaGrad initial accumulator',
+    help: 'Starting value of the sum of squared gradients.',
+    group: 'training',
+    default: 0.1,
+    min: 0,
+    max: 10,
+    step: 0.01,
+    advanced: true,
+  }),
+  lrSchedule: choice<LrScheduleId>({
+    key: 'sched',
+    label: 'Learning-rate schedule',
+    help: 'How the learning rate λ changes during the run (λ0 is the learning rate above).',
+    group: 'training',
+    default: 'constant',
+    options: [
+      { value: 'constant', label: 'Constant' },
+      { value: 'time', label: 'Time decay λ0/(1 + d·step) (Keras "decay")' },
+      { value: 'exponential', label: 'Exponential λ0·γ^epoch' },
+      { value: 'step', label: 'Step: ×γ every S epochs' },
+      { value: 'inverse-sqrt', label: 'λ0/√epoch' },
+      { value: 'cosine', label: 'Cosine annealing to 0' },
+    ],
+  }),
+  lrDecay: num({
+    key: 'decay',
+    detail: true,
+    label: 'Decay d',
+    help: 'Per-step decay of the time schedule (Keras SGD "decay"; the best homework run used 1e-4).',
+    group: 'training',
+    default: 1e-4,
+    min: 1e-8,
+    max: 1,
+    scale: 'log',
+  }),
+  lrGamma: num({
+    key: 'gamma',
+    detail: true,
+    label: 'Decay factor γ',
+    help: 'Multiplier per epoch (exponential) or per S epochs (step).',
+    group: 'training',
+    default: 0.95,
+    min: 0.01,
+    max: 1,
+    step: 0.01,
+  }),
+  lrStepEpochs: int({
+    key: 'lrstep',
+    detail: true,
+    label: 'Step every S epochs',
+    help: 'The step schedule multiplies the learning rate by γ every S epochs.',
+    group: 'training',
+    default: 10,
+    min: 1,
+    max: 200,
+    step: 1,
   }),
   batchSize: int({
     key: 'bs',
@@ -174,6 +468,75 @@ export const SETTINGS = {
     min: 0,
     max: 2 ** 31 - 1,
     step: 1,
+  }),
+  l2: num({
+    key: 'l2',
+    label: 'L2 weight decay λ',
+    help: 'Adds λ‖w‖² on conv and dense weights (not biases): the gradient gains 2λw. The coursework used 1e-3.',
+    group: 'regularization',
+    default: 0,
+    min: 0,
+    max: 0.1,
+    step: 0.0001,
+  }),
+  dropout: num({
+    key: 'drop',
+    label: 'Dropout rate',
+    help: 'Fraction of units dropped (training only) in front of every dense layer that reads learned features.',
+    group: 'regularization',
+    default: 0,
+    min: 0,
+    max: 0.9,
+    step: 0.05,
+  }),
+  randomErasing: num({
+    key: 'erase',
+    label: 'Random erasing p',
+    help: 'With probability p, a random rectangle (2–33 % of the image, aspect 0.3–3.3) of a training image is filled with noise.',
+    group: 'regularization',
+    default: 0,
+    min: 0,
+    max: 1,
+    step: 0.05,
+  }),
+  shift: int({
+    key: 'shift',
+    label: 'Random shift (pixels)',
+    help: 'Training images are translated by up to this many pixels in x and y.',
+    group: 'regularization',
+    default: 0,
+    min: 0,
+    max: 8,
+    step: 1,
+  }),
+  clipNorm: num({
+    key: 'clip',
+    label: 'Gradient clipping (global norm)',
+    help: 'Rescales the gradient whenever its global L2 norm exceeds this value (0 = off).',
+    group: 'regularization',
+    default: 0,
+    min: 0,
+    max: 1000,
+    step: 0.5,
+    advanced: true,
+  }),
+  patience: int({
+    key: 'pat',
+    label: 'Early-stopping patience',
+    help: 'Stop after this many epochs without a lower validation loss (0 = off).',
+    group: 'regularization',
+    default: 0,
+    min: 0,
+    max: 100,
+    step: 1,
+  }),
+  restoreBest: flag({
+    key: 'restore',
+    detail: true,
+    label: 'Restore best weights',
+    help: 'When early stopping is on, the run ends with the weights of the epoch with the lowest validation loss.',
+    group: 'regularization',
+    default: true,
   }),
   backend: choice<BackendChoice>({
     key: 'be',
@@ -310,14 +673,53 @@ export function assertNever(x: never): never {
   throw new Error(`unexpected value ${JSON.stringify(x)}`);
 }
 
+/** Optimizers that read each optimizer knob. */
+const OPTIMIZER_KNOBS: Partial<Record<SettingName, { readonly uses: readonly OptimizerId[]; readonly reason: string }>> = {
+  momentum: { uses: ['momentum', 'nesterov'], reason: 'Only used by SGD + momentum and Nesterov.' },
+  beta1: { uses: ['adam'], reason: 'Only used by Adam.' },
+  beta2: { uses: ['adam'], reason: 'Only used by Adam.' },
+  rho: { uses: ['rmsprop'], reason: 'Only used by RMSprop.' },
+  epsilon: { uses: ['adam', 'rmsprop'], reason: 'Only Adam and RMSprop take an ε (AdaGrad uses the backend’s own).' },
+  adagradInit: { uses: ['adagrad'], reason: 'Only used by AdaGrad.' },
+};
+
+const CLASSIC_FIXED = 'LeNet-5 classic is the fixed 1998 design (scaled tanh, average pooling, no batch norm); choose LeNet-5 (modern) to change it.';
+
 /**
  * Why a setting has no effect under the other settings (shown next to its disabled control), or null
- * when it applies. Keeps "settings that make no sense together" explained rather than silently ignored.
+ * when it applies. Keeps "settings that make no sense together" explained rather than silently ignored:
+ * the core ignores exactly the settings for which this returns a reason.
  */
 export function inapplicableReason(name: SettingName, settings: Settings): string | null {
+  const optimizerKnob = OPTIMIZER_KNOBS[name];
+  if (optimizerKnob) return optimizerKnob.uses.includes(settings.optimizer) ? null : optimizerKnob.reason;
+  const model = settings.model;
   switch (name) {
-    case 'momentum':
-      return settings.optimizer === 'momentum' ? null : 'Only used by SGD + momentum.';
+    case 'depth':
+    case 'residual':
+      return model === 'deep' ? null : 'Only used by the depth experiment model.';
+    case 'activation':
+    case 'batchNorm':
+      return model === 'lenet5-classic' ? CLASSIC_FIXED : null;
+    case 'pooling':
+      if (model === 'lenet5-classic') return CLASSIC_FIXED;
+      return model === 'mlp' ? 'The MLP has no pooling layers.' : null;
+    case 'widthMultiplier':
+      if (model === 'lenet5-classic') return CLASSIC_FIXED;
+      return model === 'mlp' ? 'The MLP has no conv layers.' : null;
+    case 'initScale':
+      return SCALED_INITIALIZERS.includes(settings.initializer) ? null : 'Only used by the truncated normal, normal, uniform and constant initialisations.';
+    case 'lrDecay':
+      return settings.lrSchedule === 'time' ? null : 'Only used by the time-decay schedule.';
+    case 'lrGamma':
+      return settings.lrSchedule === 'exponential' || settings.lrSchedule === 'step' ? null : 'Only used by the exponential and step schedules.';
+    case 'lrStepEpochs':
+      return settings.lrSchedule === 'step' ? null : 'Only used by the step schedule.';
+    case 'patience':
+      return settings.validationSize > 0 ? null : 'Early stopping watches the validation loss: set Validation examples above 0.';
+    case 'restoreBest':
+      if (settings.patience === 0) return 'Only used when early stopping is on (patience above 0).';
+      return settings.validationSize > 0 ? null : 'Early stopping watches the validation loss: set Validation examples above 0.';
     default:
       return null;
   }

@@ -7,8 +7,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fillBatch, imageSize, type Subset } from './data/batches';
+import { unitPreprocessing, type Augmentation, type Preprocessing } from './data/transforms';
+import { getLearningRate, learningRateAt, setLearningRate } from './optimizers';
 import { createRng, deriveSeed, permutation } from './rng';
-import type { Settings } from './settings';
+import { SCALED_INITIALIZERS, SETTINGS, type Settings } from './settings';
 
 /** One training step's metrics. */
 export interface BatchPoint {
@@ -16,9 +18,12 @@ export interface BatchPoint {
   readonly step: number;
   /** Fractional epoch at the end of this step (1.0 = end of the first epoch). */
   readonly epoch: number;
+  /** Cross-entropy on this batch (the L2 penalty is not included). */
   readonly loss: number;
   /** Accuracy on this batch, in [0, 1]. */
   readonly accuracy: number;
+  /** Learning rate this step was taken with (after the schedule). */
+  readonly learningRate: number;
 }
 
 export interface Evaluation {
@@ -34,6 +39,14 @@ export interface EpochMetrics {
   readonly trainAccuracy: number;
   readonly validation: Evaluation | null;
   readonly test: Evaluation;
+  /** The test set shown as negatives (1 − x), when the run has a negatives mode; else null. */
+  readonly testNegative: Evaluation | null;
+  /** Learning rate of the epoch's last step. */
+  readonly learningRate: number;
+  /** Epoch (1-based) with the lowest validation loss so far; null without a validation set. */
+  readonly bestEpoch: number | null;
+  /** True on the last epoch of a run that early stopping ended. */
+  readonly stoppedEarly: boolean;
   /** Seconds spent on this epoch's training steps (evaluation excluded). */
   readonly trainSeconds: number;
   readonly examplesPerSecond: number;
@@ -94,25 +107,87 @@ export class RunControl {
 /** Thrown when the loss stops being a finite number. */
 export class DivergenceError extends Error {
   override readonly name = 'DivergenceError';
+  /**
+   * @param advice what probably caused it under the run's settings (see {@link divergenceAdvice});
+   *   the generic learning-rate advice when absent.
+   */
   constructor(
     readonly step: number,
     readonly loss: number,
+    advice = 'The learning rate is probably too high for this optimizer; try a smaller one.',
   ) {
-    super(
-      `The loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'} at step ${step}: training diverged. ` +
-        'The learning rate is probably too high for this optimizer; try a smaller one.',
-    );
+    super(`The loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'} at step ${step}: training diverged. ${advice}`);
   }
 }
 
+const optionLabel = <K extends 'optimizer' | 'activation' | 'initializer'>(name: K, value: Settings[K]): string =>
+  SETTINGS[name].options.find((o) => o.value === value)?.label ?? String(value);
+
+const fmtRate = (v: number) => (v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(1));
+
+/**
+ * The likely causes of a diverged loss under `s`, most likely first: the learning rate for the
+ * optimizer, then initial weights too large for an unbounded activation, a deep plain stack, and
+ * the missing gradient clipping.
+ */
+export function divergenceAdvice(s: Partial<Settings>, learningRate: number): string {
+  const parts: string[] = [];
+  const optimizer = s.optimizer ? optionLabel('optimizer', s.optimizer) : 'this optimizer';
+  const unbounded = s.model !== 'lenet5-classic' && (s.activation === undefined || s.activation === 'relu' || s.activation === 'leaky-relu' || s.activation === 'elu');
+  const activation = s.model === 'lenet5-classic' ? 'scaled tanh' : s.activation ? optionLabel('activation', s.activation) : 'ReLU';
+  parts.push(`The learning rate ${fmtRate(learningRate)} is probably too high for ${optimizer} with ${activation} activations; try ${fmtRate(learningRate / 10)}.`);
+  if (s.initializer && SCALED_INITIALIZERS.includes(s.initializer) && (s.initScale ?? 0) >= 1 && unbounded) {
+    parts.push(`Weights initialised with ${optionLabel('initializer', s.initializer)} at ${s.initScale} grow through every ${activation} layer; He or Glorot initialisation keeps the signal's scale.`);
+  }
+  if (s.model === 'deep' && !s.batchNorm && !s.residual && (s.depth ?? 0) > 10) {
+    parts.push(`A plain stack of ${s.depth} conv blocks is hard to train: turn on batch norm or residual connections.`);
+  }
+  if ((s.optimizer === 'sgd' || s.optimizer === 'momentum' || s.optimizer === 'nesterov') && !s.clipNorm) {
+    parts.push('Gradient clipping (e.g. a global norm of 5) bounds every step.');
+  }
+  return parts.join(' ');
+}
+
+/** The settings `train` reads; what is absent keeps its default (off / constant). */
+export type TrainSettings = Pick<Settings, 'batchSize' | 'epochs' | 'seed'> &
+  Partial<
+    Pick<
+      Settings,
+      | 'lrSchedule'
+      | 'lrDecay'
+      | 'lrGamma'
+      | 'lrStepEpochs'
+      | 'l2'
+      | 'clipNorm'
+      | 'patience'
+      | 'restoreBest'
+      | 'randomErasing'
+      | 'shift'
+      // Read only to phrase the divergence message.
+      | 'optimizer'
+      | 'activation'
+      | 'model'
+      | 'initializer'
+      | 'initScale'
+      | 'batchNorm'
+      | 'residual'
+      | 'depth'
+    >
+  >;
+
 export interface TrainInput {
   readonly model: tf.LayersModel;
+  /** Its learning rate at the start is λ0 of the schedule. */
   readonly optimizer: tf.Optimizer;
   readonly train: Subset;
   readonly validation: Subset | null;
   readonly test: Subset;
+  /** The test set as negatives, evaluated after every epoch next to `test`; absent/null: not evaluated. */
+  readonly testNegative?: Subset | null;
+  /** Pixel preprocessing of every subset (default: scale to [0, 1]). */
+  readonly preprocessing?: Preprocessing;
   readonly numClasses: number;
-  readonly settings: Pick<Settings, 'batchSize' | 'epochs' | 'seed'>;
+  readonly settings: TrainSettings;
   readonly control: RunControl;
   readonly observer: TrainObserver;
   /** Lets pending messages (pause, stop) be handled; called every ~`yieldEveryMs`. */
@@ -124,6 +199,58 @@ export interface TrainResult {
   readonly epochsCompleted: number;
   readonly stopped: boolean;
   readonly history: readonly EpochMetrics[];
+  /** Epoch with the lowest validation loss; null without a validation set. */
+  readonly bestEpoch: number | null;
+  /** Early stopping ended the run (patience ran out). */
+  readonly stoppedEarly: boolean;
+  /** The model's weights were reset to those after this epoch (restore-best); null when not. */
+  readonly restoredEpoch: number | null;
+}
+
+/**
+ * Early stopping on the validation loss: remembers the best epoch (and, with restore-best, a copy of
+ * its weights) and says when `patience` epochs have passed without a lower loss. Owns its copy;
+ * call `dispose`.
+ */
+export class EarlyStopping {
+  bestEpoch: number | null = null;
+  bestLoss = Infinity;
+  private snapshot: tf.Tensor[] | null = null;
+  private lastEpoch = 0;
+
+  /** @param patience epochs without improvement before stopping; 0 = only track the best epoch. */
+  constructor(
+    readonly patience: number,
+    readonly restoreBest: boolean,
+  ) {}
+
+  /** Records the validation loss after `epoch` (1-based); returns true when training should stop. */
+  update(epoch: number, validationLoss: number, model: tf.LayersModel): boolean {
+    this.lastEpoch = epoch;
+    if (validationLoss < this.bestLoss) {
+      this.bestLoss = validationLoss;
+      this.bestEpoch = epoch;
+      if (this.patience > 0 && this.restoreBest) {
+        if (this.snapshot) tf.dispose(this.snapshot);
+        this.snapshot = tf.tidy(() => model.getWeights().map((w) => w.clone()));
+      }
+    }
+    if (this.patience <= 0) return false;
+    // A loss that never improved (NaN from the start) counts from epoch 0.
+    return epoch - (this.bestEpoch ?? 0) >= this.patience;
+  }
+
+  /** Puts the best epoch's weights back when they are not the current ones; returns that epoch or null. */
+  restore(model: tf.LayersModel): number | null {
+    if (!this.snapshot || this.bestEpoch === null || this.bestEpoch === this.lastEpoch) return null;
+    model.setWeights(this.snapshot);
+    return this.bestEpoch;
+  }
+
+  dispose(): void {
+    if (this.snapshot) tf.dispose(this.snapshot);
+    this.snapshot = null;
+  }
 }
 
 const FLUSH_EVERY_MS = 250;
@@ -144,26 +271,42 @@ export function macrotask(): Promise<void> {
 
 /**
  * Trains `model` for `settings.epochs` epochs of shuffled mini-batches, evaluating on the validation and
- * test subsets after each epoch. Resolves when done or stopped; rejects with DivergenceError on NaN loss.
+ * test subsets (and the negative test set, when given) after each epoch. Applies the learning-rate
+ * schedule per step, L2 and gradient clipping, training-time augmentation, and early stopping on the
+ * validation loss. Resolves when done, stopped or stopped early; rejects with DivergenceError on NaN loss.
  */
 export async function train(input: TrainInput): Promise<TrainResult> {
   const { model, optimizer, control, observer, numClasses } = input;
-  const { batchSize, epochs } = input.settings;
+  const settings = input.settings;
+  const { batchSize, epochs } = settings;
   const now = input.now ?? (() => performance.now());
   const yieldNow = input.yieldNow ?? macrotask;
   const trainCount = input.train.indices.length;
   const pixels = imageSize(input.train.source);
   const shape = [input.train.source.height, input.train.source.width, input.train.source.channels];
   const batchesPerEpoch = Math.ceil(trainCount / batchSize);
+  const totalSteps = batchesPerEpoch * epochs;
   const xBuf = new Float32Array(batchSize * pixels);
   const yBuf = new Float32Array(batchSize * numClasses);
   const shuffleRng = createRng(deriveSeed(input.settings.seed, 'shuffle'));
+  const preprocessing = input.preprocessing ?? unitPreprocessing(input.train.source.channels);
+  const erasing = settings.randomErasing ?? 0;
+  const shift = settings.shift ?? 0;
+  const augmentation: Augmentation | null = erasing > 0 || shift > 0 ? { erasing, shift, rng: createRng(deriveSeed(settings.seed, 'augment')) } : null;
+  const step_ = new StepRunner(model, optimizer, settings.l2 ?? 0, settings.clipNorm ?? 0);
+  // λ0 is what the optimizer was built with; a constant schedule never touches it.
+  const baseRate = getLearningRate(optimizer);
+  const schedule = { ...settings, learningRate: baseRate };
+  const scheduled = (settings.lrSchedule ?? 'constant') !== 'constant';
+  let currentRate = baseRate;
+  const early = new EarlyStopping(input.validation ? (settings.patience ?? 0) : 0, settings.restoreBest ?? true);
 
   const history: EpochMetrics[] = [];
   let step = 0;
+  let stoppedEarly = false;
   let lastYield = now();
   // [loss, accuracy] per step, still on the device.
-  let pending: { step: number; epoch: number; stats: tf.Tensor1D }[] = [];
+  let pending: { step: number; epoch: number; learningRate: number; stats: tf.Tensor1D }[] = [];
   let lastFlush = now();
   let epochLossSum = 0;
   let epochAccSum = 0;
@@ -178,9 +321,9 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     batch.forEach((p) => p.stats.dispose());
     const values = await stacked.data();
     stacked.dispose();
-    const points: BatchPoint[] = batch.map((p, i) => ({ step: p.step, epoch: p.epoch, loss: values[2 * i]!, accuracy: values[2 * i + 1]! }));
+    const points: BatchPoint[] = batch.map((p, i) => ({ step: p.step, epoch: p.epoch, loss: values[2 * i]!, accuracy: values[2 * i + 1]!, learningRate: p.learningRate }));
     for (const p of points) {
-      if (!Number.isFinite(p.loss)) throw new DivergenceError(p.step, p.loss);
+      if (!Number.isFinite(p.loss)) throw new DivergenceError(p.step, p.loss, divergenceAdvice(settings, p.learningRate));
       epochLossSum += p.loss;
       epochAccSum += p.accuracy;
       epochSteps += 1;
@@ -205,10 +348,17 @@ export async function train(input: TrainInput): Promise<TrainResult> {
 
         const start = b * batchSize;
         const size = Math.min(batchSize, trainCount - start);
-        fillBatch(input.train, order, start, size, numClasses, xBuf, yBuf);
+        fillBatch(input.train, order, start, size, numClasses, xBuf, yBuf, preprocessing, augmentation);
         step += 1;
-        const stats = trainStep(model, optimizer, xBuf, yBuf, size, shape, numClasses);
-        pending.push({ step, epoch: epoch - 1 + (b + 1) / batchesPerEpoch, stats });
+        if (scheduled) {
+          const rate = learningRateAt(schedule, step, batchesPerEpoch, totalSteps);
+          if (rate !== currentRate) {
+            setLearningRate(optimizer, rate);
+            currentRate = rate;
+          }
+        }
+        const stats = step_.run(xBuf, yBuf, size, shape, numClasses);
+        pending.push({ step, epoch: epoch - 1 + (b + 1) / batchesPerEpoch, learningRate: currentRate, stats });
         examplesThisEpoch += size;
         rateWindow.examples += size;
 
@@ -232,14 +382,20 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       const trainSeconds = (now() - epochStart) / 1000;
       if (control.stopped && examplesThisEpoch < trainCount) break;
 
-      const validation = input.validation ? await evaluate(model, input.validation, numClasses) : null;
-      const test = await evaluate(model, input.test, numClasses);
+      const validation = input.validation ? await evaluate(model, input.validation, numClasses, preprocessing) : null;
+      const test = await evaluate(model, input.test, numClasses, preprocessing);
+      const testNegative = input.testNegative ? await evaluate(model, input.testNegative, numClasses, preprocessing) : null;
+      stoppedEarly = validation !== null && early.update(epoch, validation.loss, model) && epoch < epochs;
       const metrics: EpochMetrics = {
         epoch,
         trainLoss: epochSteps > 0 ? epochLossSum / epochSteps : NaN,
         trainAccuracy: epochSteps > 0 ? epochAccSum / epochSteps : NaN,
         validation,
         test,
+        testNegative,
+        learningRate: currentRate,
+        bestEpoch: early.bestEpoch,
+        stoppedEarly,
         trainSeconds,
         examplesPerSecond: examplesThisEpoch / Math.max(trainSeconds, 1e-6),
       };
@@ -247,47 +403,100 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       observer.onEpoch(metrics);
       await yieldNow();
       lastYield = now();
+      if (stoppedEarly) break;
     }
+    const restoredEpoch = early.restore(model);
+    return { epochsCompleted: history.length, stopped: control.stopped, history, bestEpoch: early.bestEpoch, stoppedEarly, restoredEpoch };
   } finally {
     pending.forEach((p) => p.stats.dispose());
+    early.dispose();
   }
-  return { epochsCompleted: history.length, stopped: control.stopped, history };
 }
 
-/** One optimizer step on a batch; returns [loss, accuracy] as a device tensor the caller disposes. */
-function trainStep(
-  model: tf.LayersModel,
-  optimizer: tf.Optimizer,
-  xBuf: Float32Array,
-  yBuf: Float32Array,
-  size: number,
-  shape: number[],
-  numClasses: number,
-): tf.Tensor1D {
-  return tf.tidy(() => {
-    const x = tf.tensor4d(xBuf.subarray(0, size * shape[0]! * shape[1]! * shape[2]!), [size, shape[0]!, shape[1]!, shape[2]!]);
-    const y = tf.tensor2d(yBuf.subarray(0, size * numClasses), [size, numClasses]);
-    const kept: { accuracy?: tf.Scalar } = {};
-    const loss = optimizer.minimize(() => {
-      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-      kept.accuracy = tf.keep(batchAccuracy(logits, y));
-      return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-    }, true);
-    const acc = kept.accuracy;
-    if (!loss || !acc) throw new Error('optimizer returned no loss');
-    const stats = tf.stack([loss, acc]) as tf.Tensor1D;
-    // tf.keep exempts `acc` from every enclosing tidy, so it has to go by hand.
-    acc.dispose();
-    return stats;
-  });
+/**
+ * One optimizer step per call. Without L2 and clipping it is `optimizer.minimize`; with either, the
+ * gradients are taken with `tf.variableGrads`, adjusted ({@link adjustGradients}) and applied.
+ */
+class StepRunner {
+  private readonly vars: tf.Variable[];
+  private readonly kernels: ReadonlySet<string>;
+  constructor(
+    private readonly model: tf.LayersModel,
+    private readonly optimizer: tf.Optimizer,
+    private readonly l2: number,
+    private readonly clipNorm: number,
+  ) {
+    this.vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.kernels = kernelNames(model);
+  }
+
+  /** Returns [loss, accuracy] as a device tensor the caller disposes. */
+  run(xBuf: Float32Array, yBuf: Float32Array, size: number, shape: number[], numClasses: number): tf.Tensor1D {
+    const { model, optimizer } = this;
+    return tf.tidy(() => {
+      const x = tf.tensor4d(xBuf.subarray(0, size * shape[0]! * shape[1]! * shape[2]!), [size, shape[0]!, shape[1]!, shape[2]!]);
+      const y = tf.tensor2d(yBuf.subarray(0, size * numClasses), [size, numClasses]);
+      const kept: { accuracy?: tf.Scalar } = {};
+      const lossFn = (): tf.Scalar => {
+        const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+        kept.accuracy = tf.keep(batchAccuracy(logits, y));
+        return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+      };
+      let loss: tf.Scalar | null;
+      if (this.l2 === 0 && this.clipNorm === 0) {
+        loss = optimizer.minimize(lossFn, true);
+      } else {
+        const { value, grads } = tf.variableGrads(lossFn, this.vars);
+        optimizer.applyGradients(adjustGradients(grads, this.vars, this.kernels, this.l2, this.clipNorm));
+        loss = value;
+      }
+      const acc = kept.accuracy;
+      if (!loss || !acc) throw new Error('optimizer returned no loss');
+      const stats = tf.stack([loss, acc]) as tf.Tensor1D;
+      // tf.keep exempts `acc` from every enclosing tidy, so it has to go by hand.
+      acc.dispose();
+      return stats;
+    });
+  }
+}
+
+/** Names of the variables L2 applies to: conv and dense kernels (not biases, not batch-norm γ/β). */
+export function kernelNames(model: tf.LayersModel): Set<string> {
+  return new Set(model.trainableWeights.filter((w) => /(^|\/)kernel$/.test(w.originalName)).map((w) => (w.read() as tf.Variable).name));
+}
+
+/**
+ * The gradients after L2 and clipping: g + 2λw for every variable named in `kernels` (the gradient
+ * of λ‖w‖²), then, when `clipNorm` > 0 and the global norm ‖g‖ = √(Σ‖g_i‖²) exceeds it, every g_i
+ * scaled by clipNorm/‖g‖. Call inside a tidy.
+ */
+export function adjustGradients(grads: tf.NamedTensorMap, vars: readonly tf.Variable[], kernels: ReadonlySet<string>, l2: number, clipNorm: number): tf.NamedTensorMap {
+  let out: tf.NamedTensorMap = grads;
+  if (l2 > 0) {
+    out = {};
+    for (const v of vars) {
+      const g = grads[v.name];
+      if (!g) continue;
+      out[v.name] = kernels.has(v.name) ? tf.add(g, tf.mul(v, 2 * l2)) : g;
+    }
+  }
+  if (clipNorm > 0) {
+    const names = Object.keys(out);
+    const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(out[n]!)))));
+    const factor = tf.div(clipNorm, tf.maximum(norm, clipNorm));
+    const clipped: tf.NamedTensorMap = {};
+    for (const n of names) clipped[n] = tf.mul(out[n]!, factor);
+    out = clipped;
+  }
+  return out;
 }
 
 function batchAccuracy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
   return tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(oneHot, 1)), 'float32'));
 }
 
-/** Mean cross-entropy and accuracy of `model` on `subset`, accumulated in JS doubles. */
-export async function evaluate(model: tf.LayersModel, subset: Subset, numClasses: number): Promise<Evaluation> {
+/** Mean cross-entropy and accuracy of `model` on `subset` (through `preprocessing`), accumulated in JS doubles. */
+export async function evaluate(model: tf.LayersModel, subset: Subset, numClasses: number, preprocessing?: Preprocessing): Promise<Evaluation> {
   const count = subset.indices.length;
   const { height, width, channels } = subset.source;
   const pixels = imageSize(subset.source);
@@ -298,7 +507,7 @@ export async function evaluate(model: tf.LayersModel, subset: Subset, numClasses
   let correct = 0;
   for (let start = 0; start < count; start += size) {
     const n = Math.min(size, count - start);
-    fillBatch(subset, null, start, n, numClasses, xBuf, yBuf);
+    fillBatch(subset, null, start, n, numClasses, xBuf, yBuf, preprocessing);
     const sums = tf.tidy(() => {
       const x = tf.tensor4d(xBuf.subarray(0, n * pixels), [n, height, width, channels]);
       const y = tf.tensor2d(yBuf.subarray(0, n * numClasses), [n, numClasses]);

@@ -3,6 +3,8 @@
  * A discriminated union per direction; every run-scoped message carries `runId`, so the UI can drop
  * messages of a run it has already abandoned.
  */
+import type { LabelNoiseReport } from '../core/data/labelNoise';
+import type { RunInfo } from '../core/experiment';
 import type { ModelSummary } from '../core/model';
 import type { BackendChoice, BackendName, DatasetId, Settings } from '../core/settings';
 import type { BatchPoint, EpochMetrics, Progress } from '../core/train';
@@ -44,7 +46,16 @@ export type FromWorker =
   | { readonly type: 'state'; readonly runId: number; readonly state: RunState; readonly message?: string }
   | { readonly type: 'dataset-progress'; readonly runId: number; readonly dataset: DatasetId; readonly loadedBytes: number; readonly totalBytes: number }
   | { readonly type: 'dataset-ready'; readonly runId: number; readonly info: DatasetInfo }
-  | { readonly type: 'model'; readonly runId: number; readonly summary: ModelSummary; readonly sizes: { readonly train: number; readonly validation: number; readonly test: number } }
+  | {
+      readonly type: 'model';
+      readonly runId: number;
+      readonly summary: ModelSummary;
+      readonly sizes: { readonly train: number; readonly validation: number; readonly test: number };
+      /** The realised training-label noise (10×10 clean → noisy counts), once per run; null when ε = 0. */
+      readonly labelNoise: LabelNoiseReport | null;
+      /** Per-channel mean / std the inputs are normalised with. */
+      readonly normalization: RunInfo['normalization'];
+    }
   | { readonly type: 'batches'; readonly runId: number; readonly points: readonly BatchPoint[] }
   | { readonly type: 'progress'; readonly runId: number; readonly progress: Progress }
   | { readonly type: 'epoch'; readonly runId: number; readonly metrics: EpochMetrics }

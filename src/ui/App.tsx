@@ -1,6 +1,7 @@
 import { Charts } from './components/Charts';
 import { DatasetPanel } from './components/DatasetPanel';
 import { ModelTable } from './components/ModelTable';
+import { NoiseMatrix } from './components/NoiseMatrix';
 import { Notices } from './components/Notices';
 import { RunPanel } from './components/RunPanel';
 import { SettingsPanel } from './components/SettingsPanel';
@@ -17,6 +18,12 @@ function BackendBadge() {
       {backend && <span className="backend-reason"> — {backend.reason}</span>}
     </p>
   );
+}
+
+function NoisePanel() {
+  const report = useStore((s) => s.labelNoise);
+  const classNames = useStore((s) => s.dataset?.classNames);
+  return <NoiseMatrix report={report} classNames={classNames} />;
 }
 
 export function App() {
@@ -37,6 +44,7 @@ export function App() {
           <div className="two-col">
             <ModelTable />
             <DatasetPanel />
+            <NoisePanel />
           </div>
         </div>
       </main>

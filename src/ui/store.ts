@@ -3,6 +3,7 @@
  * Settings start from the address bar and are written back to it (see url.ts).
  */
 import { create } from 'zustand';
+import type { LabelNoiseReport } from '../core/data/labelNoise';
 import type { ModelSummary } from '../core/model';
 import { DEFAULT_SETTINGS, type Rejection, type Settings } from '../core/settings';
 import type { BatchPoint, EpochMetrics, Progress } from '../core/train';
@@ -33,6 +34,8 @@ export interface UiState {
   dataset: DatasetInfo | null;
   model: ModelSummary | null;
   sizes: { train: number; validation: number; test: number } | null;
+  /** Realised training-label noise (noisy vs clean counts), when label noise is on. */
+  labelNoise: LabelNoiseReport | null;
   batches: BatchPoint[];
   epochs: EpochMetrics[];
   progress: Progress | null;
@@ -55,6 +58,7 @@ export const useStore = create<UiState>()(() => ({
   dataset: null,
   model: null,
   sizes: null,
+  labelNoise: null,
   batches: [],
   epochs: [],
   progress: null,
@@ -72,6 +76,7 @@ export function freshRun(runId: number, settings: Settings): Partial<UiState> {
     datasetProgress: null,
     model: null,
     sizes: null,
+    labelNoise: null,
     batches: [],
     epochs: [],
     progress: null,

@@ -105,7 +105,7 @@ function receive(message: FromWorker): void {
       useStore.setState({ dataset: message.info, datasetProgress: null });
       return;
     case 'model':
-      useStore.setState({ model: message.summary, sizes: message.sizes });
+      useStore.setState({ model: message.summary, sizes: message.sizes, labelNoise: message.labelNoise });
       return;
     case 'batches':
       pendingPoints.push(message);

@@ -79,7 +79,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
 
     post({ type: 'state', runId, state: control.paused ? 'paused' : 'training' });
     const result = await runExperiment(settings, data, control, {
-      onModel: (summary, sizes) => post({ type: 'model', runId, summary, sizes }),
+      onModel: (summary, sizes, info) => post({ type: 'model', runId, summary, sizes, labelNoise: info.labelNoise, normalization: info.normalization }),
       onBatches: (points) => post({ type: 'batches', runId, points }),
       onProgress: (progress) => post({ type: 'progress', runId, progress }),
       onEpoch: (metrics) => post({ type: 'epoch', runId, metrics }),

@@ -5,6 +5,7 @@
  * and a batch is built straight into a reused Float32Array.
  */
 import { createRng, deriveSeed, permutation } from '../rng';
+import { drawShift, maybeErase, unitPreprocessing, writeImage, type Augmentation, type Preprocessing } from './transforms';
 import type { ImageSet } from './types';
 
 /** A selection of examples of one ImageSet. */
@@ -12,6 +13,29 @@ export interface Subset {
   readonly source: ImageSet;
   /** Example indices into `source`, in their fixed order. */
   readonly indices: Uint32Array;
+  /** Per position of `indices`: 1 → the example is shown as its negative (1 − x). Absent: all positives. */
+  readonly negated?: Uint8Array;
+  /**
+   * Labels to use instead of `source.labels`, indexed like them (by example, not by position): the
+   * run's noisy training labels. Absent: the source's own labels.
+   */
+  readonly labels?: Uint8Array;
+}
+
+/** The same examples shown as their negatives only. */
+export function negativesOf(subset: Subset): Subset {
+  return { ...subset, negated: new Uint8Array(subset.indices.length).fill(1) };
+}
+
+/** Every example twice: first as it is, then as its negative (positions n..2n−1). */
+export function withNegatives(subset: Subset): Subset {
+  const n = subset.indices.length;
+  const indices = new Uint32Array(2 * n);
+  indices.set(subset.indices, 0);
+  indices.set(subset.indices, n);
+  const negated = new Uint8Array(2 * n);
+  negated.fill(1, n);
+  return { ...subset, indices, negated };
 }
 
 export function wholeSet(source: ImageSet): Subset {
@@ -50,8 +74,9 @@ export function imageSize(set: ImageSet): number {
 
 /**
  * Writes examples `order[start .. start+size)` of `subset` (or `start .. start+size` in subset order
- * when `order` is null) into `x` (pixels scaled to [0,1]) and `y` (one-hot over `numClasses`).
- * Both buffers must hold at least `size` examples.
+ * when `order` is null) into `x` (pixels through `preprocessing`, by default scaled to [0,1]; negated
+ * where the subset says so; then shifted and erased by `augmentation` when given) and `y` (one-hot
+ * over `numClasses`, from the subset's labels). Both buffers must hold at least `size` examples.
  */
 export function fillBatch(
   subset: Subset,
@@ -61,15 +86,20 @@ export function fillBatch(
   numClasses: number,
   x: Float32Array,
   y: Float32Array,
+  preprocessing: Preprocessing = unitPreprocessing(subset.source.channels),
+  augmentation: Augmentation | null = null,
 ): void {
   const { source } = subset;
+  const labels = subset.labels ?? source.labels;
   const pixels = imageSize(source);
   y.fill(0, 0, size * numClasses);
   for (let b = 0; b < size; b++) {
-    const example = subset.indices[order ? order[start + b]! : start + b]!;
-    const from = example * pixels;
+    const position = order ? order[start + b]! : start + b;
+    const example = subset.indices[position]!;
     const to = b * pixels;
-    for (let p = 0; p < pixels; p++) x[to + p] = source.images[from + p]! / 255;
-    y[b * numClasses + source.labels[example]!] = 1;
+    const [dx, dy] = drawShift(augmentation);
+    writeImage(source.images, example, source.height, source.width, preprocessing, subset.negated?.[position] === 1, dx, dy, x, to);
+    maybeErase(augmentation, preprocessing, source.height, source.width, x, to);
+    y[b * numClasses + labels[example]!] = 1;
   }
 }

@@ -3,6 +3,7 @@ import { pauseTraining, resumeTraining, startTraining, stopTraining } from '../w
 import { useDatasetAvailability } from './useDatasetAvailability';
 
 const fmtPct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(2)}%`);
+const fmtRate = (v: number) => (v >= 0.001 ? String(Number(v.toPrecision(3))) : v.toExponential(2));
 const fmtNum = (v: number | undefined, digits = 4) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 
 function formatDuration(seconds: number): string {
@@ -97,7 +98,11 @@ function Metrics() {
       <Metric id="metric-train-accuracy" label="Train accuracy" value={trainAcc} text={fmtPct(trainAcc)} />
       <Metric id="metric-validation-accuracy" label="Validation accuracy" value={last?.validation?.accuracy} text={fmtPct(last?.validation?.accuracy)} />
       <Metric id="metric-test-loss" label="Test loss" value={last?.test.loss} text={fmtNum(last?.test.loss)} />
-      <Metric id="metric-test-accuracy" label="Test accuracy" value={last?.test.accuracy} text={fmtPct(last?.test.accuracy)} />
+      <Metric id="metric-test-accuracy" label={last?.testNegative ? 'Test accuracy (positives)' : 'Test accuracy'} value={last?.test.accuracy} text={fmtPct(last?.test.accuracy)} />
+      {last?.testNegative && (
+        <Metric id="metric-test-negative-accuracy" label="Test accuracy (negatives)" value={last.testNegative.accuracy} text={fmtPct(last.testNegative.accuracy)} />
+      )}
+      <Metric id="metric-learning-rate" label="Learning rate" value={batches.at(-1)?.learningRate} text={batches.length ? fmtRate(batches.at(-1)!.learningRate) : '–'} />
     </dl>
   );
 }

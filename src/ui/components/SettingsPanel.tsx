@@ -4,6 +4,7 @@ import {
   inapplicableReason,
   SETTING_NAMES,
   SETTINGS,
+  type BooleanSpec,
   type EnumSpec,
   type NumberSpec,
   type SettingGroup,
@@ -18,8 +19,22 @@ const GROUPS: { id: SettingGroup; title: string }[] = [
   { id: 'data', title: 'Data' },
   { id: 'model', title: 'Model' },
   { id: 'training', title: 'Training' },
+  { id: 'regularization', title: 'Regularisation' },
   { id: 'system', title: 'Compute' },
 ];
+
+/**
+ * Whether a control is shown: advanced knobs only with "Show advanced settings", detail knobs (a
+ * parameter of another choice) only while they apply. A knob with a non-default value is always
+ * shown, so nothing the URL set is invisible; if it does not apply it is disabled with the reason.
+ */
+function isVisible(name: SettingName, settings: Settings, showAdvanced: boolean): boolean {
+  const spec = SETTINGS[name];
+  if (settings[name] !== spec.default) return true;
+  if (spec.advanced && !showAdvanced) return false;
+  if (spec.detail && inapplicableReason(name, settings) !== null) return false;
+  return true;
+}
 
 function setSetting(name: SettingName, value: Settings[SettingName]): void {
   useStore.setState((s) => ({ settings: { ...s.settings, [name]: value } }));
@@ -31,14 +46,18 @@ export function SettingsPanel() {
   const settings = useStore((s) => s.settings);
   const runState = useStore((s) => s.runState);
   const locked = runState === 'loading' || runState === 'training' || runState === 'paused';
+  const [showAdvanced, setShowAdvanced] = useState(false);
   return (
     <section className="panel settings" aria-labelledby="settings-title">
       <h2 id="settings-title">Experiment</h2>
       {locked && <p className="hint">Settings are locked while a run is active; they apply to the next run.</p>}
+      <label className="advanced-toggle">
+        <input type="checkbox" data-testid="show-advanced" checked={showAdvanced} onChange={(e) => setShowAdvanced(e.target.checked)} /> Show advanced settings
+      </label>
       {GROUPS.map((group) => (
         <fieldset key={group.id} disabled={locked}>
           <legend>{group.title}</legend>
-          {SETTING_NAMES.filter((n) => SETTINGS[n].group === group.id).map((name) => (
+          {SETTING_NAMES.filter((n) => SETTINGS[n].group === group.id && isVisible(n, settings, showAdvanced)).map((name) => (
             <SettingControl key={name} name={name} settings={settings} />
           ))}
         </fieldset>
@@ -51,16 +70,44 @@ function SettingControl({ name, settings }: { name: SettingName; settings: Setti
   const spec = SETTINGS[name];
   const id = useId();
   const reason = inapplicableReason(name, settings);
+  const helpId = `${id}-help`;
+  if (spec.kind === 'boolean') {
+    return (
+      <div className={`setting setting-boolean${reason ? ' inapplicable' : ''}`}>
+        <Checkbox id={id} name={name} spec={spec} value={settings[name] as boolean} disabled={reason !== null} describedBy={helpId} />
+        <label htmlFor={id}>{spec.label}</label>
+        <p className="help" id={helpId}>
+          {reason ?? spec.help}
+        </p>
+      </div>
+    );
+  }
   return (
     <div className={`setting${reason ? ' inapplicable' : ''}`}>
       <label htmlFor={id}>{spec.label}</label>
       {spec.kind === 'number' ? (
         <NumberInput id={id} name={name} spec={spec} value={settings[name] as number} disabled={reason !== null} />
-      ) : spec.kind === 'enum' ? (
-        <EnumSelect id={id} name={name} spec={spec} value={settings[name] as string} />
-      ) : null}
-      <p className="help">{reason ?? spec.help}</p>
+      ) : (
+        <EnumSelect id={id} name={name} spec={spec} value={settings[name] as string} disabled={reason !== null} describedBy={helpId} />
+      )}
+      <p className="help" id={helpId}>
+        {reason ?? spec.help}
+      </p>
     </div>
+  );
+}
+
+function Checkbox({ id, name, spec, value, disabled, describedBy }: { id: string; name: SettingName; spec: BooleanSpec; value: boolean; disabled: boolean; describedBy: string }) {
+  return (
+    <input
+      id={id}
+      type="checkbox"
+      data-testid={`setting-${spec.key}`}
+      checked={value}
+      disabled={disabled}
+      aria-describedby={describedBy}
+      onChange={(e) => setSetting(name, e.target.checked)}
+    />
   );
 }
 
@@ -108,10 +155,17 @@ function NumberInput({ id, name, spec, value, disabled }: { id: string; name: Se
   );
 }
 
-function EnumSelect({ id, name, spec, value }: { id: string; name: SettingName; spec: EnumSpec; value: string }) {
+function EnumSelect({ id, name, spec, value, disabled, describedBy }: { id: string; name: SettingName; spec: EnumSpec; value: string; disabled: boolean; describedBy: string }) {
   const availability = useDatasetAvailability();
   return (
-    <select id={id} data-testid={`setting-${spec.key}`} value={value} onChange={(e) => setSetting(name, e.target.value as Settings[SettingName])}>
+    <select
+      id={id}
+      data-testid={`setting-${spec.key}`}
+      value={value}
+      disabled={disabled}
+      aria-describedby={describedBy}
+      onChange={(e) => setSetting(name, e.target.value as Settings[SettingName])}
+    >
       {spec.options.map((o) => {
         const unavailable = name === 'dataset' ? availability[o.value as Settings['dataset']] : null;
         return (
