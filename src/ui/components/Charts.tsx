@@ -17,6 +17,11 @@ const fmtRate = (v: number) => (v === 0 ? '0' : v >= 1e-3 && v < 1e3 ? String(Nu
  * the test set as negatives when the run has them. The best validation epoch is marked when early
  * stopping is on, and a third chart shows the learning rate when a schedule changes it.
  */
+/** Short tick labels: a diverging loss reaches 1e4 and more, which must not be clipped. */
+function lossTick(v: number): string {
+  return v >= 1000 ? v.toExponential(0) : v >= 10 ? v.toFixed(0) : v.toFixed(2);
+}
+
 export function Charts() {
   const scheduled = useStore((s) => (s.runSettings ? s.runSettings.lrSchedule !== 'constant' : false));
   return (
@@ -74,7 +79,7 @@ function MetricChart({ metric, title }: { metric: Metric; title: string }) {
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
           <XAxis type="number" dataKey="x" domain={[0, Math.max(1, totalEpochs)]} allowDecimals={false} tickCount={Math.min(11, totalEpochs + 1)} label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }} />
-          <YAxis type="number" dataKey="y" domain={metric === 'accuracy' ? [0, 1] : [0, 'auto']} tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : v.toFixed(2))} width={48} />
+          <YAxis type="number" dataKey="y" domain={metric === 'accuracy' ? [0, 1] : [0, 'auto']} tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : lossTick(v))} width={54} />
           <Tooltip formatter={(v) => (typeof v === 'number' ? (metric === 'accuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
           <Legend />
           {bestEpoch !== null && (
