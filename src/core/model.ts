@@ -45,6 +45,30 @@ class ScaledTanh extends tf.layers.Layer {
 }
 tf.serialization.registerClass(ScaledTanh);
 
+/** ELU with a chosen α: z for z > 0, α(eᶻ − 1) otherwise (tf.layers' ELU only supports α = 1). */
+class AlphaElu extends tf.layers.Layer {
+  static readonly className = 'AlphaElu';
+  private readonly alpha: number;
+  constructor(args: { name: string; alpha: number }) {
+    super({ name: args.name });
+    this.alpha = args.alpha;
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      const elu = tf.elu(x);
+      return tf.where(tf.greater(x, 0), x, tf.mul(elu, this.alpha));
+    });
+  }
+  override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return shape;
+  }
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), alpha: this.alpha };
+  }
+}
+tf.serialization.registerClass(AlphaElu);
+
 interface SeededDropoutArgs {
   readonly rate: number;
   readonly seed: number;
@@ -169,7 +193,7 @@ export function createInitializer(kind: InitializerId, scale: number, seed: numb
 
 /** The settings a model is built from. */
 export type ModelSettings = Pick<Settings, 'model' | 'seed'> &
-  Partial<Pick<Settings, 'activation' | 'batchNorm' | 'pooling' | 'widthMultiplier' | 'dropout' | 'initializer' | 'initScale' | 'biasInit' | 'depth' | 'residual'>>;
+  Partial<Pick<Settings, 'activation' | 'leakyAlpha' | 'eluAlpha' | 'batchNorm' | 'pooling' | 'widthMultiplier' | 'dropout' | 'initializer' | 'initScale' | 'biasInit' | 'depth' | 'residual'>>;
 
 /** Hidden units of the MLP baseline (LeCun et al. 1998's 300-100 network). */
 export const MLP_UNITS = [300, 100] as const;
@@ -230,11 +254,14 @@ class Builder {
   activationLayer(name: string): tf.layers.Layer {
     switch (this.activation) {
       case 'leaky-relu':
-        return tf.layers.leakyReLU({ name, alpha: 0.01 });
+        return tf.layers.leakyReLU({ name, alpha: this.s.leakyAlpha ?? 0.01 });
       case 'scaled-tanh':
         return new ScaledTanh({ name });
+      case 'elu': {
+        const alpha = this.s.eluAlpha ?? 1;
+        return alpha === 1 ? tf.layers.activation({ name, activation: 'elu' }) : new AlphaElu({ name, alpha });
+      }
       case 'relu':
-      case 'elu':
       case 'tanh':
       case 'sigmoid':
         return tf.layers.activation({ name, activation: this.activation });
@@ -249,7 +276,8 @@ class Builder {
    * norm the weight layer has no bias (the norm's β replaces it) and the activation follows the norm.
    */
   hidden(add: (l: tf.layers.Layer) => void, name: string, make: (cfg: { activation?: 'relu' | 'elu' | 'tanh' | 'sigmoid'; useBias: boolean; biasInitializer?: Initializer }) => tf.layers.Layer): void {
-    const fused = this.batchNorm ? undefined : FUSABLE[this.activation];
+    // tf.layers' fused 'elu' has α = 1; any other α needs its own layer.
+    const fused = this.batchNorm || (this.activation === 'elu' && (this.s.eluAlpha ?? 1) !== 1) ? undefined : FUSABLE[this.activation];
     add(make({ ...(fused ? { activation: fused } : {}), useBias: !this.batchNorm, ...(this.batchNorm ? {} : this.bias()) }));
     if (this.batchNorm) add(tf.layers.batchNormalization({ name: `${name}_bn` }));
     if (!fused) add(this.activationLayer(`${name}_act`));
@@ -409,6 +437,8 @@ function describeLayer(layer: tf.layers.Layer): string {
       return 'flatten';
     case 'ZeroPadding2D':
       return 'zero-pad 2';
+    case 'AlphaElu':
+      return `ELU α=${String(layer.getConfig()['alpha'])}`;
     case 'ScaledTanh':
       return '1.7159·tanh(2z/3)';
     case 'BatchNormalization':

@@ -54,7 +54,7 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
   return (optimizer as unknown as { learningRate: number }).learningRate;
 }
 
-export type ScheduleSettings = Pick<Settings, 'learningRate'> & Partial<Pick<Settings, 'lrSchedule' | 'lrDecay' | 'lrGamma' | 'lrStepEpochs'>>;
+export type ScheduleSettings = Pick<Settings, 'learningRate'> & Partial<Pick<Settings, 'lrSchedule' | 'lrDecay' | 'lrGamma' | 'lrStepEpochs' | 'lrMin'>>;
 
 /**
  * Learning rate of global step `step` (1-based), with `stepsPerEpoch` steps per epoch and `totalSteps`
@@ -66,7 +66,7 @@ export type ScheduleSettings = Pick<Settings, 'learningRate'> & Partial<Pick<Set
  * | exponential  | λ0 · γ^e                                      |
  * | step         | λ0 · γ^⌊e/S⌋                                  |
  * | inverse-sqrt | λ0 / √(e+1)                                   |
- * | cosine       | λ0 · ½(1 + cos(π·(step−1)/totalSteps))   (per step, to 0 at the end) |
+ * | cosine       | λmin + ½(λ0 − λmin)(1 + cos(π·(step−1)/totalSteps))   (per step, to λmin at the end) |
  */
 export function learningRateAt(s: ScheduleSettings, step: number, stepsPerEpoch: number, totalSteps: number): number {
   const lr0 = s.learningRate;
@@ -83,8 +83,10 @@ export function learningRateAt(s: ScheduleSettings, step: number, stepsPerEpoch:
       return lr0 * (s.lrGamma ?? 0.95) ** Math.floor(e / Math.max(1, s.lrStepEpochs ?? 10));
     case 'inverse-sqrt':
       return lr0 / Math.sqrt(e + 1);
-    case 'cosine':
-      return lr0 * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / Math.max(1, totalSteps)));
+    case 'cosine': {
+      const min = Math.min(s.lrMin ?? 0, lr0);
+      return min + (lr0 - min) * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / Math.max(1, totalSteps)));
+    }
     default:
       return assertNever(schedule);
   }

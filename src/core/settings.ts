@@ -232,6 +232,28 @@ export const SETTINGS = {
       { value: 'sigmoid', label: 'Sigmoid' },
     ],
   }),
+  leakyAlpha: num({
+    key: 'lalpha',
+    detail: true,
+    label: 'Leaky ReLU slope α',
+    help: 'max(αz, z): the slope for negative inputs that keeps units from dying (0.01 in the lecture).',
+    group: 'model',
+    default: 0.01,
+    min: 0,
+    max: 1,
+    step: 0.01,
+  }),
+  eluAlpha: num({
+    key: 'ealpha',
+    detail: true,
+    label: 'ELU α',
+    help: 'ELU is α(eᶻ − 1) for z < 0: the value negative inputs saturate towards is −α.',
+    group: 'model',
+    default: 1,
+    min: 0.01,
+    max: 10,
+    step: 0.1,
+  }),
   pooling: choice<'max' | 'avg'>({
     key: 'pool',
     label: 'Pooling',
@@ -406,6 +428,16 @@ export const SETTINGS = {
       { value: 'cosine', label: 'Cosine annealing to 0' },
     ],
   }),
+  lrMin: num({
+    key: 'lrmin',
+    detail: true,
+    label: 'Minimum learning rate',
+    help: 'Where cosine annealing ends: λ = λmin + ½(λ0 − λmin)(1 + cos(π·t/T)).',
+    group: 'training',
+    default: 0,
+    min: 0,
+    max: 10,
+  }),
   lrDecay: num({
     key: 'decay',
     detail: true,
@@ -492,12 +524,56 @@ export const SETTINGS = {
   randomErasing: num({
     key: 'erase',
     label: 'Random erasing p',
-    help: 'With probability p, a random rectangle (2–33 % of the image, aspect 0.3–3.3) of a training image is filled with noise.',
+    help: 'With probability p, a random rectangle of a training image (area and aspect ranges under advanced) is filled with noise.',
     group: 'regularization',
     default: 0,
     min: 0,
     max: 1,
     step: 0.05,
+  }),
+  erasingAreaMin: num({
+    key: 'eamin',
+    detail: true,
+    label: 'Erased area, min',
+    help: 'Smallest erased rectangle, as a fraction of the image (0.02 in Zhong et al.).',
+    group: 'regularization',
+    default: 0.02,
+    min: 0.001,
+    max: 1,
+    step: 0.01,
+  }),
+  erasingAreaMax: num({
+    key: 'eamax',
+    detail: true,
+    label: 'Erased area, max',
+    help: 'Largest erased rectangle, as a fraction of the image (0.33 in Zhong et al.).',
+    group: 'regularization',
+    default: 0.33,
+    min: 0.001,
+    max: 1,
+    step: 0.01,
+  }),
+  erasingAspectMin: num({
+    key: 'earmin',
+    detail: true,
+    label: 'Erased aspect, min',
+    help: 'Smallest height/width ratio of the erased rectangle (0.3 in Zhong et al.).',
+    group: 'regularization',
+    default: 0.3,
+    min: 0.05,
+    max: 20,
+    step: 0.1,
+  }),
+  erasingAspectMax: num({
+    key: 'earmax',
+    detail: true,
+    label: 'Erased aspect, max',
+    help: 'Largest height/width ratio of the erased rectangle (3.3 in Zhong et al.).',
+    group: 'regularization',
+    default: 3.3,
+    min: 0.05,
+    max: 20,
+    step: 0.1,
   }),
   shift: int({
     key: 'shift',
@@ -711,6 +787,23 @@ export function inapplicableReason(name: SettingName, settings: Settings): strin
       return SCALED_INITIALIZERS.includes(settings.initializer) ? null : 'Only used by the truncated normal, normal, uniform and constant initialisations.';
     case 'lrDecay':
       return settings.lrSchedule === 'time' ? null : 'Only used by the time-decay schedule.';
+    case 'lrMin':
+      if (settings.lrSchedule !== 'cosine') return 'Only used by the cosine schedule.';
+      return settings.lrMin < settings.learningRate ? null : 'Must be below the learning rate, or the rate would rise.';
+    case 'leakyAlpha':
+      if (model === 'lenet5-classic') return CLASSIC_FIXED;
+      return settings.activation === 'leaky-relu' ? null : 'Only used by the Leaky ReLU activation.';
+    case 'eluAlpha':
+      if (model === 'lenet5-classic') return CLASSIC_FIXED;
+      return settings.activation === 'elu' ? null : 'Only used by the ELU activation.';
+    case 'erasingAreaMin':
+    case 'erasingAreaMax':
+      if (settings.randomErasing === 0) return 'Only used when random erasing is on.';
+      return settings.erasingAreaMin <= settings.erasingAreaMax ? null : 'The minimum area is above the maximum: the two are swapped when training.';
+    case 'erasingAspectMin':
+    case 'erasingAspectMax':
+      if (settings.randomErasing === 0) return 'Only used when random erasing is on.';
+      return settings.erasingAspectMin <= settings.erasingAspectMax ? null : 'The minimum aspect is above the maximum: the two are swapped when training.';
     case 'lrGamma':
       return settings.lrSchedule === 'exponential' || settings.lrSchedule === 'step' ? null : 'Only used by the exponential and step schedules.';
     case 'lrStepEpochs':

@@ -120,6 +120,10 @@ export function preprocessingFor(settings: { normalization: NormalizationId; neg
 export interface Augmentation {
   /** Probability that an image gets a random rectangle erased (Zhong et al. 2017). */
   readonly erasing: number;
+  /** Erased area as a fraction of the image, [min, max]; default {@link ERASING_AREA}. */
+  readonly area?: readonly [number, number];
+  /** Height/width ratio of the rectangle, [min, max] (sampled log-uniformly); default {@link ERASING_ASPECT}. */
+  readonly aspect?: readonly [number, number];
   /** Largest translation in pixels, in x and in y; uncovered pixels read as black (byte 0) before any transform. */
   readonly shift: number;
   readonly rng: Rng;
@@ -223,8 +227,8 @@ export function maybeErase(aug: Augmentation | null, pre: Preprocessing, height:
   const { rng } = aug;
   if (rng() >= aug.erasing) return;
   const area = height * width;
-  const [amin, amax] = ERASING_AREA;
-  const [rmin, rmax] = ERASING_ASPECT;
+  const [amin, amax] = aug.area ?? ERASING_AREA;
+  const [rmin, rmax] = aug.aspect ?? ERASING_ASPECT;
   for (let attempt = 0; attempt < 10; attempt++) {
     const target = area * (amin + (amax - amin) * rng());
     const aspect = Math.exp(Math.log(rmin) + (Math.log(rmax) - Math.log(rmin)) * rng());
