@@ -1,17 +1,5 @@
 /**
- * The one place that says how to start Chromium for tests and benchmarks.
- * Measured on the project's machines (see ENVIRONMENT.md in the shared folder): headless Chromium
- * without a GPU gets WebGL only through ANGLE's SwiftShader; `--use-gl=swiftshader` breaks WebGL.
+ * Chromium's path and flags for the end-to-end tests. The values live in browser-flags.mjs, shared
+ * with the benchmark driver (scripts/bench.mjs), so tests and benchmarks start the same browser.
  */
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from './browser-flags.mjs';

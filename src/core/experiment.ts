@@ -12,6 +12,7 @@ import { buildModel, summarize, type ModelSummary } from './model';
 import { createOptimizer } from './optimizers';
 import { createRng, deriveSeed } from './rng';
 import type { Settings } from './settings';
+import { restoreCheckpoint, type TrainCheckpoint } from './recovery';
 import { train, type RunControl, type TrainObserver, type TrainResult } from './train';
 
 /** What a run was set up with, beyond the model: shown next to the curves. */
@@ -25,6 +26,19 @@ export interface RunInfo {
 export interface ExperimentObserver extends TrainObserver {
   /** Called once the model is built, before the first step. */
   onModel(summary: ModelSummary, sizes: { train: number; validation: number; test: number }, info: RunInfo): void;
+  /**
+   * Called after `onModel` with the live model and what the test images go through, for inspection
+   * between steps (predictions, snapshots). The model is the run's: read it, never dispose it.
+   */
+  onSetup?(setup: ExperimentSetup): void;
+}
+
+/** What inspection needs of a running experiment. */
+export interface ExperimentSetup {
+  readonly model: tf.LayersModel;
+  readonly preprocessing: Preprocessing;
+  readonly test: Subset;
+  readonly numClasses: number;
 }
 
 export interface ExperimentResult extends TrainResult {
@@ -73,12 +87,17 @@ export function prepareData(settings: Settings, data: DatasetSplit): PreparedDat
   return { train: trainSet, validation, test, testNegative, preprocessing: preprocessingFor(settings, trainSet), labelNoise };
 }
 
+/**
+ * With `resume`, a new model and optimizer take that checkpoint's weights and training continues
+ * from its position (the run after a lost backend, on another one; see recovery.ts).
+ */
 export async function runExperiment(
   settings: Settings,
   data: DatasetSplit,
   control: RunControl,
   observer: ExperimentObserver,
   yieldNow?: () => Promise<void>,
+  resume?: TrainCheckpoint | null,
 ): Promise<ExperimentResult> {
   const prepared = prepareData(settings, data);
   const numClasses = data.classNames.length;
@@ -89,11 +108,13 @@ export async function runExperiment(
   const model = buildModel(settings, data.train, numClasses);
   const optimizer = createOptimizer(settings);
   try {
+    if (resume) await restoreCheckpoint(model, optimizer, resume);
     observer.onModel(
       summarize(model),
       { train: prepared.train.indices.length, validation: prepared.validation?.indices.length ?? 0, test: prepared.test.indices.length },
       info,
     );
+    observer.onSetup?.({ model, preprocessing: prepared.preprocessing, test: prepared.test, numClasses });
     const result = await train({
       model,
       optimizer,
@@ -107,6 +128,7 @@ export async function runExperiment(
       control,
       observer,
       ...(yieldNow ? { yieldNow } : {}),
+      ...(resume ? { resume } : {}),
     });
     return { ...result, model, info };
   } catch (error) {

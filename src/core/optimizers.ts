@@ -18,9 +18,9 @@ export function createOptimizer(settings: OptimizerSettings): tf.Optimizer {
     case 'sgd':
       return tf.train.sgd(lr);
     case 'momentum':
-      return tf.train.momentum(lr, settings.momentum);
+      return disposingLearningRate(tf.train.momentum(lr, settings.momentum));
     case 'nesterov':
-      return tf.train.momentum(lr, settings.momentum, true);
+      return disposingLearningRate(tf.train.momentum(lr, settings.momentum, true));
     case 'adagrad':
       return tf.train.adagrad(lr, settings.adagradInit ?? 0.1);
     case 'adam':
@@ -31,6 +31,20 @@ export function createOptimizer(settings: OptimizerSettings): tf.Optimizer {
     default:
       return assertNever(settings.optimizer);
   }
+}
+
+/**
+ * tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar its SGD base keeps on the
+ * device (`c`): one tensor leaked per run. Dispose it too.
+ */
+function disposingLearningRate(optimizer: tf.MomentumOptimizer): tf.MomentumOptimizer {
+  const dispose = optimizer.dispose.bind(optimizer);
+  optimizer.dispose = () => {
+    dispose();
+    const rate = (optimizer as unknown as { c?: tf.Tensor }).c;
+    if (rate && !rate.isDisposed) rate.dispose();
+  };
+  return optimizer;
 }
 
 /**

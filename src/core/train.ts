@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { fillBatch, imageSize, type Subset } from './data/batches';
 import { unitPreprocessing, type Augmentation, type Preprocessing } from './data/transforms';
 import { getLearningRate, learningRateAt, setLearningRate } from './optimizers';
+import { captureCheckpoint, type LoopPosition, type TrainCheckpoint } from './recovery';
+import type { GradientNormPoint } from './inspect/types';
 import { createRng, deriveSeed, permutation } from './rng';
 import { SCALED_INITIALIZERS, SETTINGS, type Settings } from './settings';
 
@@ -69,6 +71,31 @@ export interface TrainObserver {
   onBatches(points: readonly BatchPoint[]): void;
   onProgress(progress: Progress): void;
   onEpoch(metrics: EpochMetrics): void;
+  /**
+   * The test set's predictions from the epoch's evaluation (by position in `test`), before `onEpoch`.
+   * Comes from the same pass as the test accuracy; the arrays are the observer's to keep.
+   */
+  onTestPredictions?(epoch: number, predictions: TestPredictions): void;
+  /** Asked before each step: measure per-layer gradient norms in this step? Absent: never. */
+  gradientNormsDue?(step: number): boolean;
+  /**
+   * Gradient norms measured since the last flush (read in the same bulk read as the losses), one per
+   * kernel in `layers` order ({@link kernelVariables}).
+   */
+  onGradientNorms?(layers: readonly string[], points: readonly GradientNormPoint[]): void;
+  /**
+   * When present, the loop copies the weights and its position to host memory every
+   * ~{@link CHECKPOINT_EVERY_MS} and at the end of every epoch's training, and hands each copy here: the
+   * worker keeps the last one to resume from if the backend is lost (see recovery.ts). Absent: no
+   * checkpoints, no cost.
+   */
+  onCheckpoint?(checkpoint: TrainCheckpoint): void;
+}
+
+/** Per test example: the predicted class and the probability the model gave it. */
+export interface TestPredictions {
+  readonly predicted: Uint8Array;
+  readonly confidence: Float32Array;
 }
 
 /** Cooperative pause/stop, polled by the loop between steps. */
@@ -100,6 +127,48 @@ export class RunControl {
     if (!this.pausedFlag) return Promise.resolve();
     return new Promise((resolve) => {
       this.resumeWaiter = resolve;
+    });
+  }
+
+  private interruption: Error | null = null;
+  private readonly interruptWaiters = new Set<(error: Error) => void>();
+
+  /** The error the run was interrupted with (e.g. a lost backend), or null. */
+  get interrupted(): Error | null {
+    return this.interruption;
+  }
+  /**
+   * Ends the run with `error` at its next await, even one that would never settle (a read from a
+   * lost WebGL context hangs forever): every {@link guard}ed promise rejects with it.
+   */
+  interrupt(error: Error): void {
+    this.interruption ??= error;
+    for (const reject of this.interruptWaiters) reject(this.interruption);
+    this.interruptWaiters.clear();
+  }
+  /** Forgets the interruption, so the same control can drive the resumed run. */
+  clearInterruption(): void {
+    this.interruption = null;
+  }
+  /** `promise`, unless the run is interrupted first: then the interruption's error. */
+  guard<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.interruption) {
+        promise.catch(() => undefined);
+        reject(this.interruption);
+        return;
+      }
+      this.interruptWaiters.add(reject);
+      promise.then(
+        (value) => {
+          this.interruptWaiters.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.interruptWaiters.delete(reject);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     });
   }
 }
@@ -157,11 +226,16 @@ export type TrainSettings = Pick<Settings, 'batchSize' | 'epochs' | 'seed'> &
       | 'lrDecay'
       | 'lrGamma'
       | 'lrStepEpochs'
+      | 'lrMin'
       | 'l2'
       | 'clipNorm'
       | 'patience'
       | 'restoreBest'
       | 'randomErasing'
+      | 'erasingAreaMin'
+      | 'erasingAreaMax'
+      | 'erasingAspectMin'
+      | 'erasingAspectMax'
       | 'shift'
       // Read only to phrase the divergence message.
       | 'optimizer'
@@ -192,6 +266,11 @@ export interface TrainInput {
   readonly observer: TrainObserver;
   /** Lets pending messages (pause, stop) be handled; called every ~`yieldEveryMs`. */
   readonly yieldNow?: () => Promise<void>;
+  /**
+   * Continue a run from this checkpoint (its weights already restored into `model` and `optimizer`,
+   * see `restoreCheckpoint`): same epoch, batch, step, learning rate and finished epochs.
+   */
+  readonly resume?: TrainCheckpoint | null;
   readonly now?: () => number;
 }
 
@@ -254,6 +333,8 @@ export class EarlyStopping {
 }
 
 const FLUSH_EVERY_MS = 250;
+/** Host checkpoints (only with `onCheckpoint`): at most this often mid-epoch. */
+export const CHECKPOINT_EVERY_MS = 5000;
 const YIELD_EVERY_MS = 40;
 const EVAL_BATCH = 500;
 
@@ -292,21 +373,37 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   const preprocessing = input.preprocessing ?? unitPreprocessing(input.train.source.channels);
   const erasing = settings.randomErasing ?? 0;
   const shift = settings.shift ?? 0;
-  const augmentation: Augmentation | null = erasing > 0 || shift > 0 ? { erasing, shift, rng: createRng(deriveSeed(settings.seed, 'augment')) } : null;
+  const range = (a = 0, b = 0): [number, number] => [Math.min(a, b), Math.max(a, b)];
+  const augmentation: Augmentation | null =
+    erasing > 0 || shift > 0
+      ? {
+          erasing,
+          shift,
+          ...(settings.erasingAreaMin !== undefined ? { area: range(settings.erasingAreaMin, settings.erasingAreaMax) } : {}),
+          ...(settings.erasingAspectMin !== undefined ? { aspect: range(settings.erasingAspectMin, settings.erasingAspectMax) } : {}),
+          rng: createRng(deriveSeed(settings.seed, 'augment')),
+        }
+      : null;
   const step_ = new StepRunner(model, optimizer, settings.l2 ?? 0, settings.clipNorm ?? 0);
   // λ0 is what the optimizer was built with; a constant schedule never touches it.
   const baseRate = getLearningRate(optimizer);
   const schedule = { ...settings, learningRate: baseRate };
   const scheduled = (settings.lrSchedule ?? 'constant') !== 'constant';
-  let currentRate = baseRate;
+  const resume = input.resume ?? null;
+  let currentRate = resume?.learningRate ?? baseRate;
+  if (currentRate !== baseRate) setLearningRate(optimizer, currentRate);
   const early = new EarlyStopping(input.validation ? (settings.patience ?? 0) : 0, settings.restoreBest ?? true);
+  if (resume) {
+    early.bestEpoch = resume.bestEpoch;
+    early.bestLoss = resume.bestLoss;
+  }
 
-  const history: EpochMetrics[] = [];
-  let step = 0;
+  const history: EpochMetrics[] = [...(resume?.history ?? [])];
+  let step = resume?.step ?? 0;
   let stoppedEarly = false;
   let lastYield = now();
-  // [loss, accuracy] per step, still on the device.
-  let pending: { step: number; epoch: number; learningRate: number; stats: tf.Tensor1D }[] = [];
+  // [loss, accuracy] per step, still on the device; gradient norms of the steps that measured them.
+  let pending: { step: number; epoch: number; learningRate: number; stats: tf.Tensor1D; norms: tf.Tensor1D | null }[] = [];
   let lastFlush = now();
   let epochLossSum = 0;
   let epochAccSum = 0;
@@ -317,31 +414,74 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    const stacked = tf.stack(batch.map((p) => p.stats));
-    batch.forEach((p) => p.stats.dispose());
-    const values = await stacked.data();
-    stacked.dispose();
+    const withNorms = batch.filter((p) => p.norms);
+    const stacked = tf.tidy(() => {
+      const stats = tf.stack(batch.map((p) => p.stats));
+      return withNorms.length > 0 ? tf.concat([tf.reshape(stats, [-1]), ...withNorms.map((p) => p.norms!)]) : stats;
+    });
+    batch.forEach((p) => {
+      p.stats.dispose();
+      p.norms?.dispose();
+    });
+    let values: Float32Array | Int32Array | Uint8Array;
+    try {
+      values = await control.guard(stacked.data());
+    } finally {
+      stacked.dispose();
+    }
     const points: BatchPoint[] = batch.map((p, i) => ({ step: p.step, epoch: p.epoch, loss: values[2 * i]!, accuracy: values[2 * i + 1]!, learningRate: p.learningRate }));
-    for (const p of points) {
-      if (!Number.isFinite(p.loss)) throw new DivergenceError(p.step, p.loss, divergenceAdvice(settings, p.learningRate));
+    if (withNorms.length > 0 && observer.onGradientNorms) {
+      const k = step_.kernelLayers.length;
+      const at = 2 * batch.length;
+      observer.onGradientNorms(
+        step_.kernelLayers,
+        withNorms.map((p, j) => ({ step: p.step, epoch: p.epoch, norms: Float32Array.from(values.subarray(at + j * k, at + (j + 1) * k) as Float32Array) })),
+      );
+    }
+    const bad = points.findIndex((p) => !Number.isFinite(p.loss));
+    // The curve up to the divergence goes out first, so the student sees the blow-up itself.
+    const good = bad < 0 ? points : points.slice(0, bad);
+    for (const p of good) {
       epochLossSum += p.loss;
       epochAccSum += p.accuracy;
       epochSteps += 1;
     }
-    observer.onBatches(points);
+    if (good.length > 0) observer.onBatches(good);
+    const first = points[bad];
+    if (first) throw new DivergenceError(first.step, first.loss, divergenceAdvice(settings, first.learningRate));
   };
 
-  try {
-    for (let epoch = 1; epoch <= epochs && !control.stopped; epoch++) {
-      const order = permutation(trainCount, shuffleRng);
-      const epochStart = now();
-      let examplesThisEpoch = 0;
-      epochLossSum = epochAccSum = epochSteps = 0;
+  // Host checkpoints for recovery (only when the observer keeps them).
+  let lastCheckpoint = now();
+  // A holder, not a `let`: it is written inside the closure below.
+  const taken: { last: TrainCheckpoint | null } = { last: null };
+  const checkpoint = async (position: Omit<LoopPosition, 'learningRate' | 'history' | 'bestEpoch' | 'bestLoss'>): Promise<void> => {
+    if (!observer.onCheckpoint) return;
+    const full = { ...position, learningRate: currentRate, history: [...history], bestEpoch: early.bestEpoch, bestLoss: early.bestLoss };
+    taken.last = await captureCheckpoint(model, optimizer, full, (p) => control.guard(p));
+    observer.onCheckpoint(taken.last);
+    lastCheckpoint = now();
+  };
+  const firstEpoch = resume?.epoch ?? 1;
+  // The shuffle order of epoch e is the e-th permutation drawn: a resumed run draws the same ones.
+  for (let e = 1; e < firstEpoch; e++) permutation(trainCount, shuffleRng);
 
-      for (let b = 0; b < batchesPerEpoch; b++) {
+  try {
+    if (!resume) await checkpoint({ epoch: 1, batch: 0, step: 0, examples: 0, lossSum: 0, accuracySum: 0, steps: 0, seconds: 0 });
+    for (let epoch = firstEpoch; epoch <= epochs && !control.stopped; epoch++) {
+      const order = permutation(trainCount, shuffleRng);
+      const resumed = resume?.epoch === epoch ? resume : null;
+      const epochStart = now() - (resumed?.seconds ?? 0) * 1000;
+      let examplesThisEpoch = resumed?.examples ?? 0;
+      epochLossSum = resumed?.lossSum ?? 0;
+      epochAccSum = resumed?.accuracySum ?? 0;
+      epochSteps = resumed?.steps ?? 0;
+      const position = (batch: number) => ({ epoch, batch, step, examples: examplesThisEpoch, lossSum: epochLossSum, accuracySum: epochAccSum, steps: epochSteps, seconds: (now() - epochStart) / 1000 });
+
+      for (let b = resumed?.batch ?? 0; b < batchesPerEpoch; b++) {
         if (control.paused) {
           await flush();
-          await control.waitWhilePaused();
+          await control.guard(control.waitWhilePaused());
           rateWindow = { time: now(), examples: 0, rate: rateWindow.rate };
         }
         if (control.stopped) break;
@@ -357,8 +497,8 @@ export async function train(input: TrainInput): Promise<TrainResult> {
             currentRate = rate;
           }
         }
-        const stats = step_.run(xBuf, yBuf, size, shape, numClasses);
-        pending.push({ step, epoch: epoch - 1 + (b + 1) / batchesPerEpoch, learningRate: currentRate, stats });
+        const { stats, norms } = step_.run(xBuf, yBuf, size, shape, numClasses, observer.gradientNormsDue?.(step) ?? false);
+        pending.push({ step, epoch: epoch - 1 + (b + 1) / batchesPerEpoch, learningRate: currentRate, stats, norms });
         examplesThisEpoch += size;
         rateWindow.examples += size;
 
@@ -372,19 +512,24 @@ export async function train(input: TrainInput): Promise<TrainResult> {
           const rate = rateWindow.rate || examplesThisEpoch / Math.max(1e-3, (t2 - epochStart) / 1000);
           const remaining = (epochs - epoch) * trainCount + (trainCount - examplesThisEpoch);
           observer.onProgress({ epoch, epochs, batch: b + 1, batchesPerEpoch, examplesPerSecond: rate, etaSeconds: rate > 0 ? remaining / rate : 0 });
+          if (t2 - lastCheckpoint >= CHECKPOINT_EVERY_MS && b < batchesPerEpoch - 1) await checkpoint(position(b + 1));
         }
         if (t - lastYield >= YIELD_EVERY_MS) {
-          await yieldNow();
+          await control.guard(yieldNow());
           lastYield = now();
         }
       }
       await flush();
       const trainSeconds = (now() - epochStart) / 1000;
       if (control.stopped && examplesThisEpoch < trainCount) break;
+      // Evaluation is long on a slow backend: a loss during it resumes right here.
+      await checkpoint(position(batchesPerEpoch));
 
-      const validation = input.validation ? await evaluate(model, input.validation, numClasses, preprocessing) : null;
-      const test = await evaluate(model, input.test, numClasses, preprocessing);
-      const testNegative = input.testNegative ? await evaluate(model, input.testNegative, numClasses, preprocessing) : null;
+      const validation = input.validation ? await control.guard(evaluate(model, input.validation, numClasses, preprocessing)) : null;
+      const predictions = observer.onTestPredictions ? { predicted: new Uint8Array(input.test.indices.length), confidence: new Float32Array(input.test.indices.length) } : undefined;
+      const test = await control.guard(evaluate(model, input.test, numClasses, preprocessing, predictions));
+      if (predictions) observer.onTestPredictions?.(epoch, predictions);
+      const testNegative = input.testNegative ? await control.guard(evaluate(model, input.testNegative, numClasses, preprocessing)) : null;
       stoppedEarly = validation !== null && early.update(epoch, validation.loss, model) && epoch < epochs;
       const metrics: EpochMetrics = {
         epoch,
@@ -401,14 +546,23 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       };
       history.push(metrics);
       observer.onEpoch(metrics);
-      await yieldNow();
+      const last = taken.last;
+      if (last?.epoch === epoch && last.batch === batchesPerEpoch) {
+        // Evaluation leaves the weights alone: the same copy is the start of the next epoch.
+        taken.last = { ...last, ...position(0), epoch: epoch + 1, examples: 0, lossSum: 0, accuracySum: 0, steps: 0, seconds: 0, history: [...history], bestEpoch: early.bestEpoch, bestLoss: early.bestLoss };
+        observer.onCheckpoint?.(taken.last);
+      }
+      await control.guard(yieldNow());
       lastYield = now();
       if (stoppedEarly) break;
     }
     const restoredEpoch = early.restore(model);
     return { epochsCompleted: history.length, stopped: control.stopped, history, bestEpoch: early.bestEpoch, stoppedEarly, restoredEpoch };
   } finally {
-    pending.forEach((p) => p.stats.dispose());
+    pending.forEach((p) => {
+      p.stats.dispose();
+      p.norms?.dispose();
+    });
     early.dispose();
   }
 }
@@ -420,6 +574,9 @@ export async function train(input: TrainInput): Promise<TrainResult> {
 class StepRunner {
   private readonly vars: tf.Variable[];
   private readonly kernels: ReadonlySet<string>;
+  private readonly kernelVars: tf.Variable[];
+  /** Layer names of the gradient norms, in order. */
+  readonly kernelLayers: string[];
   constructor(
     private readonly model: tf.LayersModel,
     private readonly optimizer: tf.Optimizer,
@@ -428,12 +585,21 @@ class StepRunner {
   ) {
     this.vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     this.kernels = kernelNames(model);
+    const kernels = kernelVariables(model);
+    this.kernelVars = kernels.map((k) => k.variable);
+    this.kernelLayers = kernels.map((k) => k.layer);
   }
 
-  /** Returns [loss, accuracy] as a device tensor the caller disposes. */
-  run(xBuf: Float32Array, yBuf: Float32Array, size: number, shape: number[], numClasses: number): tf.Tensor1D {
+  /**
+   * Returns [loss, accuracy] as a device tensor the caller disposes, and with `withNorms` the
+   * ‖∂loss/∂W‖₂ of every kernel (of the loss alone, before L2 and clipping), also on the device. The
+   * norms come from the step's own gradients: `minimize` is variableGrads + applyGradients, so
+   * taking that path on a measuring step changes nothing in the update.
+   */
+  run(xBuf: Float32Array, yBuf: Float32Array, size: number, shape: number[], numClasses: number, withNorms = false): { stats: tf.Tensor1D; norms: tf.Tensor1D | null } {
     const { model, optimizer } = this;
-    return tf.tidy(() => {
+    let norms: tf.Tensor1D | null = null;
+    const stats = tf.tidy(() => {
       const x = tf.tensor4d(xBuf.subarray(0, size * shape[0]! * shape[1]! * shape[2]!), [size, shape[0]!, shape[1]!, shape[2]!]);
       const y = tf.tensor2d(yBuf.subarray(0, size * numClasses), [size, numClasses]);
       const kept: { accuracy?: tf.Scalar } = {};
@@ -443,10 +609,11 @@ class StepRunner {
         return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
       };
       let loss: tf.Scalar | null;
-      if (this.l2 === 0 && this.clipNorm === 0) {
+      if (this.l2 === 0 && this.clipNorm === 0 && !withNorms) {
         loss = optimizer.minimize(lossFn, true);
       } else {
         const { value, grads } = tf.variableGrads(lossFn, this.vars);
+        if (withNorms) norms = tf.keep(tf.stack(this.kernelVars.map((v) => (grads[v.name] ? tf.norm(grads[v.name]!) : tf.scalar(0)))) as tf.Tensor1D);
         optimizer.applyGradients(adjustGradients(grads, this.vars, this.kernels, this.l2, this.clipNorm));
         loss = value;
       }
@@ -457,7 +624,15 @@ class StepRunner {
       acc.dispose();
       return stats;
     });
+    return { stats, norms };
   }
+}
+
+/** The kernel variable of every conv / dense layer, in layer order, with its layer's name. */
+export function kernelVariables(model: tf.LayersModel): { layer: string; variable: tf.Variable }[] {
+  return model.layers.flatMap((layer) =>
+    layer.trainableWeights.filter((w) => /(^|\/)kernel$/.test(w.originalName)).map((w) => ({ layer: layer.name, variable: w.read() as tf.Variable })),
+  );
 }
 
 /** Names of the variables L2 applies to: conv and dense kernels (not biases, not batch-norm γ/β). */
@@ -495,8 +670,12 @@ function batchAccuracy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
   return tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(oneHot, 1)), 'float32'));
 }
 
-/** Mean cross-entropy and accuracy of `model` on `subset` (through `preprocessing`), accumulated in JS doubles. */
-export async function evaluate(model: tf.LayersModel, subset: Subset, numClasses: number, preprocessing?: Preprocessing): Promise<Evaluation> {
+/**
+ * Mean cross-entropy and accuracy of `model` on `subset` (through `preprocessing`), accumulated in JS
+ * doubles. With `out`, also fills in each example's predicted class and its probability (by position
+ * in `subset`), read in the same bulk read as the sums: no second pass.
+ */
+export async function evaluate(model: tf.LayersModel, subset: Subset, numClasses: number, preprocessing?: Preprocessing, out?: TestPredictions): Promise<Evaluation> {
   const count = subset.indices.length;
   const { height, width, channels } = subset.source;
   const pixels = imageSize(subset.source);
@@ -513,13 +692,24 @@ export async function evaluate(model: tf.LayersModel, subset: Subset, numClasses
       const y = tf.tensor2d(yBuf.subarray(0, n * numClasses), [n, numClasses]);
       const logits = model.predict(x) as tf.Tensor2D;
       const lossTotal = tf.sum(tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.NONE));
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32'));
-      return tf.stack([lossTotal, hits]);
+      const predicted = tf.argMax(logits, 1);
+      const hits = tf.sum(tf.cast(tf.equal(predicted, tf.argMax(y, 1)), 'float32'));
+      const both = tf.stack([lossTotal, hits]);
+      return out ? tf.concat([both, tf.cast(predicted, 'float32'), tf.max(tf.softmax(logits), 1)]) : both;
     });
-    const [l, h] = await sums.data();
+    const values = await sums.data();
     sums.dispose();
-    lossSum += l!;
-    correct += h!;
+    // A real yield per batch: on WASM/CPU `data()` settles as a microtask, and a long evaluation would
+    // otherwise hold off the worker's heartbeat and pause/stop messages for seconds.
+    await macrotask();
+    lossSum += values[0]!;
+    correct += values[1]!;
+    if (out) {
+      for (let i = 0; i < n; i++) {
+        out.predicted[start + i] = values[2 + i]!;
+        out.confidence[start + i] = values[2 + n + i]!;
+      }
+    }
   }
   return { loss: lossSum / count, accuracy: correct / count };
 }

@@ -184,6 +184,8 @@ describe('pooling gradients match the cpu backend', () => {
     [[2, 8, 8, 3], 3, 1, 'same'],
     [[2, 7, 7, 2], 2, 2, 'valid'],
     [[4, 28, 28, 6], 2, 2, 'valid'],
+    [[2, 7, 7, 2], 2, 2, 'same'],
+    [[2, 10, 10, 16], 2, 2, 'same'],
   ];
   const poolGrad = (pool: 'maxPool' | 'avgPool', xs: number[], f: number, s: number, pad: 'same' | 'valid', shift = 0) => () =>
     tf.grad((x: tf.Tensor) => {
@@ -195,6 +197,13 @@ describe('pooling gradients match the cpu backend', () => {
     await expectSameOnBoth(poolGrad('maxPool', xs, f, s, pad));
     // Every window ≤ 0: the shipped wasm kernel dropped these gradients entirely.
     await expectSameOnBoth(poolGrad('maxPool', xs, f, s, pad, -2));
+    // After a ReLU many windows are all zeros: ties go to the window's first pixel on both.
+    await expectSameOnBoth(() =>
+      tf.grad((x: tf.Tensor) => {
+        const y = tf.maxPool(tf.relu(x) as tf.Tensor4D, f, s, pad);
+        return y.mul(make(y.shape, 5)).sum();
+      })(make(xs, 1).sub(0.6)),
+    );
   });
 
   it.each(POOLS)('avgPool %j f%i s%i %s', async (xs, f, s, pad) => {

@@ -335,6 +335,10 @@ function maxPoolGrad({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
   dx.fill(0);
+  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && 2 * oh <= h && 2 * ow <= w) {
+    maxPoolGrad2x2(x, g, dx, n, h, w, c, oh, ow);
+    return out;
+  }
   let gi = 0;
   for (let bi = 0; bi < n; bi++) {
     for (let r = 0; r < oh; r++) {
@@ -365,6 +369,38 @@ function maxPoolGrad({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
     }
   }
   return out;
+}
+
+/**
+ * The 2×2, stride-2 max pool of LeNet and most CNNs, every window inside the image: windows do not
+ * overlap, so each one is four compares and one store, with no bounds or window loops. Same tie
+ * rule as the general loop: the first maximum in window order wins.
+ */
+function maxPoolGrad2x2(x: Float32Array, g: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number, oh: number, ow: number): void {
+  const row = w * c;
+  let gi = 0;
+  for (let bi = 0; bi < n; bi++) {
+    for (let r = 0; r < oh; r++) {
+      let p = (bi * h + 2 * r) * row;
+      for (let q = 0; q < ow; q++, p += 2 * c) {
+        for (let k = 0; k < c; k++, gi++) {
+          const a = p + k;
+          let at = a;
+          let best = x[a]!;
+          if (x[a + c]! > best) {
+            best = x[a + c]!;
+            at = a + c;
+          }
+          if (x[a + row]! > best) {
+            best = x[a + row]!;
+            at = a + row;
+          }
+          if (x[a + row + c]! > best) at = a + row + c;
+          dx[at] = g[gi]!;
+        }
+      }
+    }
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { LabelNoiseReport } from '../core/data/labelNoise';
 import type { RunInfo } from '../core/experiment';
+import type { InspectData, InspectRequest } from '../core/inspect/types';
 import type { ModelSummary } from '../core/model';
 import type { BackendChoice, BackendName, DatasetId, Settings } from '../core/settings';
 import type { BatchPoint, EpochMetrics, Progress } from '../core/train';
@@ -25,7 +26,14 @@ export type ToWorker =
   | { readonly type: 'stop'; readonly runId: number }
   /** Probe and initialise the backend now (on page load) so the UI can show it before a run. */
   | { readonly type: 'init-backend'; readonly choice: BackendChoice }
-  | { readonly type: 'load-cifar'; readonly files: readonly UploadedFile[] };
+  | { readonly type: 'load-cifar'; readonly files: readonly UploadedFile[] }
+  /** Inspection: which panels are open, a confusion-cell query, a drawing to predict (typed arrays transferred). */
+  | { readonly type: 'inspect'; readonly request: InspectRequest }
+  /** Fault injection for the end-to-end tests (the UI only sends it when the page opts in; see workerClient). */
+  | { readonly type: 'debug-fault'; readonly fault: DebugFault };
+
+/** Lose the WebGL context, throw an uncaught error, or block the worker's event loop for good. */
+export type DebugFault = 'lose-context' | 'crash' | 'hang';
 
 export interface BackendReport {
   readonly name: BackendName;
@@ -62,7 +70,16 @@ export type FromWorker =
   | { readonly type: 'done'; readonly runId: number; readonly stopped: boolean; readonly seconds: number }
   | { readonly type: 'error'; readonly runId: number | null; readonly message: string; readonly kind: ErrorKind }
   | { readonly type: 'cifar-loaded'; readonly info: DatasetInfo }
-  | { readonly type: 'cifar-error'; readonly message: string };
+  | { readonly type: 'cifar-error'; readonly message: string }
+  /** Inspection data of a run (null: not tied to a run, e.g. "train first"); typed arrays transferred. */
+  | { readonly type: 'inspect'; readonly runId: number | null; readonly data: InspectData }
+  /** About every second while the worker is busy: silence for long means it hangs (or died). */
+  | { readonly type: 'heartbeat' }
+  /**
+   * The backend was lost and the run goes on (on another backend) from its last checkpoint: points
+   * after `step` and epochs after the first `epochs` are trained again, so the UI drops them.
+   */
+  | { readonly type: 'recovered'; readonly runId: number; readonly step: number; readonly epochs: number; readonly message: string };
 
 /** Lets the UI phrase an error: a diverged loss keeps the curves and suggests a fix. */
 export type ErrorKind = 'diverged' | 'data' | 'backend' | 'internal';

@@ -1,10 +1,13 @@
 import { Charts } from './components/Charts';
 import { DatasetPanel } from './components/DatasetPanel';
+import { InsidePanels } from './components/InsidePanels';
 import { ModelTable } from './components/ModelTable';
 import { NoiseMatrix } from './components/NoiseMatrix';
 import { Notices } from './components/Notices';
 import { RunPanel } from './components/RunPanel';
 import { SettingsPanel } from './components/SettingsPanel';
+import { RunsSection } from './runs/RunsSection';
+import { ShareBar } from './runs/ShareBar';
 import { useStore } from './store';
 
 function BackendBadge() {
@@ -32,6 +35,7 @@ export function App() {
       <header>
         <h1>CNN Playground</h1>
         <BackendBadge />
+        <ShareBar />
       </header>
       <Notices />
       <main>
@@ -46,6 +50,8 @@ export function App() {
             <DatasetPanel />
             <NoisePanel />
           </div>
+          <InsidePanels />
+          <RunsSection />
         </div>
       </main>
     </div>

@@ -4,12 +4,16 @@ import { fetchManifest } from '../shared/manifest';
 import { App } from './App';
 import { useStore } from './store';
 import { readSettingsFromUrl, syncUrlWithSettings } from './url';
-import { initBackend } from './workerClient';
+import { startRunRecorder } from './runs/runsStore';
+import { initBackend, startTraining } from './workerClient';
 import './styles.css';
 
-readSettingsFromUrl();
+const autostart = readSettingsFromUrl();
 syncUrlWithSettings();
 initBackend(useStore.getState().settings.backend);
+startRunRecorder();
+// Lecture demos: `?…&autostart=1` starts training as soon as the page opens (the worker queues it).
+if (autostart) startTraining();
 fetchManifest().then(
   (manifest) => useStore.setState({ manifest }),
   (error: unknown) => useStore.setState({ error: { kind: 'data', message: error instanceof Error ? error.message : String(error) } }),

@@ -12,7 +12,8 @@ import type { BackendReport, DatasetInfo, ErrorKind, RunState } from '../shared/
 
 export interface RunError {
   readonly message: string;
-  readonly kind: ErrorKind | 'worker' | 'url';
+  /** `worker`: the worker crashed; `unresponsive`: it has been silent too long (cleared when it answers). */
+  readonly kind: ErrorKind | 'worker' | 'unresponsive' | 'url';
 }
 
 export interface UiState {
@@ -41,6 +42,8 @@ export interface UiState {
   progress: Progress | null;
   runSeconds: number | null;
   error: RunError | null;
+  /** Something the run survived, e.g. it continued on WASM after the GPU context was lost. */
+  notice: string | null;
 }
 
 export const useStore = create<UiState>()(() => ({
@@ -64,6 +67,7 @@ export const useStore = create<UiState>()(() => ({
   progress: null,
   runSeconds: null,
   error: null,
+  notice: null,
 }));
 
 /** Fields reset at the start of every run; the curves of the previous run go with them. */
@@ -82,5 +86,6 @@ export function freshRun(runId: number, settings: Settings): Partial<UiState> {
     progress: null,
     runSeconds: null,
     error: null,
+    notice: null,
   };
 }

@@ -4,11 +4,16 @@
  */
 import { parseSettings, serializeSettings } from '../core/settings';
 import { useStore } from './store';
+import { takeAutostart } from './urlFlags';
 
-/** Applies the settings in the current URL (valid parts) and records what was rejected. */
-export function readSettingsFromUrl(): void {
-  const { settings, rejected } = parseSettings(window.location.search);
+export { AUTOSTART_KEY } from './urlFlags';
+
+/** Applies the settings in the current URL (valid parts) and records what was rejected. Returns the autostart flag. */
+export function readSettingsFromUrl(): boolean {
+  const { query, autostart } = takeAutostart(window.location.search);
+  const { settings, rejected } = parseSettings(query);
   useStore.setState({ settings, urlRejections: rejected });
+  return autostart;
 }
 
 /** Keeps `?…` equal to the current settings from now on. Returns the unsubscribe function. */

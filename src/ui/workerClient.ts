@@ -3,7 +3,8 @@
  * messages into store updates. Plain functions, callable from components and tests alike.
  */
 import type { BackendChoice } from '../core/settings';
-import type { FromWorker, RunState, ToWorker, UploadedFile } from '../shared/protocol';
+import type { DebugFault, FromWorker, RunState, ToWorker, UploadedFile } from '../shared/protocol';
+import { receiveInspect } from './inspectClient';
 import { freshRun, useStore } from './store';
 
 let worker: Worker | null = null;
@@ -12,22 +13,62 @@ const BATCH_FLUSH_MS = 500;
 let pendingPoints: FromWorker[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
+/**
+ * Tests opt in to fault injection (and a shorter hang timeout) by defining `window.__CNN_DEBUG__`
+ * before the app loads (Playwright's addInitScript); users never see either.
+ */
+const debug = (globalThis as { __CNN_DEBUG__?: { hangMs?: number } }).__CNN_DEBUG__;
+/** The worker heartbeats every second while busy; this much silence during a run means it hangs. */
+const HANG_MS = debug?.hangMs ?? 20_000;
+let lastHeard = 0;
+let watchdog: ReturnType<typeof setInterval> | null = null;
+
+function watch(): void {
+  lastHeard = performance.now();
+  watchdog ??= setInterval(() => {
+    const { runState, error } = useStore.getState();
+    const running = runState === 'loading' || runState === 'training' || runState === 'paused';
+    const silent = performance.now() - lastHeard;
+    if (!running || !worker || silent < HANG_MS || error?.kind === 'unresponsive' || error?.kind === 'worker') return;
+    useStore.setState({
+      error: {
+        kind: 'unresponsive',
+        message: `The training worker has not answered for ${Math.round(silent / 1000)} s: it may be stuck. Restart it to go on; the curves so far are kept. (A very large batch on the plain-JS backend can also take this long: then just wait.)`,
+      },
+    });
+  }, 1000);
+}
+
+/** Ends the worker (stuck, crashed or not) and starts a new one; the run's curves stay in the store. */
+export function restartWorker(): void {
+  worker?.terminate();
+  worker = null;
+  const { runState, settings } = useStore.getState();
+  const active = runState === 'loading' || runState === 'training' || runState === 'paused';
+  useStore.setState({ error: null, ...(active ? { runState: 'error' as const } : {}), statusMessage: 'Worker restarted', backend: null });
+  initBackend(settings.backend);
+}
+
 function getWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
   w.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
   w.onerror = (event) => {
     event.preventDefault();
-    crashed(`The training worker crashed${event.message ? `: ${event.message}` : ''}. Start again to restart it; the curves so far are kept.`);
+    crashed(`The training worker crashed${event.message ? `: ${event.message}` : ''}. Restart it (or train again); the curves so far are kept.`);
   };
   w.onmessageerror = () => crashed('A message from the training worker could not be read.');
   worker = w;
+  watch();
   return w;
 }
 
 function send(message: ToWorker, transfer: Transferable[] = []): void {
   getWorker().postMessage(message, transfer);
 }
+
+/** For the other UI modules that talk to the worker (inspection); `transfer` moves buffers, no copy. */
+export const sendToWorker = send;
 
 function crashed(message: string): void {
   worker?.terminate();
@@ -88,6 +129,8 @@ function flushPoints(): void {
 }
 
 function receive(message: FromWorker): void {
+  lastHeard = performance.now();
+  if (useStore.getState().error?.kind === 'unresponsive') useStore.setState({ error: null });
   const state = useStore.getState();
   // Run-scoped messages of an abandoned run are dropped.
   if ('runId' in message && message.runId !== null && message.runId !== state.runId) return;
@@ -139,6 +182,18 @@ function receive(message: FromWorker): void {
     case 'cifar-error':
       useStore.setState({ cifarStatus: { busy: false, error: message.message } });
       return;
+    case 'inspect':
+      receiveInspect(message.data);
+      return;
+    case 'heartbeat':
+      return;
+    case 'recovered': {
+      // Steps after the checkpoint are trained again (on the new backend) and sent again.
+      flushPoints();
+      const { batches, epochs } = useStore.getState();
+      useStore.setState({ batches: batches.filter((p) => p.step <= message.step), epochs: epochs.slice(0, message.epochs), notice: message.message });
+      return;
+    }
     default: {
       const unknown: never = message;
       console.warn('unknown worker message', unknown);
@@ -157,4 +212,9 @@ function labelFor(state: RunState): string {
     default:
       return state;
   }
+}
+
+if (debug) {
+  /** Fault injection for the end-to-end tests (e2e/faults.spec.ts). */
+  (globalThis as { __cnnFault?: (fault: DebugFault) => void }).__cnnFault = (fault) => send({ type: 'debug-fault', fault });
 }

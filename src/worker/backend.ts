@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { registerWasmTrainingKernels } from '../core/wasmKernels';
 import type { BackendChoice, BackendName } from '../core/settings';
 
@@ -208,4 +209,46 @@ export function describeBackend(info: BackendInfo): string {
     case 'cpu':
       return 'plain JS';
   }
+}
+
+/** The WebGL context tfjs computes on, when WebGL is the active backend; else null. */
+export function activeWebGLContext(): WebGLRenderingContext | WebGL2RenderingContext | null {
+  if (tf.getBackend() !== 'webgl') return null;
+  const backend = tf.backend() as Partial<MathBackendWebGL>;
+  return backend.gpgpu?.gl ?? null;
+}
+
+/**
+ * Calls `onLost` once if the active backend's WebGL context is lost (GPU reset, driver update, the
+ * browser reclaiming contexts). Returns a function that stops watching. No-op off WebGL.
+ */
+export function watchWebGLContext(onLost: () => void): () => void {
+  // An OffscreenCanvas in a worker (the WebWorker lib does not declare `gl.canvas`).
+  const canvas = (activeWebGLContext() as { canvas?: EventTarget } | null)?.canvas;
+  if (!canvas || typeof canvas.addEventListener !== 'function') return () => {};
+  const handler = () => onLost();
+  canvas.addEventListener('webglcontextlost', handler, { once: true });
+  return () => canvas.removeEventListener('webglcontextlost', handler);
+}
+
+/** For fault-injection tests: loses tfjs' WebGL context through WEBGL_lose_context. False off WebGL. */
+export function loseWebGLContext(): boolean {
+  const extension = activeWebGLContext()?.getExtension('WEBGL_lose_context');
+  if (!extension) return false;
+  extension.loseContext();
+  return true;
+}
+
+/**
+ * Drops tfjs' WebGL backend after its context was lost and registers a fresh one, so a later
+ * `initBackend` makes a new context instead of reusing the dead one (whose reads never finish).
+ * Call once nothing holds tensors on it any more.
+ */
+export function discardLostWebGL(): void {
+  try {
+    if (tf.findBackend('webgl')) tf.removeBackend('webgl');
+  } catch (e) {
+    console.warn('discarding the lost WebGL backend:', e);
+  }
+  if (!tf.findBackendFactory('webgl')) tf.registerBackend('webgl', () => new MathBackendWebGL(), 2);
 }

@@ -1,9 +1,14 @@
 /**
  * Fetching the prepared datasets inside the worker: progress as bytes arrive, a Cache Storage copy
  * so the second visit loads from disk, and the parsed splits kept in memory across runs.
+ *
+ * Every file is checked against the manifest (byte count, SHA-256) before it is parsed, so a
+ * truncated or damaged download gets a message naming the file and what is wrong with it; only a
+ * dataset that parsed completely is written to the cache, and a damaged cached copy is replaced.
  */
 import { loadCifarFromFiles, CIFAR_PREPARED_FILES } from '../core/data/cifar';
 import { FASHION_CLASSES, MNIST_CLASSES } from '../core/data/classes';
+import { problemWith } from '../core/data/integrity';
 import { IDX_FILE_NAMES, loadIdxSplit, type IdxFileKey } from '../core/data/idx';
 import { DataFormatError, type DatasetSplit } from '../core/data/types';
 import type { DatasetId } from '../core/settings';
@@ -37,7 +42,7 @@ export async function loadDataset(id: DatasetId, onProgress: ProgressFn): Promis
     id === 'cifar10'
       ? [CIFAR_PREPARED_FILES.train, CIFAR_PREPARED_FILES.test, CIFAR_PREPARED_FILES.meta]
       : (Object.keys(IDX_FILE_NAMES) as IdxFileKey[]).map((k) => `${IDX_FILE_NAMES[k]}.gz`);
-  const bytes = await fetchAll(id, names, entry, onProgress);
+  const { bytes, commit } = await fetchAll(id, names, entry, onProgress);
   let split: DatasetSplit;
   if (id === 'cifar10') {
     split = await loadCifarFromFiles(names.map((name, i) => ({ name, bytes: bytes[i]! })));
@@ -46,42 +51,66 @@ export async function loadDataset(id: DatasetId, onProgress: ProgressFn): Promis
     const files = Object.fromEntries(keys.map((k, i) => [k, bytes[i]!])) as Record<IdxFileKey, Uint8Array>;
     split = await loadIdxSplit(files, id === 'mnist' ? MNIST_CLASSES : FASHION_CLASSES);
   }
+  await commit();
   loaded.set(id, split);
   return split;
 }
 
-async function fetchAll(id: DatasetId, names: string[], entry: DatasetManifestEntry, onProgress: ProgressFn): Promise<Uint8Array[]> {
+/**
+ * Downloads (or reads from the cache) every file of a dataset and checks each against the manifest.
+ * `commit` writes the fresh downloads to the cache: call it once the dataset has parsed.
+ */
+async function fetchAll(id: DatasetId, names: string[], entry: DatasetManifestEntry, onProgress: ProgressFn): Promise<{ bytes: Uint8Array[]; commit: () => Promise<void> }> {
   const sizes = names.map((n) => entry.files?.[n]?.bytes ?? 0);
   const total = sizes.reduce((a, b) => a + b, 0);
   const done = names.map(() => 0);
   const report = () => onProgress(done.reduce((a, b) => a + b, 0), total);
   const cache = await openCache();
-  return Promise.all(
+  const fresh: { url: string; bytes: Uint8Array }[] = [];
+  const bytes = await Promise.all(
     names.map(async (name, i) => {
+      const file = entry.files?.[name];
       // The content hash in the query makes a re-prepared file a new cache entry.
-      const version = entry.files?.[name]?.sha256?.slice(0, 16) ?? 'x';
-      const url = new URL(`${DATA_BASE_URL}${id}/${name}?v=${version}`, self.location.href).href;
-      let response = cache ? await cache.match(url) : undefined;
-      const fromCache = response !== undefined;
-      if (!response) {
-        response = await fetch(url);
-        if (!response.ok) throw new DataFormatError(`Could not download ${id}/${name}: HTTP ${response.status}.`);
-      }
-      const out = await readWithProgress(response.clone(), (n) => {
+      const url = new URL(`${DATA_BASE_URL}${id}/${name}?v=${file?.sha256?.slice(0, 16) ?? 'x'}`, self.location.href).href;
+      const onBytes = (n: number) => {
         done[i] = n;
         report();
-      });
-      const expected = sizes[i]!;
-      // A short read with a declared size means a truncated transfer; don't cache it.
-      if (expected > 0 && out.length !== expected && out[0] === 0x1f && out[1] === 0x8b) {
-        if (fromCache) await cache?.delete(url);
-        throw new DataFormatError(`${id}/${name} is truncated: got ${out.length.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} bytes. Reload to try again.`);
+      };
+      const cached = cache ? await cache.match(url).catch(() => undefined) : undefined;
+      if (cached) {
+        const out = await readWithProgress(cached, onBytes).catch(() => null);
+        if (out && (await problemWith(name, out, file)) === null) return out;
+        // A damaged cached copy: drop it and download again.
+        await cache?.delete(url).catch(() => false);
       }
-      if (!fromCache && cache) await cache.put(url, response).catch(() => undefined);
+      let response: Response;
+      try {
+        response = await fetch(url);
+      } catch (e) {
+        throw new DataFormatError(`Could not download ${id}/${name}: ${e instanceof Error ? e.message : String(e)}. Check the connection and try again.`);
+      }
+      if (!response.ok) throw new DataFormatError(`Could not download ${id}/${name}: HTTP ${response.status}.`);
+      let out: Uint8Array;
+      try {
+        out = await readWithProgress(response, onBytes);
+      } catch (e) {
+        throw new DataFormatError(`The download of ${id}/${name} broke off (${e instanceof Error ? e.message : String(e)}). Try again.`);
+      }
+      const problem = await problemWith(name, out, file);
+      if (problem) throw new DataFormatError(`${id}/${name} ${problem}`);
+      fresh.push({ url, bytes: out });
       return out;
     }),
   );
+  const commit = async () => {
+    if (!cache) return;
+    for (const f of fresh) {
+      await cache.put(f.url, new Response(f.bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => undefined);
+    }
+  };
+  return { bytes, commit };
 }
+
 
 async function openCache(): Promise<Cache | null> {
   try {

@@ -8,11 +8,13 @@ import { loadCifarFromFiles } from '../core/data/cifar';
 import { DataFormatError } from '../core/data/types';
 import { runExperiment } from '../core/experiment';
 import type { BackendChoice } from '../core/settings';
-import { DivergenceError, RunControl } from '../core/train';
+import { DivergenceError, macrotask, RunControl } from '../core/train';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendReport, ErrorKind, FromWorker, ToWorker } from '../shared/protocol';
-import { initBackend } from './backend';
+import { discardLostWebGL, initBackend } from './backend';
 import { loadDataset, setUploadedCifar } from './datasets';
+import { Inspector } from './inspector';
+import { injectFault, installLossAftermathFilter, runResilient, withHeartbeat } from './resilience';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -20,8 +22,17 @@ const WASM_PATH = `${new URL(`${import.meta.env.BASE_URL}tfjs-wasm/`, self.locat
 /** Dataset download progress is posted at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
 
-function post(message: FromWorker): void {
-  self.postMessage(message);
+/** Typed arrays in `transfer` move to the UI thread without a copy (and are unusable here after). */
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+/** Inspection panels' data: computed between steps, only for the panels the UI has open. */
+const inspector = new Inspector((data, runId, transfer) => post({ type: 'inspect', runId, data }, transfer));
+/** The training loop's yield: lets messages in, then sends inspection snapshots that are due. */
+async function yieldAndInspect(): Promise<void> {
+  await macrotask();
+  await inspector.tick();
 }
 
 let backend: { choice: BackendChoice; report: BackendReport } | null = null;
@@ -54,6 +65,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
   const started = performance.now();
   try {
     post({ type: 'state', runId, state: 'loading', message: 'Starting the compute backend…' });
+    inspector.reset();
     await ensureBackend(settings.backend);
     lastModel?.dispose();
     lastModel = null;
@@ -78,16 +90,36 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
     }
 
     post({ type: 'state', runId, state: control.paused ? 'paused' : 'training' });
-    const result = await runExperiment(settings, data, control, {
-      onModel: (summary, sizes, info) => post({ type: 'model', runId, summary, sizes, labelNoise: info.labelNoise, normalization: info.normalization }),
-      onBatches: (points) => post({ type: 'batches', runId, points }),
-      onProgress: (progress) => post({ type: 'progress', runId, progress }),
-      onEpoch: (metrics) => post({ type: 'epoch', runId, metrics }),
-    });
+    const fallBack = () => {
+      // The lost backend's tensors are gone with it; the next run with this choice starts afresh.
+      discardLostWebGL();
+      return ensureBackend('wasm');
+    };
+    const result = await runResilient({ runId, control, post, fallBack, beforeRetry: () => inspector.reset() }, (resume, keepCheckpoints) => runExperiment(
+      settings,
+      data,
+      control,
+      {
+        ...keepCheckpoints,
+        ...inspector.hooks(runId, data.classNames),
+        onModel: (summary, sizes, info) => post({ type: 'model', runId, summary, sizes, labelNoise: info.labelNoise, normalization: info.normalization }),
+        onBatches: (points) => {
+          inspector.noteBatches(points);
+          post({ type: 'batches', runId, points });
+        },
+        onProgress: (progress) => post({ type: 'progress', runId, progress }),
+        onEpoch: (metrics) => post({ type: 'epoch', runId, metrics }),
+      },
+      yieldAndInspect,
+      resume,
+    ));
     lastModel = result.model;
+    await inspector.finish();
     post({ type: 'done', runId, stopped: result.stopped, seconds: (performance.now() - started) / 1000 });
   } catch (error) {
     console.error(error);
+    // The run's model is gone (runExperiment disposes it on failure).
+    inspector.reset();
     post({ type: 'error', runId, ...classify(error) });
   } finally {
     if (current?.runId === runId) current = null;
@@ -108,9 +140,13 @@ async function loadCifar(message: Extract<ToWorker, { type: 'load-cifar' }>): Pr
   }
 }
 
+/** Queued work (runs, backend start-up) is "busy": heartbeats go out until it ends. */
 function enqueue(task: () => Promise<void>): void {
-  queue = queue.then(task, task);
+  const tracked = () => withHeartbeat(post, task);
+  queue = queue.then(tracked, tracked);
 }
+
+installLossAftermathFilter();
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
@@ -144,6 +180,12 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       return;
     case 'load-cifar':
       void loadCifar(message);
+      return;
+    case 'inspect':
+      inspector.handle(message.request);
+      return;
+    case 'debug-fault':
+      injectFault(message.fault);
       return;
     default: {
       const unknown: never = message;

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { downsample, smooth, type XY } from '../../core/series';
 import { useStore } from '../store';
@@ -41,11 +41,31 @@ function useBestEpoch(): number | null {
   return earlyStopping ? best : null;
 }
 
+/**
+ * Re-rendering a recharts chart takes 100+ ms of main thread on a slow machine. The curves follow
+ * the store through `useDeferredValue`, so React renders them in interruptible background passes
+ * and input and animation frames go first (measured by `npm run bench`: the longest main-thread
+ * task while training roughly halved).
+ */
 function MetricChart({ metric, title }: { metric: Metric; title: string }) {
-  const batches = useStore((s) => s.batches);
-  const epochs = useStore((s) => s.epochs);
+  const batches = useDeferredValue(useStore((s) => s.batches));
+  const epochs = useDeferredValue(useStore((s) => s.epochs));
   const totalEpochs = useStore((s) => s.progress?.epochs ?? s.runSettings?.epochs ?? 1);
   const bestEpoch = useBestEpoch();
+  return <MetricChartView metric={metric} title={title} batches={batches} epochs={epochs} totalEpochs={totalEpochs} bestEpoch={bestEpoch} />;
+}
+
+type UiState = ReturnType<typeof useStore.getState>;
+interface MetricChartProps {
+  metric: Metric;
+  title: string;
+  batches: UiState['batches'];
+  epochs: UiState['epochs'];
+  totalEpochs: number;
+  bestEpoch: number | null;
+}
+
+const MetricChartView = memo(function MetricChartView({ metric, title, batches, epochs, totalEpochs, bestEpoch }: MetricChartProps) {
   const trainLine = useMemo<XY[]>(
     () => downsample(smooth(batches.map((b) => ({ x: b.epoch, y: b[metric] })), SMOOTHING), MAX_POINTS),
     [batches, metric],
@@ -97,7 +117,7 @@ function MetricChart({ metric, title }: { metric: Metric; title: string }) {
       </ResponsiveContainer>
     </figure>
   );
-}
+});
 
 /** The learning rate of every step (downsampled), as the schedule set it. */
 function LearningRateChart() {

@@ -1,17 +1,38 @@
 import { useStore } from '../store';
+import { restartWorker } from '../workerClient';
 
-/** The error banner (run, worker, backend errors) and the notice listing rejected URL parts. */
+/**
+ * The error banner (run, worker, backend errors; a crashed or stuck worker offers a restart), the
+ * notice of a fault the run survived, and the notice listing rejected URL parts.
+ */
 export function Notices() {
   const error = useStore((s) => s.error);
+  const notice = useStore((s) => s.notice);
   const rejections = useStore((s) => s.urlRejections);
   const hasCurves = useStore((s) => s.batches.length > 0);
+  const workerDown = error?.kind === 'worker' || error?.kind === 'unresponsive';
   return (
     <>
       {error && (
         <div className="banner error" role="alert" data-testid="error-banner" data-kind={error.kind}>
           <p>{error.message}</p>
           {hasCurves && <p className="hint">The curves recorded so far are kept below.</p>}
+          {workerDown && (
+            <p>
+              <button type="button" className="restart" data-testid="restart-worker" onClick={restartWorker}>
+                Restart the worker
+              </button>
+            </p>
+          )}
           <button type="button" aria-label="Dismiss error" onClick={() => useStore.setState({ error: null })}>
+            ×
+          </button>
+        </div>
+      )}
+      {notice && (
+        <div className="banner notice" role="status" data-testid="run-notice">
+          <p>{notice}</p>
+          <button type="button" aria-label="Dismiss notice" onClick={() => useStore.setState({ notice: null })}>
             ×
           </button>
         </div>

@@ -1,0 +1,528 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: measures the app in headless Chromium (or any server given with --url) and writes
+ * bench-results/bench-<time>.json (every sample) and .md (the tables), then prints the tables.
+ *
+ *   node scripts/bench.mjs [--url http://host:port/] [--quick] [--out dir] [--label name]
+ *                          [--skip-torch] [--skip-ui] [--skip-naive] [--backends webgl,wasm,cpu]
+ *
+ * What runs where:
+ * - bench.html + src/bench/bench.worker.ts: the app's own backend start-up, dataset loading, training
+ *   loop and evaluation in a Web Worker, one fresh worker per backend: training throughput at each
+ *   batch size, time to the first finished batch, inference, tensors and worker heap per epoch.
+ * - bench.html's main thread: the naive baseline (tfjs `model.fit`, no worker, default backend).
+ * - the real app (index.html): UI responsiveness during a training epoch (long tasks, frame rate,
+ *   chart updates), Train → first batch as the user gets it.
+ * - scripts/bench-torch.py: the same model in native PyTorch on the CPU (2 threads), when installed.
+ * Every figure is the median of several timed repeats after warm-up; ratios come from the same run.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browser-flags.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PYTHON = '/usr/bin/python3';
+
+// ---------- options ----------
+
+function parseArgs(argv) {
+  const options = { url: null, quick: false, out: path.join(ROOT, 'bench-results'), label: '', torch: true, ui: true, naive: true, backends: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--url') options.url = value();
+    else if (arg.startsWith('--url=')) options.url = arg.slice(6);
+    else if (arg === '--quick') options.quick = true;
+    else if (arg === '--out') options.out = path.resolve(value());
+    else if (arg === '--label') options.label = value();
+    else if (arg === '--skip-torch') options.torch = false;
+    else if (arg === '--skip-ui') options.ui = false;
+    else if (arg === '--skip-naive') options.naive = false;
+    else if (arg === '--backends') options.backends = value().split(',');
+    else if (arg === '--help' || arg === '-h') {
+      console.log('usage: node scripts/bench.mjs [--url URL] [--quick] [--out DIR] [--label NAME] [--skip-torch] [--skip-ui] [--skip-naive] [--backends webgl,wasm,cpu]');
+      process.exit(0);
+    } else throw new Error(`unknown option ${arg} (see --help)`);
+  }
+  if (options.url && !options.url.endsWith('/')) options.url += '/';
+  return options;
+}
+
+/** How much to measure: the full run takes minutes on 2 cores; --quick is a smoke run of every part. */
+const PLANS = {
+  full: {
+    backends: ['webgl', 'wasm', 'cpu'],
+    batchSizes: [32, 128, 512],
+    repeats: 3,
+    secondsPerRepeat: 2.5,
+    inferenceRepeats: { webgl: 2, wasm: 5, cpu: 2 },
+    memory: { epochs: 10, batchSize: 32, examples: { webgl: 256, wasm: 2048, cpu: 128 }, testImages: { webgl: 200, wasm: 1000, cpu: 200 } },
+    dataRepeats: 3,
+    datasets: ['mnist', 'fashion'],
+    naiveExamples: 8192,
+    uiQuery: 'val=0&ep=1&bs=32',
+  },
+  quick: {
+    backends: ['webgl', 'wasm', 'cpu'],
+    batchSizes: [32],
+    repeats: 1,
+    secondsPerRepeat: 0.5,
+    inferenceRepeats: { webgl: 1, wasm: 1, cpu: 1 },
+    memory: { epochs: 3, batchSize: 32, examples: { webgl: 64, wasm: 256, cpu: 64 }, testImages: { webgl: 100, wasm: 200, cpu: 100 } },
+    dataRepeats: 1,
+    datasets: ['mnist'],
+    naiveExamples: 1024,
+    uiQuery: 'val=0&ep=1&bs=32&n=1500',
+  },
+};
+
+// ---------- small helpers ----------
+
+const median = (xs) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const int = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '–');
+const fixed = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(a / b < 1 ? 2 : 1)}×` : '–');
+const mb = (bytes) => (Number.isFinite(bytes) ? `${(bytes / 1e6).toFixed(1)} MB` : '–');
+const log = (line) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Serves dist/ with `vite preview` (what `npm start` serves); returns its URL and a stop function. */
+async function startServer() {
+  if (!existsSync(path.join(ROOT, 'dist', 'bench.html'))) throw new Error('dist/bench.html is missing: run `npm run build` first (npm run bench does).');
+  if (!existsSync(path.join(ROOT, 'dist', 'data', 'manifest.json'))) throw new Error('dist/data/manifest.json is missing: run `npm run prepare-data`, then `npm run bench` again.');
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(url)).ok) return { url, stop: () => child.kill() };
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error(`vite preview did not start:\n${output}`);
+}
+
+/** Heap of a worker target through the DevTools protocol (after a forced GC), in bytes. */
+async function workerHeapProbe(browser, urlPart) {
+  const cdp = await browser.newBrowserCDPSession();
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const target = targetInfos.filter((t) => t.type === 'worker' && t.url.includes(urlPart)).at(-1);
+  if (!target) return { sample: async () => null, dispose: async () => cdp.detach() };
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+  let id = 0;
+  const pending = new Map();
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message);
+    pending.get(m.id)?.(m);
+    pending.delete(m.id);
+  });
+  const call = (method, params = {}) =>
+    new Promise((resolve) => {
+      const i = ++id;
+      pending.set(i, resolve);
+      void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: i, method, params }) });
+    });
+  return {
+    sample: async () => {
+      await call('HeapProfiler.collectGarbage');
+      const reply = await call('Runtime.getHeapUsage');
+      return reply.result?.usedSize ?? null;
+    },
+    dispose: async () => cdp.detach().catch(() => undefined),
+  };
+}
+
+async function pageHeap(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+// ---------- the measurements ----------
+
+async function measureBackend(browser, page, backend, plan) {
+  const out = { backend, started: false };
+  await page.evaluate(() => window.cnnBench.open());
+  try {
+    const init = await page.evaluate((b) => window.cnnBench.request({ kind: 'init', backend: b }), backend);
+    out.init = init;
+    if (init.backend !== backend) {
+      out.skipped = `did not start: ${init.reason}`;
+      log(`${backend}: ${out.skipped}`);
+      return out;
+    }
+    out.started = true;
+    await page.evaluate(() => window.cnnBench.request({ kind: 'load', dataset: 'mnist' }));
+    const first = await page.evaluate((bs) => window.cnnBench.request({ kind: 'first-batch', batchSize: bs }), plan.batchSizes[0]);
+    out.firstBatchMs = first.ms;
+    log(`${backend}: started in ${fixed(init.seconds, 2)} s (${init.reason}); first batch ${int(first.ms)} ms`);
+    out.training = {};
+    for (const batchSize of plan.batchSizes) {
+      const t = await page.evaluate((r) => window.cnnBench.request(r), { kind: 'throughput', batchSize, repeats: plan.repeats, secondsPerRepeat: plan.secondsPerRepeat });
+      out.training[batchSize] = { ...t, median: median(t.samples) };
+      log(`${backend} batch ${batchSize}: ${int(median(t.samples))} examples/s (${t.samples.map(int).join(', ')}; ${t.steps} steps per repeat; tensors ${t.tensorsBefore} → ${t.tensorsAfter})`);
+    }
+    const inference = await page.evaluate((r) => window.cnnBench.request({ kind: 'inference', repeats: r }), plan.inferenceRepeats[backend]);
+    out.inference = { ...inference, median: median(inference.samples) };
+    log(`${backend}: inference ${int(out.inference.median)} images/s`);
+
+    const heap = await workerHeapProbe(browser, 'bench.worker');
+    await page.exposeFunction(`benchHeap_${backend}`, () => heap.sample()).catch(() => undefined);
+    const memory = await page.evaluate(
+      async ({ b, req }) => {
+        window.benchHeapSample = window[`benchHeap_${b}`];
+        return window.cnnBench.memory(req);
+      },
+      { b: backend, req: { kind: 'memory', epochs: plan.memory.epochs, examples: plan.memory.examples[backend], batchSize: plan.memory.batchSize, testImages: plan.memory.testImages[backend] } },
+    );
+    await heap.dispose();
+    out.memory = memory.samples;
+    const e1 = memory.samples.find((s) => s.epoch === 1);
+    const eN = memory.samples.at(-1);
+    log(`${backend}: tensors after epoch 1 / ${eN.epoch}: ${e1?.numTensors} / ${eN.numTensors}; worker heap ${mb(e1?.heapBytes)} / ${mb(eN.heapBytes)}`);
+  } catch (error) {
+    out.error = String(error?.message ?? error).split('\n')[0];
+    log(`${backend}: FAILED ${out.error}`);
+  } finally {
+    await page.evaluate(() => window.cnnBench.close()).catch(() => undefined);
+  }
+  return out;
+}
+
+async function measureData(page, plan) {
+  const out = {};
+  for (const dataset of plan.datasets) {
+    const cold = [];
+    const cached = [];
+    let error = null;
+    for (let r = 0; r < plan.dataRepeats; r++) {
+      try {
+        await page.evaluate(() => window.cnnBench.clearDataCache());
+        await page.evaluate(() => window.cnnBench.open());
+        cold.push((await page.evaluate((d) => window.cnnBench.request({ kind: 'load', dataset: d }), dataset)).seconds);
+        // A new worker has nothing in memory: the second load reads Cache Storage.
+        await page.evaluate(() => window.cnnBench.open());
+        cached.push((await page.evaluate((d) => window.cnnBench.request({ kind: 'load', dataset: d }), dataset)).seconds);
+      } catch (e) {
+        error = String(e?.message ?? e).split('\n')[0];
+        break;
+      }
+    }
+    await page.evaluate(() => window.cnnBench.close());
+    out[dataset] = { cold, cached, coldMedian: median(cold), cachedMedian: median(cached), ...(error ? { error } : {}) };
+    log(error ? `data ${dataset}: FAILED ${error}` : `data ${dataset}: ${fixed(median(cold), 2)} s from the server, ${fixed(median(cached), 2)} s from Cache Storage`);
+  }
+  return out;
+}
+
+async function measureNaive(page, plan) {
+  try {
+    const result = await page.evaluate((o) => window.cnnBench.naive(o), {
+      batchSizes: plan.batchSizes,
+      repeats: plan.repeats,
+      secondsPerRepeat: plan.secondsPerRepeat,
+      examples: plan.naiveExamples,
+    });
+    for (const [bs, r] of Object.entries(result.batches)) {
+      r.median = median(r.samples);
+      log(`naive main-thread model.fit (${result.backend}) batch ${bs}: ${int(r.median)} examples/s`);
+    }
+    return result;
+  } catch (error) {
+    const message = String(error?.message ?? error).split('\n')[0];
+    log(`naive baseline FAILED: ${message}`);
+    return { error: message };
+  }
+}
+
+/** Runs the PyTorch reference; `measureTorch(plan, earlier)` adds its samples to an earlier run's. */
+function measureTorch(plan, earlier = null) {
+  if (!existsSync(PYTHON)) return { skipped: `${PYTHON} not found (Debian: apt-get install python3-torch)` };
+  const data = ['dist/data/mnist', 'public/data/mnist'].map((d) => path.join(ROOT, d)).find((d) => existsSync(d)) ?? '';
+  const args = [path.join(ROOT, 'scripts', 'bench-torch.py'), '--batch-sizes', plan.batchSizes.join(','), '--repeats', String(plan.repeats), '--seconds', String(plan.secondsPerRepeat), '--threads', '2', '--data', data];
+  const run = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 15 * 60_000 });
+  const line = (run.stdout ?? '').trim().split('\n').at(-1) ?? '';
+  try {
+    const result = JSON.parse(line);
+    if (result.skipped) return { skipped: `${result.skipped} (Debian: apt-get install python3-torch)` };
+    if (run.status !== 0) throw new Error(`exit ${run.status}`);
+    if (!earlier || earlier.skipped) return result;
+    // Measured before and after the browser, so a noisy neighbour in either half shows as spread.
+    const merged = { ...result, runs: 2, training: {}, inference: null };
+    for (const [bs, t] of Object.entries(result.training)) {
+      const samples = [...(earlier.training[bs]?.samples ?? []), ...t.samples];
+      merged.training[bs] = { ...t, samples, median: median(samples), firstBatchMs: Math.min(t.firstBatchMs, earlier.training[bs]?.firstBatchMs ?? Infinity) };
+    }
+    const inference = [...(earlier.inference?.samples ?? []), ...(result.inference?.samples ?? [])];
+    merged.inference = { ...result.inference, samples: inference, median: median(inference) };
+    return merged;
+  } catch {
+    return { skipped: `the PyTorch reference failed (exit ${run.status}): ${(run.stderr ?? '').trim().split('\n').at(-1) ?? ''}` };
+  }
+}
+
+/** The real app: one training epoch, watched from the page (long tasks, frames, chart updates). */
+async function measureUi(browser, url, plan) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const b = { clickAt: null, firstBatchAt: null, trainingAt: null, doneAt: null, longtasks: [], frames: [], chartUpdates: [] };
+    window.__uiBench = b;
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      b.longtaskUnsupported = true;
+    }
+    const frame = (t) => {
+      b.frames.push(t);
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    // The first batch message as the UI thread receives it, without touching the app's code.
+    const NativeWorker = window.Worker;
+    window.Worker = class extends NativeWorker {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (e) => {
+          if (e.data?.type === 'batches' && b.firstBatchAt === null) b.firstBatchAt = performance.now();
+        });
+      }
+    };
+    document.addEventListener('click', (e) => {
+      if (e.target instanceof Element && e.target.closest('[data-testid="start-training"]')) b.clickAt = performance.now();
+    }, true);
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target;
+        if (!(el instanceof Element)) continue;
+        if (el.getAttribute('data-testid') === 'chart-loss' && r.attributeName === 'data-points') b.chartUpdates.push(performance.now());
+        if (el.getAttribute('data-testid') === 'run-status' && r.attributeName === 'data-state') {
+          const state = el.getAttribute('data-state');
+          if (state === 'training' && b.trainingAt === null) b.trainingAt = performance.now();
+          if ((state === 'done' || state === 'error') && b.doneAt === null) b.doneAt = performance.now();
+        }
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-points', 'data-state'] });
+  });
+  try {
+    await page.goto(`${url}?${plan.uiQuery}`);
+    await page.getByTestId('backend').and(page.locator('[data-value]:not([data-value=""])')).waitFor({ timeout: 60_000 });
+    const backend = await page.getByTestId('backend').getAttribute('data-value');
+    const heapBefore = await pageHeap(page);
+    await page.getByTestId('start-training').click();
+    await page.waitForFunction(() => window.__uiBench.doneAt !== null, null, { timeout: 30 * 60_000, polling: 500 });
+    const heapAfter = await pageHeap(page);
+    const state = await page.getByTestId('run-status').getAttribute('data-state');
+    const b = await page.evaluate(() => window.__uiBench);
+    const from = b.firstBatchAt ?? b.trainingAt;
+    const seconds = (b.doneAt - from) / 1000;
+    const during = (t) => t >= from && t <= b.doneAt;
+    const tasks = b.longtasks.filter((t) => t.start + t.duration >= b.clickAt);
+    const trainingTasks = b.longtasks.filter((t) => during(t.start));
+    const out = {
+      backend,
+      state,
+      query: plan.uiQuery,
+      trainingSeconds: seconds,
+      clickToFirstBatchMs: b.firstBatchAt !== null ? b.firstBatchAt - b.clickAt : null,
+      longtaskSupported: !b.longtaskUnsupported,
+      longestTaskMs: Math.max(0, ...trainingTasks.map((t) => t.duration)),
+      tasksOver50: trainingTasks.filter((t) => t.duration > 50).length,
+      longestTaskFromClickMs: Math.max(0, ...tasks.map((t) => t.duration)),
+      framesPerSecond: b.frames.filter(during).length / seconds,
+      chartUpdatesPerSecond: b.chartUpdates.filter(during).length / seconds,
+      mainHeapBefore: heapBefore,
+      mainHeapAfter: heapAfter,
+    };
+    log(`UI (${backend}): longest task while training ${int(out.longestTaskMs)} ms, ${out.tasksOver50} over 50 ms in ${fixed(seconds)} s; ${fixed(out.framesPerSecond)} frames/s; ${fixed(out.chartUpdatesPerSecond, 2)} chart updates/s; Train → first batch ${int(out.clickToFirstBatchMs)} ms`);
+    return out;
+  } catch (error) {
+    const message = String(error?.message ?? error).split('\n')[0];
+    log(`UI measurement FAILED: ${message}`);
+    return { error: message };
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------- report ----------
+
+const BACKEND_LABEL = {
+  webgl: 'tfjs WebGL, worker',
+  wasm: 'tfjs WASM (SIMD, 1 thread), worker',
+  cpu: 'tfjs plain JS, worker',
+};
+
+function markdown(report) {
+  const { plan, backends, torch, naive, ui, data, environment } = report;
+  const lines = [];
+  const torchOk = torch && !torch.skipped;
+  const naiveOk = naive && !naive.error;
+  lines.push(`### Training throughput, examples/s (median of ${plan.repeats} after warm-up)`, '');
+  lines.push(`${environment.chromium}; ${environment.cpus} CPU cores; ${environment.date}${report.label ? `; ${report.label}` : ''}${plan.quick ? '; **--quick run**' : ''}`, '');
+  const head = ['path', ...plan.batchSizes.map((b) => `batch ${b}`), 'Train → first batch', 'inference (10k test images)'];
+  lines.push(`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`);
+  for (const b of backends) {
+    const name = b.backend === 'webgl' && b.init?.renderer && /swiftshader/i.test(b.init.renderer) ? 'tfjs WebGL (SwiftShader, software), worker' : BACKEND_LABEL[b.backend];
+    if (!b.started || b.error) {
+      lines.push(`| ${name} | ${plan.batchSizes.map(() => '–').join(' | ')} | ${b.skipped ?? b.error ?? ''} | |`);
+      continue;
+    }
+    const cells = plan.batchSizes.map((bs) => int(b.training?.[bs]?.median));
+    lines.push(`| ${name} | ${cells.join(' | ')} | ${int(b.firstBatchMs)} ms | ${int(b.inference?.median)}/s |`);
+  }
+  if (naiveOk) lines.push(`| naive: tfjs \`model.fit\` on the main thread (default backend: ${naive.backend}) | ${plan.batchSizes.map((bs) => int(naive.batches[bs]?.median)).join(' | ')} | | |`);
+  if (torchOk) {
+    lines.push(`| native PyTorch ${torch.version} CPU, ${torch.threads} threads | ${plan.batchSizes.map((bs) => int(torch.training[bs]?.median)).join(' | ')} | ${int(torch.training[plan.batchSizes[0]]?.firstBatchMs)} ms | ${int(torch.inference?.median)}/s |`);
+  }
+  lines.push('');
+  if (!torchOk) lines.push(`PyTorch reference skipped: ${torch?.skipped ?? 'disabled (--skip-torch)'}.`, '');
+  if (!naiveOk) lines.push(`Naive baseline ${naive?.error ? `failed: ${naive.error}` : 'skipped (--skip-naive)'}.`, '');
+
+  lines.push('### Ratios (same run)', '');
+  const rhead = ['path', ...plan.batchSizes.flatMap((b) => [`÷ PyTorch, batch ${b}`, `÷ naive, batch ${b}`])];
+  lines.push(`| ${rhead.join(' | ')} |`, `| ${rhead.map(() => '---').join(' | ')} |`);
+  for (const b of backends.filter((x) => x.started && !x.error)) {
+    const cells = plan.batchSizes.flatMap((bs) => [ratio(b.training?.[bs]?.median, torchOk ? torch.training[bs]?.median : NaN), ratio(b.training?.[bs]?.median, naiveOk ? naive.batches[bs]?.median : NaN)]);
+    lines.push(`| ${b.backend} | ${cells.join(' | ')} |`);
+  }
+  lines.push('');
+
+  lines.push('### Memory: tensors and heap after each epoch (must stay flat)', '');
+  lines.push('| backend | examples × epochs | tensors after epoch 1 → last | tensor bytes 1 → last | worker JS heap 1 → last (after GC) |', '| --- | --- | --- | --- | --- |');
+  for (const b of backends.filter((x) => x.memory)) {
+    const e1 = b.memory.find((s) => s.epoch === 1);
+    const eN = b.memory.at(-1);
+    lines.push(`| ${b.backend} | ${int(plan.memory.examples[b.backend])} × ${eN.epoch} | ${e1.numTensors} → ${eN.numTensors} | ${int(e1.numBytes)} → ${int(eN.numBytes)} | ${mb(e1.heapBytes)} → ${mb(eN.heapBytes)} |`);
+  }
+  lines.push('');
+
+  if (ui && !ui.error) {
+    lines.push(`### UI responsiveness while training (the app, backend ${ui.backend}, \`?${ui.query}\`, ${fixed(ui.trainingSeconds)} s of training)`, '');
+    lines.push('| longest main-thread task | tasks over 50 ms | frames/s | chart updates/s | Train → first batch on the UI thread | main-thread heap before → after |', '| --- | --- | --- | --- | --- | --- |');
+    lines.push(`| ${int(ui.longestTaskMs)} ms | ${ui.tasksOver50} | ${fixed(ui.framesPerSecond)} | ${fixed(ui.chartUpdatesPerSecond, 2)} | ${int(ui.clickToFirstBatchMs)} ms (dataset download and parse included) | ${mb(ui.mainHeapBefore)} → ${mb(ui.mainHeapAfter)} |`, '');
+  } else if (ui?.error) lines.push(`UI measurement failed: ${ui.error}`, '');
+
+  if (data) {
+    lines.push('### Data: load and decode in the worker (fetch, gunzip, parse)', '');
+    lines.push('| dataset | from the server (cache cleared) | from Cache Storage |', '| --- | --- | --- |');
+    for (const [id, d] of Object.entries(data)) lines.push(`| ${id} | ${d.error ? d.error : `${fixed(d.coldMedian, 2)} s`} | ${d.error ? '' : `${fixed(d.cachedMedian, 2)} s`} |`);
+    lines.push('');
+  }
+  lines.push('WASM runs single-threaded: its threaded build needs cross-origin isolation (COOP/COEP headers), which the app does not set.');
+  return lines.join('\n');
+}
+
+// ---------- main ----------
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const plan = { ...(options.quick ? PLANS.quick : PLANS.full), quick: options.quick };
+  if (options.backends) plan.backends = options.backends;
+  const started = Date.now();
+  const server = options.url ? null : await startServer();
+  const url = options.url ?? server.url;
+  log(`${options.quick ? 'quick' : 'full'} run against ${url}`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const report = { label: options.label, url, plan, environment: {} };
+  try {
+    report.environment = {
+      chromium: `Chromium ${browser.version()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? '',
+      node: process.version,
+      platform: `${os.type()} ${os.release()}`,
+      date: new Date().toISOString().slice(0, 16).replace('T', ' '),
+      commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim(),
+      dirty: spawnSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() !== '',
+    };
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (e) => log(`bench page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().includes('404')) log(`bench console: ${m.text().slice(0, 300)}`);
+    });
+    await page.goto(`${url}bench.html`);
+    await page.waitForFunction(() => 'cnnBench' in window, null, { timeout: 30_000 });
+
+    let torchFirst = null;
+    if (options.torch) {
+      log('PyTorch reference (1 of 2)…');
+      torchFirst = measureTorch(plan);
+      if (torchFirst.skipped) log(`PyTorch reference skipped: ${torchFirst.skipped}`);
+    }
+    report.data = await measureData(page, plan);
+    report.backends = [];
+    for (const backend of plan.backends) report.backends.push(await measureBackend(browser, page, backend, plan));
+    report.naive = options.naive ? await measureNaive(page, plan) : null;
+    await context.close();
+    if (options.torch && !torchFirst?.skipped) {
+      log('PyTorch reference (2 of 2)…');
+      report.torch = measureTorch(plan, torchFirst);
+      if (report.torch.skipped) log(`PyTorch reference skipped: ${report.torch.skipped}`);
+      else for (const [bs, t] of Object.entries(report.torch.training)) log(`PyTorch batch ${bs}: ${int(t.median)} examples/s (${t.samples.map(int).join(', ')})`);
+    } else report.torch = torchFirst;
+    report.ui = options.ui ? await measureUi(browser, url, plan) : null;
+  } finally {
+    await browser.close();
+    server?.stop();
+  }
+  report.seconds = (Date.now() - started) / 1000;
+  const md = markdown(report);
+  mkdirSync(options.out, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const base = path.join(options.out, `bench-${options.quick ? 'quick-' : ''}${options.label ? `${options.label}-` : ''}${stamp}`);
+  writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${base}.md`, `${md}\n`);
+  writeFileSync(path.join(options.out, `latest${options.quick ? '-quick' : ''}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(options.out, `latest${options.quick ? '-quick' : ''}.md`), `${md}\n`);
+  console.log(`\n${md}\n`);
+  log(`written ${path.relative(ROOT, base)}.json and .md in ${fixed(report.seconds, 0)} s`);
+  const failed = report.backends.filter((b) => b.error).length + (report.ui?.error ? 1 : 0) + (report.naive?.error ? 1 : 0);
+  if (failed > 0 || !report.backends.some((b) => b.started)) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+/**
+ * Messages between the benchmark page (bench.html) and its worker (bench.worker.ts). Request/reply
+ * by id; one request at a time per worker. The worker runs the app's own code paths (backend choice,
+ * dataset loading, the core training loop and evaluation), so what it measures is what users get.
+ */
+import type { BackendName, DatasetId } from '../core/settings';
+
+/** `tf.memory()` after an epoch, plus what only some backends report. */
+export interface MemorySample {
+  /** 1-based epoch just finished (0: before the model was built). */
+  readonly epoch: number;
+  readonly numTensors: number;
+  /** Bytes held by live tensors. */
+  readonly numBytes: number;
+  readonly numDataBuffers: number;
+  /** WebGL only: bytes of GPU textures allocated (pool included — caching, not live data). */
+  readonly gpuBytes: number | null;
+  /** Filled in by the driver (CDP `Runtime.getHeapUsage` of the worker after a GC); null when unknown. */
+  heapBytes?: number | null;
+}
+
+export type BenchRequest =
+  /**
+   * Starts the backend exactly as the app's worker does (`initBackend`), forced to `backend`; then
+   * sets the tfjs `flags` given (for experiments: e.g. `WEBGL_USE_SHAPES_UNIFORMS`).
+   */
+  | { readonly kind: 'init'; readonly backend: BackendName; readonly flags?: Readonly<Record<string, boolean | number>> }
+  /** Loads a dataset as the app does (fetch, Cache Storage, gunzip, parse). */
+  | { readonly kind: 'load'; readonly dataset: DatasetId }
+  /** Builds LeNet-5 and trains one batch: the time from "Train" to the first finished batch. */
+  | { readonly kind: 'first-batch'; readonly batchSize: number }
+  /** Examples/s of the core training loop (`train`) at `batchSize`: warm-up, then `repeats` timed runs. */
+  | { readonly kind: 'throughput'; readonly batchSize: number; readonly repeats: number; readonly secondsPerRepeat: number }
+  /** Images/s of `evaluate` over the 10,000 test images (batches of 500). */
+  | { readonly kind: 'inference'; readonly repeats: number }
+  /**
+   * Trains `epochs` epochs in one `train` call and reports `tf.memory()` after each; the worker
+   * waits for a `continue` message after each epoch so the driver can sample the heap.
+   */
+  | { readonly kind: 'memory'; readonly epochs: number; readonly examples: number; readonly batchSize: number; readonly testImages: number };
+
+export interface BenchReplies {
+  readonly init: { readonly backend: BackendName; readonly reason: string; readonly renderer: string | null; readonly seconds: number };
+  readonly load: { readonly dataset: DatasetId; readonly seconds: number; readonly train: number; readonly test: number };
+  readonly 'first-batch': { readonly ms: number; readonly loss: number };
+  readonly throughput: {
+    /** Examples/s of each timed repeat. */
+    readonly samples: readonly number[];
+    /** Steps per timed repeat. */
+    readonly steps: number;
+    readonly warmupRate: number;
+    /** `tf.memory().numTensors` before the timed repeats and after them (equal unless something leaks). */
+    readonly tensorsBefore: number;
+    readonly tensorsAfter: number;
+  };
+  readonly inference: { readonly samples: readonly number[]; readonly images: number };
+  readonly memory: { readonly samples: readonly MemorySample[] };
+}
+
+export type ToBenchWorker =
+  | { readonly type: 'request'; readonly id: number; readonly request: BenchRequest }
+  | { readonly type: 'continue' };
+
+export type FromBenchWorker =
+  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly result: BenchReplies[BenchRequest['kind']] }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly type: 'memory-epoch'; readonly sample: MemorySample };

@@ -1,0 +1,131 @@
+/**
+ * Surviving the loss of a compute backend mid-run (a lost WebGL context: GPU reset, driver update,
+ * too many contexts). A lost context takes every tensor on it along, so the training loop keeps
+ * checkpoints in host memory: the model's and the optimizer's weights plus the loop's position.
+ * The worker then starts the run again on another backend from the last checkpoint
+ * (`runExperiment(…, resume)`), and the curves continue where that checkpoint left them.
+ *
+ * Framework-free like the rest of the core; tested on the CPU backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { EpochMetrics } from './train';
+
+/** The backend under a run stopped working (e.g. its WebGL context was lost); its tensors are gone. */
+export class BackendLostError extends Error {
+  override readonly name = 'BackendLostError';
+  constructor(
+    readonly backend: string,
+    detail: string,
+  ) {
+    super(`The ${backend === 'webgl' ? 'WebGL (GPU)' : backend} backend stopped working: ${detail}`);
+  }
+}
+
+/** A tensor's values copied to JS memory. */
+export interface HostTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'int32';
+  readonly values: Float32Array | Int32Array;
+}
+
+/** Where the training loop stood when a checkpoint was taken (all counts after the last finished step). */
+export interface LoopPosition {
+  /** 1-based epoch the run continues in. */
+  readonly epoch: number;
+  /** Batches of that epoch already trained (may equal batches per epoch: only its evaluation is left). */
+  readonly batch: number;
+  /** Global steps done. */
+  readonly step: number;
+  /** Examples of this epoch trained, and the sums behind its mean training loss / accuracy. */
+  readonly examples: number;
+  readonly lossSum: number;
+  readonly accuracySum: number;
+  readonly steps: number;
+  /** Training seconds already spent on this epoch. */
+  readonly seconds: number;
+  /** Learning rate of the last step (the schedule's value). */
+  readonly learningRate: number;
+  /** Finished epochs. */
+  readonly history: readonly EpochMetrics[];
+  /** Early stopping's best epoch and validation loss so far (its restore-best snapshot is not kept). */
+  readonly bestEpoch: number | null;
+  readonly bestLoss: number;
+}
+
+export interface TrainCheckpoint extends LoopPosition {
+  /** `model.getWeights()` order (trainable and not, e.g. batch-norm statistics). */
+  readonly weights: readonly HostTensor[];
+  /** `optimizer.getWeights()` order: the iteration count, then its slots (momentum, Adam moments…). */
+  readonly optimizerWeights: readonly HostTensor[];
+}
+
+/** A variable's own data vs a tensor `getWeights` made just to report (the optimizer's iteration count). */
+const isVariable = (t: tf.Tensor) => typeof (t as Partial<tf.Variable>).assign === 'function';
+
+/**
+ * Copies the model's and the optimizer's weights to host memory: all float tensors in one device
+ * read (a concatenation), so a checkpoint costs one GPU round trip. `guard` wraps the read (the
+ * run's interruption check); the tensors read are not disposed (they are the live variables).
+ */
+export async function captureCheckpoint(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  position: LoopPosition,
+  guard: <T>(p: Promise<T>) => Promise<T> = (p) => p,
+): Promise<TrainCheckpoint> {
+  const modelWeights = model.getWeights().map((tensor, i) => ({ name: `w${i}`, tensor }));
+  // Not guarded: it reads nothing from the device, and what it creates must be disposed below.
+  const named = await optimizer.getWeights();
+  try {
+    const all = [...modelWeights, ...named];
+    const floats = all.filter((n) => n.tensor.dtype === 'float32');
+    const flat = floats.length > 0 ? tf.tidy(() => tf.concat(floats.map((n) => tf.reshape(n.tensor, [-1])))) : null;
+    let values: Float32Array;
+    try {
+      values = flat ? ((await guard(flat.data())) as Float32Array) : new Float32Array(0);
+    } finally {
+      flat?.dispose();
+    }
+    let offset = 0;
+    const host = new Map<tf.Tensor, HostTensor>();
+    for (const n of floats) {
+      const size = n.tensor.size;
+      host.set(n.tensor, { name: n.name, shape: [...n.tensor.shape], dtype: 'float32', values: values.slice(offset, offset + size) });
+      offset += size;
+    }
+    for (const n of all.filter((x) => x.tensor.dtype !== 'float32')) {
+      host.set(n.tensor, { name: n.name, shape: [...n.tensor.shape], dtype: 'int32', values: Int32Array.from(await guard(n.tensor.data())) });
+    }
+    return {
+      ...position,
+      weights: modelWeights.map((n) => host.get(n.tensor)!),
+      optimizerWeights: named.map((n) => host.get(n.tensor)!),
+    };
+  } finally {
+    // getWeights makes a fresh tensor for the iteration count; the rest are the optimizer's own.
+    for (const n of named) if (!isVariable(n.tensor)) n.tensor.dispose();
+  }
+}
+
+/**
+ * Puts a checkpoint's weights into a freshly built `model` and `optimizer` of the same settings (on
+ * whatever backend is active now). Leaves no tensor behind beyond the variables it sets.
+ */
+export async function restoreCheckpoint(model: tf.LayersModel, optimizer: tf.Optimizer, checkpoint: TrainCheckpoint): Promise<void> {
+  const toTensor = (h: HostTensor) => tf.tensor(h.values.slice(), [...h.shape], h.dtype);
+  const weights = checkpoint.weights.map(toTensor);
+  try {
+    model.setWeights(weights);
+  } finally {
+    tf.dispose(weights);
+  }
+  if (checkpoint.optimizerWeights.length === 0) return;
+  const named = checkpoint.optimizerWeights.map((h) => ({ name: h.name, tensor: toTensor(h) }));
+  try {
+    await optimizer.setWeights(named);
+  } finally {
+    // setWeights makes variables that share these tensors' data; the tensors themselves can go.
+    tf.dispose(named.map((n) => n.tensor));
+  }
+}

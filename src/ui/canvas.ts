@@ -1,0 +1,74 @@
+/**
+ * Painting typed arrays into canvases: images (thumbnails, inputs), signed maps (filters, feature
+ * maps) and small charts. One ImageData per call; canvases are drawn at their natural size and
+ * scaled by CSS (`image-rendering: pixelated`), so a 5×5 filter costs 25 pixels, not a React node each.
+ */
+import type { ImageBlock } from '../core/inspect/types';
+import { diverging, type Rgb } from './colormap';
+
+/** Paints image `index` of `block` (grey or RGB bytes) into `canvas`, resized to the image. */
+export function paintImage(canvas: HTMLCanvasElement, block: ImageBlock, index: number, invert = false): void {
+  const { height, width, channels, pixels } = block;
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const data = ctx.createImageData(width, height);
+  const from = index * height * width * channels;
+  for (let p = 0; p < height * width; p++) {
+    for (let c = 0; c < 3; c++) {
+      const v = pixels[from + p * channels + (channels === 3 ? c : 0)] ?? 0;
+      data.data[p * 4 + c] = invert ? 255 - v : v;
+    }
+    data.data[p * 4 + 3] = 255;
+  }
+  ctx.putImageData(data, 0, 0);
+}
+
+/**
+ * Paints a height × width map of signed values (already divided by its scale, so in [−1, 1]) with
+ * the diverging map; `channels` = 3 paints RGB with 0 at mid grey (for colour filters).
+ */
+export function paintSigned(canvas: HTMLCanvasElement, values: ArrayLike<number>, offset: number, height: number, width: number, channels: number, stride = channels, channel = 0): void {
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const data = ctx.createImageData(width, height);
+  for (let p = 0; p < height * width; p++) {
+    let rgb: Rgb;
+    if (channels === 3) {
+      const at = offset + p * stride;
+      rgb = [0, 1, 2].map((c) => Math.round(127.5 + 127.5 * clamp1(values[at + c] ?? 0))) as unknown as Rgb;
+    } else {
+      rgb = diverging(values[offset + p * stride + channel] ?? 0);
+    }
+    data.data[p * 4] = rgb[0];
+    data.data[p * 4 + 1] = rgb[1];
+    data.data[p * 4 + 2] = rgb[2];
+    data.data[p * 4 + 3] = 255;
+  }
+  ctx.putImageData(data, 0, 0);
+}
+
+const clamp1 = (v: number) => Math.max(-1, Math.min(1, v));
+
+/** A canvas sized for the device pixel ratio; returns its 2D context scaled to CSS pixels. */
+export function hiDpi(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
+  const ratio = Math.min(2, globalThis.devicePixelRatio || 1);
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const ctx = canvas.getContext('2d');
+  ctx?.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return ctx;
+}
+
+/** FNV-1a over the bytes of a typed array, as 8 hex digits: a cheap "did it change" fingerprint. */
+export function fingerprint(values: ArrayBufferView): string {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}

@@ -1,0 +1,17 @@
+import { HistoryPanel } from './HistoryPanel';
+import { PresetsPanel } from './PresetsPanel';
+import { RepeatPanel } from './RepeatPanel';
+import { SweepPanel } from './SweepPanel';
+import './runs.css';
+
+/** Share, compare, repeat: the repeat and sweep runners, the run history with its compare chart, and the course presets. */
+export function RunsSection() {
+  return (
+    <>
+      <RepeatPanel />
+      <SweepPanel />
+      <HistoryPanel />
+      <PresetsPanel />
+    </>
+  );
+}

@@ -1,0 +1,146 @@
+import { useMemo, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { SETTINGS, type SettingName } from '../../core/settings';
+import { defaultSweepText, logRange, parseSweepValues, SWEEPABLE } from '../../core/sweep';
+import { useDatasetAvailability } from '../components/useDatasetAvailability';
+import { useStore } from '../store';
+import { cancelSequence, runSequence, useRuns } from './runsStore';
+
+const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '–');
+const show = (v: unknown) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
+
+/** One setting over several values, run one after another; a results table and accuracy against the value. */
+export function SweepPanel() {
+  const [param, setParam] = useState<SettingName>('learningRate');
+  const [text, setText] = useState(() => defaultSweepText('learningRate'));
+  const [range, setRange] = useState({ from: 0.0001, to: 0.1, count: 4 });
+  const sequence = useRuns((s) => s.sequence);
+  const runState = useStore((s) => s.runState);
+  const dataset = useStore((s) => s.settings.dataset);
+  const unavailable = useDatasetAvailability()[dataset];
+  const active = runState === 'loading' || runState === 'training' || runState === 'paused';
+  const running = sequence?.running ?? false;
+  const parsed = useMemo(() => parseSweepValues(param, text), [param, text]);
+  const spec = SETTINGS[param];
+  const isLog = spec.kind === 'number' && spec.scale === 'log';
+
+  const start = () => {
+    const base = useStore.getState().settings;
+    const items = parsed.values.map((v) => ({ label: `${spec.key}=${show(v)}`, settings: { ...base, [param]: v } }));
+    void runSequence('sweep', `Sweep ${spec.label}`, items, base, param);
+  };
+
+  return (
+    <section className="panel sweep" aria-labelledby="sweep-title" data-testid="sweep">
+      <h2 id="sweep-title">Sweep</h2>
+      <div className="sweep-form">
+        <label>
+          Setting{' '}
+          <select
+            data-testid="sweep-param"
+            value={param}
+            onChange={(e) => {
+              const name = e.target.value as SettingName;
+              setParam(name);
+              setText(defaultSweepText(name));
+            }}
+          >
+            {SWEEPABLE.map((n) => (
+              <option key={n} value={n}>
+                {SETTINGS[n].label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="sweep-values">
+          Values{' '}
+          <input data-testid="sweep-values" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={parsed.rejected.length > 0} />
+        </label>
+        {isLog && (
+          <span className="sweep-range">
+            log range{' '}
+            <input type="number" aria-label="from" value={range.from} step="any" onChange={(e) => setRange({ ...range, from: Number(e.target.value) })} /> to{' '}
+            <input type="number" aria-label="to" value={range.to} step="any" onChange={(e) => setRange({ ...range, to: Number(e.target.value) })} />,{' '}
+            <input type="number" aria-label="count" value={range.count} min={2} max={12} onChange={(e) => setRange({ ...range, count: Math.round(Number(e.target.value)) })} /> values{' '}
+            <button type="button" onClick={() => setText(logRange(range.from, range.to, range.count).join(', '))}>
+              Fill
+            </button>
+          </span>
+        )}
+      </div>
+      {parsed.rejected.length > 0 && (
+        <ul className="field-error" data-testid="sweep-rejected">
+          {parsed.rejected.map((r, i) => (
+            <li key={i}>{r}</li>
+          ))}
+        </ul>
+      )}
+      <div className="buttons">
+        <button type="button" className="primary" data-testid="sweep-start" disabled={active || running || parsed.values.length < 2 || unavailable !== null} onClick={start}>
+          Run {parsed.values.length} values
+        </button>
+        {running && sequence?.kind === 'sweep' && (
+          <button type="button" data-testid="sweep-cancel" onClick={cancelSequence}>
+            Cancel (keeps finished runs)
+          </button>
+        )}
+      </div>
+      {sequence?.kind === 'sweep' && sequence.param && <SweepResults />}
+    </section>
+  );
+}
+
+function SweepResults() {
+  const sequence = useRuns((s) => s.sequence)!;
+  const param = sequence.param!;
+  const spec = SETTINGS[param];
+  const numeric = spec.kind === 'number';
+  const points = sequence.results.map((r) => ({ x: numeric ? (r.settings[param] as number) : show(r.settings[param]), y: r.finalAccuracy, loss: r.finalLoss, failed: r.failed, stopped: r.stopped }));
+  return (
+    <div data-testid="sweep-results" data-running={sequence.running} data-done={sequence.results.length}>
+      <p>
+        <b>{sequence.label}</b>: {sequence.results.length}/{sequence.total} done{sequence.running ? ' — running…' : sequence.cancelled ? ' — cancelled' : ''}
+      </p>
+      {points.length > 0 && (
+        <>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>{spec.label}</th>
+                  <th className="num">Final test accuracy</th>
+                  <th className="num">Final test loss</th>
+                </tr>
+              </thead>
+              <tbody>
+                {points.map((p, i) => (
+                  <tr key={i}>
+                    <td>{String(p.x)}{p.failed ? ' (failed)' : p.stopped ? ' (stopped)' : ''}</td>
+                    <td className="num">{pct(p.y)}</td>
+                    <td className="num">{Number.isFinite(p.loss) ? p.loss.toFixed(4) : '–'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <figure className="chart" data-testid="sweep-chart" data-points={points.length}>
+            <figcaption>Final test accuracy against {spec.label}</figcaption>
+            <ResponsiveContainer width="100%" height={220}>
+              <LineChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
+                {numeric ? (
+                  <XAxis dataKey="x" type="number" scale={spec.scale === 'log' ? 'log' : 'auto'} domain={['auto', 'auto']} />
+                ) : (
+                  <XAxis dataKey="x" type="category" />
+                )}
+                <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} width={54} />
+                <Tooltip formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))} />
+                <Line dataKey="y" name="final test accuracy" stroke="#0072B2" dot={{ r: 4 }} isAnimationActive={false} />
+              </LineChart>
+            </ResponsiveContainer>
+          </figure>
+        </>
+      )}
+    </div>
+  );
+}
