@@ -73,6 +73,9 @@ export const sendToWorker = send;
 function crashed(message: string): void {
   worker?.terminate();
   worker = null;
+  // Points already received belong to the kept curve; flush them now so nothing trickles in later.
+  if (flushTimer) clearTimeout(flushTimer);
+  flushPoints();
   const { runState } = useStore.getState();
   useStore.setState({
     error: { kind: 'worker', message },
