@@ -35,7 +35,7 @@ function watchConsole(page: Page): string[] {
   return lines;
 }
 
-test.fixme('WebGL context lost mid-training: the run goes on on WASM from its last checkpoint, with a notice, and loses no step', async ({ page }) => {
+test('WebGL context lost mid-training: the run goes on on WASM from its last checkpoint, with a notice, and loses no step', async ({ page }) => {
   const logs = watchConsole(page);
   // A generous hang timeout: a SwiftShader step plus the loss itself can keep the worker busy for seconds.
   await openWithFaults(page, '/?be=webgl&n=600&val=0&ep=2&bs=50&opt=adam&lr=0.002', 60_000);

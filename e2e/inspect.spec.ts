@@ -25,8 +25,16 @@ async function openAllPanels(page: Page) {
 /** A stroke on the drawing pad with the mouse: `points` in [0, 1] of the pad. */
 async function stroke(page: Page, points: [number, number][]) {
   const pad = page.getByTestId('draw-canvas');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
+  // Off-screen panels skip rendering (content-visibility): scroll until the pad stops moving.
+  let box = await pad.boundingBox();
+  for (let i = 0; i < 10; i++) {
+    await pad.scrollIntoViewIfNeeded();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const next = await pad.boundingBox();
+    if (next && box && next.x === box.x && next.y === box.y) break;
+    box = next;
+  }
+  box = box!;
   const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
   await page.mouse.move(...at(points[0]!));
   await page.mouse.down();

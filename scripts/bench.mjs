@@ -278,12 +278,16 @@ function measureTorch(plan, earlier = null) {
   if (!existsSync(PYTHON)) return { skipped: `${PYTHON} not found (Debian: apt-get install python3-torch)` };
   const data = ['dist/data/mnist', 'public/data/mnist'].map((d) => path.join(ROOT, d)).find((d) => existsSync(d)) ?? '';
   const args = [path.join(ROOT, 'scripts', 'bench-torch.py'), '--batch-sizes', plan.batchSizes.join(','), '--repeats', String(plan.repeats), '--seconds', String(plan.secondsPerRepeat), '--threads', '2', '--data', data];
-  const run = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 15 * 60_000 });
+  // OpenMP's default spin-waiting collapses (to ~5% of its speed, measured) when anything else runs on
+  // a 2-core machine; passive waiting keeps the reference honest on a shared machine.
+  const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+  const run = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 15 * 60_000, env });
   const line = (run.stdout ?? '').trim().split('\n').at(-1) ?? '';
   try {
     const result = JSON.parse(line);
     if (result.skipped) return { skipped: `${result.skipped} (Debian: apt-get install python3-torch)` };
     if (run.status !== 0) throw new Error(`exit ${run.status}`);
+    result.ompWaitPolicy = env.OMP_WAIT_POLICY;
     if (!earlier || earlier.skipped) return result;
     // Measured before and after the browser, so a noisy neighbour in either half shows as spread.
     const merged = { ...result, runs: 2, training: {}, inference: null };
@@ -413,7 +417,7 @@ function markdown(report) {
   }
   if (naiveOk) lines.push(`| naive: tfjs \`model.fit\` on the main thread (default backend: ${naive.backend}) | ${plan.batchSizes.map((bs) => int(naive.batches[bs]?.median)).join(' | ')} | | |`);
   if (torchOk) {
-    lines.push(`| native PyTorch ${torch.version} CPU, ${torch.threads} threads | ${plan.batchSizes.map((bs) => int(torch.training[bs]?.median)).join(' | ')} | ${int(torch.training[plan.batchSizes[0]]?.firstBatchMs)} ms | ${int(torch.inference?.median)}/s |`);
+    lines.push(`| native PyTorch ${torch.version} CPU, ${torch.threads} threads${torch.ompWaitPolicy ? ` (OMP_WAIT_POLICY=${torch.ompWaitPolicy})` : ''} | ${plan.batchSizes.map((bs) => int(torch.training[bs]?.median)).join(' | ')} | ${int(torch.training[plan.batchSizes[0]]?.firstBatchMs)} ms | ${int(torch.inference?.median)}/s |`);
   }
   lines.push('');
   if (!torchOk) lines.push(`PyTorch reference skipped: ${torch?.skipped ?? 'disabled (--skip-torch)'}.`, '');

@@ -64,9 +64,14 @@ export interface TrainCheckpoint extends LoopPosition {
 const isVariable = (t: tf.Tensor) => typeof (t as Partial<tf.Variable>).assign === 'function';
 
 /**
- * Copies the model's and the optimizer's weights to host memory: all float tensors in one device
- * read (a concatenation), so a checkpoint costs one GPU round trip. `guard` wraps the read (the
- * run's interruption check); the tensors read are not disposed (they are the live variables).
+ * Copies the model's and the optimizer's weights to host memory. `guard` wraps the reads (the run's
+ * interruption check); the tensors read are not disposed (they are the live variables).
+ *
+ * Each variable is read by itself, all reads in flight together (one GPU round trip in practice), and
+ * no kernel touches a variable here. A concatenation of reshaped variables would be one read fewer,
+ * but tfjs-backend-webgl 4.22 uploads a not-yet-uploaded tensor through such an alias with the
+ * alias's packed 2-D layout and records that layout for the variable itself: taken before the first
+ * step, that checkpoint scrambled the weights and WebGL training never learned (loss flat at 2.30).
  */
 export async function captureCheckpoint(
   model: tf.LayersModel,
@@ -78,30 +83,14 @@ export async function captureCheckpoint(
   // Not guarded: it reads nothing from the device, and what it creates must be disposed below.
   const named = await optimizer.getWeights();
   try {
-    const all = [...modelWeights, ...named];
-    const floats = all.filter((n) => n.tensor.dtype === 'float32');
-    const flat = floats.length > 0 ? tf.tidy(() => tf.concat(floats.map((n) => tf.reshape(n.tensor, [-1])))) : null;
-    let values: Float32Array;
-    try {
-      values = flat ? ((await guard(flat.data())) as Float32Array) : new Float32Array(0);
-    } finally {
-      flat?.dispose();
-    }
-    let offset = 0;
-    const host = new Map<tf.Tensor, HostTensor>();
-    for (const n of floats) {
-      const size = n.tensor.size;
-      host.set(n.tensor, { name: n.name, shape: [...n.tensor.shape], dtype: 'float32', values: values.slice(offset, offset + size) });
-      offset += size;
-    }
-    for (const n of all.filter((x) => x.tensor.dtype !== 'float32')) {
-      host.set(n.tensor, { name: n.name, shape: [...n.tensor.shape], dtype: 'int32', values: Int32Array.from(await guard(n.tensor.data())) });
-    }
-    return {
-      ...position,
-      weights: modelWeights.map((n) => host.get(n.tensor)!),
-      optimizerWeights: named.map((n) => host.get(n.tensor)!),
+    const read = async (n: { name: string; tensor: tf.Tensor }): Promise<HostTensor> => {
+      // Copies: cpu and webgl hand out the tensor's own cached array.
+      const data = await n.tensor.data();
+      const values = n.tensor.dtype === 'float32' ? Float32Array.from(data as Float32Array) : Int32Array.from(data as Int32Array);
+      return { name: n.name, shape: [...n.tensor.shape], dtype: n.tensor.dtype === 'float32' ? 'float32' : 'int32', values };
     };
+    const [weights, optimizerWeights] = await guard(Promise.all([Promise.all(modelWeights.map(read)), Promise.all(named.map(read))]));
+    return { ...position, weights, optimizerWeights };
   } finally {
     // getWeights makes a fresh tensor for the iteration count; the rest are the optimizer's own.
     for (const n of named) if (!isVariable(n.tensor)) n.tensor.dispose();

@@ -105,9 +105,7 @@ export async function runResilient(
       control.interrupt(new BackendLostError('webgl', 'the WebGL context was lost'));
     });
     try {
-      // Checkpoints on WebGL are off: taking them stopped WebGL training from learning (loss flat at 2.30,
-      // seen in CI, cause not found yet). Lost-context recovery is therefore disabled until that is fixed.
-      return await start(resume, {});
+      return await start(resume, onWebGL ? { onCheckpoint: (c) => (kept.latest = c) } : {});
     } catch (error) {
       const lost = error instanceof BackendLostError || control.interrupted instanceof BackendLostError || (onWebGL && activeWebGLContext()?.isContextLost() === true);
       const latest = kept.latest;

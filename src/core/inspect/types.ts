@@ -9,7 +9,7 @@ export interface InspectWants {
   readonly confusion: boolean;
   /** The most confident mistakes on the test set, after each epoch. */
   readonly misclassified: boolean;
-  /** First-layer kernels, every snapshot (~1.5 s) while training. */
+  /** First-layer kernels, every snapshot (~2 s) while training. */
   readonly filters: boolean;
   /** Per-layer activation and weight histograms every snapshot, gradient norms every ~second. */
   readonly histograms: boolean;

@@ -46,7 +46,7 @@ export function FeatureMaps() {
       ) : message ? (
         <p className="hint">{message}</p>
       ) : !maps ? (
-        <p className="hint">The maps appear once a model exists (start a run), and follow training about every 1.5 s.</p>
+        <p className="hint">The maps appear once a model exists (start a run), and follow training about every 2 s.</p>
       ) : (
         <>
           <div className="feature-input">

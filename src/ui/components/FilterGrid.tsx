@@ -19,7 +19,7 @@ export function FilterGrid() {
   const stats = useMemo(() => (snapshot ? filterStats(snapshot.weights, snapshot.shape) : []), [snapshot]);
   const hash = useMemo(() => (snapshot ? fingerprint(snapshot.weights) : ''), [snapshot]);
   if (anatomy?.noConvReason) return <p className="hint" data-testid="filter-grid" data-count={0}>{anatomy.noConvReason}</p>;
-  if (!snapshot || !images) return <p className="hint">The first layer's filters appear when training starts and are redrawn about every 1.5 s.</p>;
+  if (!snapshot || !images) return <p className="hint">The first layer's filters appear when training starts and are redrawn about every 2 s.</p>;
   const [kh, kw, cin, cout] = snapshot.shape;
   const tile = Math.max(40, Math.min(72, 12 * kh));
   return (

@@ -26,7 +26,7 @@ export function Histograms() {
     <div className="histograms" data-testid="histograms" data-snapshots={snapshots.length} data-gradient-points={gradients.points.length}>
       <div className="inspect-controls" role="group" aria-label="Histogram values">
         <label>
-          <input type="radio" name="hist-kind" checked={kind === 'activations'} onChange={() => setKind('activations')} /> activations (32 test images)
+          <input type="radio" name="hist-kind" checked={kind === 'activations'} onChange={() => setKind('activations')} /> activations (16 test images)
         </label>
         <label>
           <input type="radio" name="hist-kind" checked={kind === 'weights'} onChange={() => setKind('weights')} /> weights
@@ -34,7 +34,7 @@ export function Histograms() {
         {latest && <span className="hint">step {latest.step} · {snapshots.length} snapshots</span>}
       </div>
       {!latest ? (
-        <p className="hint">Histograms appear when training starts and are refreshed about every 1.5 s.</p>
+        <p className="hint">Histograms appear when training starts and are refreshed about every 2 s.</p>
       ) : (
         <>
           <p className="hint">
