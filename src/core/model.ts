@@ -444,6 +444,7 @@ function describeLayer(layer: tf.layers.Layer): string {
     case 'BatchNormalization':
       return 'batch norm';
     case 'SeededDropout':
+    case 'Dropout':
       return `dropout ${String(config['rate'])}`;
     case 'LeakyReLU':
       return `leaky ReLU ${String(config['alpha'])}`;
