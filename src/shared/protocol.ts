@@ -8,12 +8,12 @@ import type { RunInfo } from '../core/experiment';
 import type { InspectData, InspectRequest } from '../core/inspect/types';
 import type { ModelSummary } from '../core/model';
 import type { BackendChoice, BackendName, DatasetId, Settings } from '../core/settings';
-import type { BatchPoint, EpochMetrics, Progress } from '../core/train';
+import type { BatchPoint, EpochMetrics, Evaluation, Progress } from '../core/train';
 
 /** Lifecycle of a run, mirrored in `data-state` of the status element. */
 export type RunState = 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'error';
 
-/** A user-supplied file (CIFAR-10 archive or batches). The buffer is transferred, not copied. */
+/** A user-supplied file (CIFAR-10 archive or batches, a model) or one to download. The buffer is transferred, not copied. */
 export interface UploadedFile {
   readonly name: string;
   readonly bytes: ArrayBuffer;
@@ -27,10 +27,32 @@ export type ToWorker =
   /** Probe and initialise the backend now (on page load) so the UI can show it before a run. */
   | { readonly type: 'init-backend'; readonly choice: BackendChoice }
   | { readonly type: 'load-cifar'; readonly files: readonly UploadedFile[] }
+  /** Save the current model (of a paused or finished run, or a loaded one): answered by `model-saved` or `model-error`. */
+  | { readonly type: 'save-model' }
+  /**
+   * Load a model (model.json + weights) and evaluate it on `dataset`'s test set. Once it has loaded it
+   * is the current model, run `loadId` (an id the UI reserved), for the inspection panels and Download.
+   */
+  | { readonly type: 'load-model'; readonly loadId: number; readonly files: readonly UploadedFile[]; readonly dataset: DatasetId; readonly backend: BackendChoice }
   /** Inspection: which panels are open, a confusion-cell query, a drawing to predict (typed arrays transferred). */
   | { readonly type: 'inspect'; readonly request: InspectRequest }
   /** Fault injection for the end-to-end tests (the UI only sends it when the page opts in; see workerClient). */
   | { readonly type: 'debug-fault'; readonly fault: DebugFault };
+
+/** A model loaded from files and scored on the chosen dataset's test set. */
+export interface LoadedModelInfo {
+  /** The model.json's name. */
+  readonly fileName: string;
+  /** The dataset it was evaluated on (the one chosen in the settings). */
+  readonly dataset: DatasetId;
+  readonly test: Evaluation;
+  /** What its metadata says: the dataset it was trained on, its settings (URL query), epochs; null when it has none. */
+  readonly trainedOn: DatasetId | null;
+  readonly settings: string | null;
+  readonly epochs: number | null;
+  /** Things to know that are not errors, e.g. "not saved by this app: pixels scaled to [0, 1]". */
+  readonly notes: readonly string[];
+}
 
 /** Lose the WebGL context, throw an uncaught error, or block the worker's event loop for good. */
 export type DebugFault = 'lose-context' | 'crash' | 'hang';
@@ -71,6 +93,16 @@ export type FromWorker =
   | { readonly type: 'error'; readonly runId: number | null; readonly message: string; readonly kind: ErrorKind }
   | { readonly type: 'cifar-loaded'; readonly info: DatasetInfo }
   | { readonly type: 'cifar-error'; readonly message: string }
+  /** The current model as files to download (model.json first); buffers transferred. */
+  | { readonly type: 'model-saved'; readonly files: readonly UploadedFile[] }
+  /**
+   * The model of `load-model` loaded and was scored: it is run `loadId` from now on (its dataset,
+   * layer table and inspection messages follow with that run id). Not run-scoped itself: the UI adopts
+   * the id on this message, unless a newer run or load has started since.
+   */
+  | { readonly type: 'model-loaded'; readonly loadId: number; readonly info: LoadedModelInfo }
+  /** Saving or loading a model failed; a load leaves the previous model as it was. */
+  | { readonly type: 'model-error'; readonly action: 'save' | 'load'; readonly message: string }
   /** Inspection data of a run (null: not tied to a run, e.g. "train first"); typed arrays transferred. */
   | { readonly type: 'inspect'; readonly runId: number | null; readonly data: InspectData }
   /** About every second while the worker is busy: silence for long means it hangs (or died). */

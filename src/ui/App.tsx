@@ -1,6 +1,7 @@
 import { Charts } from './components/Charts';
 import { DatasetPanel } from './components/DatasetPanel';
 import { InsidePanels } from './components/InsidePanels';
+import { ModelFilesPanel } from './components/ModelFilesPanel';
 import { ModelTable } from './components/ModelTable';
 import { NoiseMatrix } from './components/NoiseMatrix';
 import { Notices } from './components/Notices';
@@ -47,6 +48,7 @@ export function App() {
           <Charts />
           <div className="two-col">
             <ModelTable />
+            <ModelFilesPanel />
             <DatasetPanel />
             <NoisePanel />
           </div>

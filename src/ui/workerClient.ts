@@ -5,6 +5,7 @@
 import type { BackendChoice } from '../core/settings';
 import type { DebugFault, FromWorker, RunState, ToWorker, UploadedFile } from '../shared/protocol';
 import { receiveInspect } from './inspectClient';
+import { receiveModelFiles } from './modelFiles';
 import { freshRun, useStore } from './store';
 
 let worker: Worker | null = null;
@@ -89,9 +90,16 @@ export function initBackend(choice: BackendChoice): void {
   send({ type: 'init-backend', choice });
 }
 
+let lastIssuedRunId = 0;
+/** A run id never used before: for a run, or for a model being loaded (which becomes a run once it loads). */
+export function nextRunId(): number {
+  lastIssuedRunId = Math.max(lastIssuedRunId, useStore.getState().runId) + 1;
+  return lastIssuedRunId;
+}
+
 export function startTraining(): void {
-  const { settings, runId } = useStore.getState();
-  const next = runId + 1;
+  const { settings } = useStore.getState();
+  const next = nextRunId();
   pendingPoints = [];
   useStore.setState(freshRun(next, settings));
   send({ type: 'start', runId: next, settings });
@@ -187,6 +195,11 @@ function receive(message: FromWorker): void {
       return;
     case 'inspect':
       receiveInspect(message.data);
+      return;
+    case 'model-saved':
+    case 'model-loaded':
+    case 'model-error':
+      receiveModelFiles(message);
       return;
     case 'heartbeat':
       return;

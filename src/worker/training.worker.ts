@@ -4,11 +4,15 @@
  * core (`runExperiment`) and the core's callbacks into protocol messages. All tfjs work happens here,
  * never on the UI thread.
  */
+import { wholeSet } from '../core/data/batches';
 import { loadCifarFromFiles } from '../core/data/cifar';
+import { unitPreprocessing } from '../core/data/transforms';
 import { DataFormatError } from '../core/data/types';
 import { runExperiment } from '../core/experiment';
-import type { BackendChoice } from '../core/settings';
-import { DivergenceError, macrotask, RunControl } from '../core/train';
+import { summarize } from '../core/model';
+import { describeMetadata, loadModelFiles, saveModelFiles, type LoadedModel, type ModelMetadata } from '../core/modelFile';
+import { serializeSettings, type BackendChoice } from '../core/settings';
+import { DivergenceError, evaluate, macrotask, RunControl, type EpochMetrics } from '../core/train';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendReport, ErrorKind, FromWorker, ToWorker } from '../shared/protocol';
 import { discardLostWebGL, initBackend } from './backend';
@@ -39,8 +43,15 @@ let backend: { choice: BackendChoice; report: BackendReport } | null = null;
 /** Serialises backend switches and runs: one thing touches tfjs at a time. */
 let queue: Promise<unknown> = Promise.resolve();
 let current: { runId: number; control: RunControl } | null = null;
-/** The last trained model, kept for later inspection; disposed when the next run starts. */
+/** The last trained (or loaded) model, kept for later inspection; disposed when the next run starts. */
 let lastModel: LayersModel | null = null;
+/**
+ * What Download saves: the current run's model (saved only while paused) or the last one, with what
+ * its model.json records. Null when there is none (before the first run, after a failed one).
+ */
+let savable: { model: LayersModel; baseName: string; metadata: ModelMetadata } | null = null;
+/** The save in progress: a run does not resume, stop or dispose its model until it is written out. */
+let saving: Promise<void> = Promise.resolve();
 
 async function ensureBackend(choice: BackendChoice): Promise<BackendReport> {
   if (backend?.choice === choice) return backend.report;
@@ -49,6 +60,11 @@ async function ensureBackend(choice: BackendChoice): Promise<BackendReport> {
   backend = { choice, report };
   post({ type: 'backend', backend: report });
   return report;
+}
+
+/** Keeps the saved file's record in step with the weights: epochs trained and their test accuracy. */
+function noteTrained(metrics: EpochMetrics): void {
+  if (savable) savable.metadata = { ...savable.metadata, epochs: metrics.epoch, testAccuracy: metrics.test.accuracy };
 }
 
 function classify(error: unknown): { kind: ErrorKind; message: string } {
@@ -67,6 +83,8 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
     post({ type: 'state', runId, state: 'loading', message: 'Starting the compute backend…' });
     inspector.reset();
     await ensureBackend(settings.backend);
+    await saving;
+    savable = null;
     lastModel?.dispose();
     lastModel = null;
 
@@ -95,31 +113,54 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
       discardLostWebGL();
       return ensureBackend('wasm');
     };
+    const hooks = inspector.hooks(runId, data.classNames);
     const result = await runResilient({ runId, control, post, fallBack, beforeRetry: () => inspector.reset() }, (resume, keepCheckpoints) => runExperiment(
       settings,
       data,
       control,
       {
         ...keepCheckpoints,
-        ...inspector.hooks(runId, data.classNames),
+        ...hooks,
+        onSetup: (setup) => {
+          hooks.onSetup(setup);
+          const { height, width, channels } = setup.test.source;
+          const metadata = describeMetadata({
+            dataset: settings.dataset,
+            inputShape: [height, width, channels],
+            classNames: data.classNames,
+            settings: serializeSettings(settings),
+            preprocessing: setup.preprocessing,
+            // After a lost backend the run resumes on a new model: the count so far carries over.
+            epochs: savable?.metadata.epochs ?? 0,
+            testAccuracy: savable?.metadata.testAccuracy ?? null,
+          });
+          savable = { model: setup.model, baseName: `${settings.dataset}-${settings.model}`, metadata };
+        },
         onModel: (summary, sizes, info) => post({ type: 'model', runId, summary, sizes, labelNoise: info.labelNoise, normalization: info.normalization }),
         onBatches: (points) => {
           inspector.noteBatches(points);
           post({ type: 'batches', runId, points });
         },
         onProgress: (progress) => post({ type: 'progress', runId, progress }),
-        onEpoch: (metrics) => post({ type: 'epoch', runId, metrics }),
+        onEpoch: (metrics) => {
+          noteTrained(metrics);
+          post({ type: 'epoch', runId, metrics });
+        },
       },
       yieldAndInspect,
       resume,
     ));
     lastModel = result.model;
+    // Restore-best put the weights of an earlier epoch back: the file records that epoch.
+    const restored = result.restoredEpoch === null ? undefined : result.history[result.restoredEpoch - 1];
+    if (restored) noteTrained(restored);
     await inspector.finish();
     post({ type: 'done', runId, stopped: result.stopped, seconds: (performance.now() - started) / 1000 });
   } catch (error) {
     console.error(error);
     // The run's model is gone (runExperiment disposes it on failure).
     inspector.reset();
+    savable = null;
     post({ type: 'error', runId, ...classify(error) });
   } finally {
     if (current?.runId === runId) current = null;
@@ -137,6 +178,89 @@ async function loadCifar(message: Extract<ToWorker, { type: 'load-cifar' }>): Pr
     });
   } catch (error) {
     post({ type: 'cifar-error', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function saveModel(): void {
+  const target = savable;
+  if (!target) {
+    post({ type: 'model-error', action: 'save', message: 'There is no model to save yet: train one (or load one) first.' });
+    return;
+  }
+  if (current && !current.control.paused) {
+    post({ type: 'model-error', action: 'save', message: 'Pause the run (or let it finish) to save its model: its weights change at every step.' });
+    return;
+  }
+  saving = (async () => {
+    try {
+      const { json, weights } = await saveModelFiles(target.model, target.metadata, target.baseName);
+      post({ type: 'model-saved', files: [json, weights] }, [json.bytes, weights.bytes]);
+    } catch (error) {
+      console.error(error);
+      post({ type: 'model-error', action: 'save', message: `The model could not be saved: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  })();
+}
+
+/**
+ * Loads a model from the user's files, checks it against the chosen dataset and scores it on the test
+ * set with the same evaluation as a run's; only then does it replace the last model (a file that does
+ * not load changes nothing) and become run `loadId` for the inspection panels.
+ */
+async function loadModel(message: Extract<ToWorker, { type: 'load-model' }>): Promise<void> {
+  const { loadId, dataset } = message;
+  let loaded: LoadedModel | null = null;
+  try {
+    await ensureBackend(message.backend);
+    const loadStart = performance.now();
+    const data = await loadDataset(dataset, () => undefined);
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    const test = wholeSet(data.test);
+    const numClasses = data.classNames.length;
+    const { height, width, channels } = data.test;
+    loaded = await loadModelFiles(
+      message.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) })),
+      { dataset, height, width, channels, numClasses },
+    );
+    const { model, metadata, preprocessing, fileName, notes } = loaded;
+    const predictions = { predicted: new Uint8Array(test.indices.length), confidence: new Float32Array(test.indices.length) };
+    const evaluation = await evaluate(model, test, numClasses, preprocessing, predictions);
+
+    await saving;
+    inspector.reset();
+    if (lastModel !== model) lastModel?.dispose();
+    lastModel = model;
+    const epochs = metadata?.epochs ?? 0;
+    savable = {
+      model,
+      baseName: fileName.replace(/\.json$/i, ''),
+      metadata: metadata
+        ? { ...metadata, testAccuracy: metadata.dataset === dataset ? evaluation.accuracy : metadata.testAccuracy }
+        : describeMetadata({ dataset, inputShape: [height, width, channels], classNames: data.classNames, settings: '', preprocessing: unitPreprocessing(channels), epochs: 0, testAccuracy: evaluation.accuracy }),
+    };
+    post({
+      type: 'model-loaded',
+      loadId,
+      info: { fileName, dataset, test: evaluation, trainedOn: metadata?.dataset ?? null, settings: metadata?.settings ?? null, epochs: metadata ? epochs : null, notes },
+    });
+    post({ type: 'dataset-ready', runId: loadId, info: { id: dataset, train: data.train.count, test: data.test.count, classNames: data.classNames, loadSeconds } });
+    post({
+      type: 'model',
+      runId: loadId,
+      summary: summarize(model),
+      sizes: { train: 0, validation: 0, test: test.indices.length },
+      labelNoise: null,
+      normalization: { mean: preprocessing.mean, std: preprocessing.std },
+    });
+    const hooks = inspector.hooks(loadId, data.classNames);
+    hooks.onSetup({ model, preprocessing, test, numClasses });
+    hooks.onTestPredictions(epochs, predictions);
+    await inspector.finish();
+  } catch (error) {
+    console.error(error);
+    if (loaded && loaded.model !== lastModel) loaded.model.dispose();
+    const text = error instanceof Error ? error.message : String(error);
+    post({ type: 'model-error', action: 'load', message: error instanceof DataFormatError ? text : `The model could not be loaded: ${text}` });
   }
 }
 
@@ -161,14 +285,20 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       current.control.pause();
       post({ type: 'state', runId: message.runId, state: 'paused' });
       return;
-    case 'resume':
+    case 'resume': {
       if (current?.runId !== message.runId) return;
-      current.control.resume();
+      // Not while its model is being saved: a step would change the weights being read.
+      const control = current.control;
+      void saving.then(() => control.resume());
       post({ type: 'state', runId: message.runId, state: 'training' });
       return;
-    case 'stop':
-      if (current?.runId === message.runId) current.control.stop();
+    }
+    case 'stop': {
+      if (current?.runId !== message.runId) return;
+      const control = current.control;
+      void saving.then(() => control.stop());
       return;
+    }
     case 'init-backend':
       enqueue(async () => {
         try {
@@ -180,6 +310,16 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       return;
     case 'load-cifar':
       void loadCifar(message);
+      return;
+    case 'save-model':
+      saveModel();
+      return;
+    case 'load-model':
+      if (current) {
+        post({ type: 'model-error', action: 'load', message: 'Stop the run (or let it finish) before loading a model.' });
+        return;
+      }
+      enqueue(() => loadModel(message));
       return;
     case 'inspect':
       inspector.handle(message.request);

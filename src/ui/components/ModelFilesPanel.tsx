@@ -1,0 +1,110 @@
+import { useState, type DragEvent } from 'react';
+import { parseSettings, SETTINGS, type DatasetId } from '../../core/settings';
+import { downloadModel, loadModel, useModelFiles } from '../modelFiles';
+import { useStore } from '../store';
+
+const label = (id: DatasetId) => SETTINGS.dataset.options.find((o) => o.value === id)?.label ?? id;
+
+/**
+ * Download the current model (TensorFlow.js layers format: model.json + weights .bin) and load one:
+ * file picker or drop zone; the loaded model's test accuracy, or why its files could not be read.
+ */
+export function ModelFilesPanel() {
+  const runState = useStore((s) => s.runState);
+  const runId = useStore((s) => s.runId);
+  const hasModel = useStore((s) => s.model !== null);
+  const chosenDataset = useStore((s) => s.settings.dataset);
+  const busy = useModelFiles((s) => s.busy);
+  const loaded = useModelFiles((s) => s.loaded);
+  const error = useModelFiles((s) => s.error);
+  const [dragging, setDragging] = useState(false);
+  const current = loaded?.runId === runId ? loaded : null;
+  const running = runState === 'loading' || runState === 'training' || runState === 'paused';
+  const canSave = busy === null && (current !== null || (hasModel && (runState === 'paused' || runState === 'done')));
+  const canLoad = busy === null && !running;
+  const saveHint = canSave
+    ? 'Saves model.json and its weights (.bin), in the TensorFlow.js layers format.'
+    : runState === 'training'
+      ? 'Pause the run (or let it finish) to download its model.'
+      : 'Train a model (or load one) to download it.';
+  const onFiles = (files: File[]) => {
+    if (files.length && canLoad) void loadModel(files);
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    onFiles(Array.from(e.dataTransfer.files));
+  };
+  return (
+    <section className="panel model-files" aria-labelledby="model-files-title">
+      <h2 id="model-files-title">Save and load the model</h2>
+      <p className="buttons">
+        <button type="button" data-testid="download-model" onClick={downloadModel} disabled={!canSave} title={saveHint}>
+          Download model
+        </button>
+        {busy === 'save' && <span role="status">Saving…</span>}
+      </p>
+      <p className="hint">{saveHint}</p>
+      <div
+        className={`dropzone${dragging ? ' dragging' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <p>
+          Drop a model.json and its weights file here, or choose both. It is scored on the {label(chosenDataset)} test set.
+        </p>
+        <label className={`file-button${canLoad ? '' : ' disabled'}`}>
+          Load model…
+          <input
+            type="file"
+            data-testid="model-files"
+            multiple
+            accept=".json,.bin,application/json,application/octet-stream"
+            disabled={!canLoad}
+            onChange={(e) => {
+              onFiles(Array.from(e.target.files ?? []));
+              e.target.value = '';
+            }}
+          />
+        </label>
+        {busy === 'load' && <span role="status"> Loading and scoring…</span>}
+        {running && <p className="hint">Stop the run (or let it finish) to load a model.</p>}
+      </div>
+      {current && <LoadedLine info={current} />}
+      {error && (
+        <p className="field-error" role="alert" data-testid="model-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function LoadedLine({ info }: { info: NonNullable<ReturnType<typeof useModelFiles.getState>['loaded']> }) {
+  const settings = info.settings;
+  return (
+    <div data-testid="model-status" data-accuracy={info.test.accuracy} data-loss={info.test.loss}>
+      <p>
+        Loaded model <b>{info.fileName}</b> — test accuracy <b>{(info.test.accuracy * 100).toFixed(2)}%</b> (loss {info.test.loss.toFixed(4)}) on {label(info.dataset)}
+        {info.epochs !== null ? `, after ${info.epochs} epoch${info.epochs === 1 ? '' : 's'} of training` : ''}.
+      </p>
+      {info.notes.map((note) => (
+        <p className="hint" key={note}>
+          {note}
+        </p>
+      ))}
+      {settings !== null && settings !== '' && (
+        <p>
+          <button type="button" data-testid="use-model-settings" onClick={() => useStore.setState({ settings: parseSettings(settings).settings })}>
+            Use its settings
+          </button>{' '}
+          <span className="hint">to train it again from scratch.</span>
+        </p>
+      )}
+    </div>
+  );
+}
