@@ -16,3 +16,9 @@ export const CHROMIUM_ARGS = [
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
 ];
+
+/**
+ * WebGPU for the benchmark only (the app does not use it): headless Chromium here returns a WebGPU
+ * adapter only with this flag, and then a SwiftShader (software) one.
+ */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];

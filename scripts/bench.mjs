@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browser-flags.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from '../e2e/browser-flags.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
@@ -60,24 +60,27 @@ function parseArgs(argv) {
 /** How much to measure: the full run takes minutes on 2 cores; --quick is a smoke run of every part. */
 const PLANS = {
   full: {
-    backends: ['webgl', 'wasm', 'cpu'],
+    backends: ['webgl', 'wasm', 'cpu', 'webgpu'],
     batchSizes: [32, 128, 512],
+    // WebGPU on SwiftShader runs ~10 examples/s: batch 32 only, and no 10k-image inference pass.
+    backendBatchSizes: { webgpu: [32] },
     repeats: 3,
     secondsPerRepeat: 2.5,
-    inferenceRepeats: { webgl: 2, wasm: 5, cpu: 2 },
-    memory: { epochs: 10, batchSize: 32, examples: { webgl: 256, wasm: 2048, cpu: 128 }, testImages: { webgl: 200, wasm: 1000, cpu: 200 } },
+    inferenceRepeats: { webgl: 2, wasm: 5, cpu: 2, webgpu: 0 },
+    memory: { epochs: 10, batchSize: 32, examples: { webgl: 256, wasm: 2048, cpu: 128, webgpu: 64 }, testImages: { webgl: 200, wasm: 1000, cpu: 200, webgpu: 64 } },
     dataRepeats: 3,
     datasets: ['mnist', 'fashion'],
     naiveExamples: 8192,
     uiQuery: 'val=0&ep=1&bs=32',
   },
   quick: {
-    backends: ['webgl', 'wasm', 'cpu'],
+    backends: ['webgl', 'wasm', 'cpu', 'webgpu'],
     batchSizes: [32],
+    backendBatchSizes: {},
     repeats: 1,
     secondsPerRepeat: 0.5,
-    inferenceRepeats: { webgl: 1, wasm: 1, cpu: 1 },
-    memory: { epochs: 3, batchSize: 32, examples: { webgl: 64, wasm: 256, cpu: 64 }, testImages: { webgl: 100, wasm: 200, cpu: 100 } },
+    inferenceRepeats: { webgl: 1, wasm: 1, cpu: 1, webgpu: 0 },
+    memory: { epochs: 3, batchSize: 32, examples: { webgl: 64, wasm: 256, cpu: 64, webgpu: 32 }, testImages: { webgl: 100, wasm: 200, cpu: 100, webgpu: 32 } },
     dataRepeats: 1,
     datasets: ['mnist'],
     naiveExamples: 1024,
@@ -195,14 +198,16 @@ async function measureBackend(browser, page, backend, plan) {
     out.firstBatchMs = first.ms;
     log(`${backend}: started in ${fixed(init.seconds, 2)} s (${init.reason}); first batch ${int(first.ms)} ms`);
     out.training = {};
-    for (const batchSize of plan.batchSizes) {
+    for (const batchSize of plan.backendBatchSizes[backend] ?? plan.batchSizes) {
       const t = await page.evaluate((r) => window.cnnBench.request(r), { kind: 'throughput', batchSize, repeats: plan.repeats, secondsPerRepeat: plan.secondsPerRepeat });
       out.training[batchSize] = { ...t, median: median(t.samples) };
       log(`${backend} batch ${batchSize}: ${int(median(t.samples))} examples/s (${t.samples.map(int).join(', ')}; ${t.steps} steps per repeat; tensors ${t.tensorsBefore} → ${t.tensorsAfter})`);
     }
-    const inference = await page.evaluate((r) => window.cnnBench.request({ kind: 'inference', repeats: r }), plan.inferenceRepeats[backend]);
-    out.inference = { ...inference, median: median(inference.samples) };
-    log(`${backend}: inference ${int(out.inference.median)} images/s`);
+    if (plan.inferenceRepeats[backend] > 0) {
+      const inference = await page.evaluate((r) => window.cnnBench.request({ kind: 'inference', repeats: r }), plan.inferenceRepeats[backend]);
+      out.inference = { ...inference, median: median(inference.samples) };
+      log(`${backend}: inference ${int(out.inference.median)} images/s`);
+    }
 
     const heap = await workerHeapProbe(browser, 'bench.worker');
     await page.exposeFunction(`benchHeap_${backend}`, () => heap.sample()).catch(() => undefined);
@@ -303,6 +308,36 @@ function measureTorch(plan, earlier = null) {
   }
 }
 
+/**
+ * The renderer main thread's tasks in a Chromium trace: the longest by wall time (with its CPU time),
+ * the longest by CPU time, counts over 50 ms, and the main thread's CPU use per second.
+ */
+function mainThreadTasks(buffer) {
+  try {
+    const { traceEvents } = JSON.parse(buffer.toString());
+    const names = new Map();
+    for (const e of traceEvents) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name);
+    const tasks = traceEvents.filter((e) => e.ph === 'X' && e.name === 'RunTask' && names.get(`${e.pid}:${e.tid}`) === 'CrRendererMain');
+    if (tasks.length === 0) return { error: 'no main-thread tasks in the trace' };
+    const first = Math.min(...tasks.map((e) => e.ts));
+    const last = Math.max(...tasks.map((e) => e.ts + e.dur));
+    const ms = (us) => us / 1000;
+    const byWall = tasks.reduce((a, b) => (b.dur > a.dur ? b : a));
+    const byCpu = tasks.reduce((a, b) => ((b.tdur ?? 0) > (a.tdur ?? 0) ? b : a));
+    return {
+      tasks: tasks.length,
+      longestWallMs: ms(byWall.dur),
+      longestWallCpuMs: ms(byWall.tdur ?? NaN),
+      longestCpuMs: ms(byCpu.tdur ?? NaN),
+      wallOver50: tasks.filter((e) => e.dur > 50_000).length,
+      cpuOver50: tasks.filter((e) => (e.tdur ?? 0) > 50_000).length,
+      cpuMsPerSecond: ms(tasks.reduce((a, e) => a + (e.tdur ?? 0), 0)) / (ms(last - first) / 1000),
+    };
+  } catch (error) {
+    return { error: String(error?.message ?? error) };
+  }
+}
+
 /** The real app: one training epoch, watched from the page (long tasks, frames, chart updates). */
 async function measureUi(browser, url, plan) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -354,7 +389,18 @@ async function measureUi(browser, url, plan) {
     const backend = await page.getByTestId('backend').getAttribute('data-value');
     const heapBefore = await pageHeap(page);
     await page.getByTestId('start-training').click();
-    await page.waitForFunction(() => window.__uiBench.doneAt !== null, null, { timeout: 30 * 60_000, polling: 500 });
+    // A trace of the training itself (from the first batch the UI receives): each main-thread task's
+    // wall time and its CPU time. On a busy 2-core machine the two differ by the time the main
+    // thread waited for a core while the worker trained.
+    await page.waitForFunction(() => window.__uiBench.firstBatchAt !== null || window.__uiBench.doneAt !== null, null, { timeout: 10 * 60_000, polling: 50 });
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    let trace = null;
+    try {
+      await page.waitForFunction(() => window.__uiBench.doneAt !== null, null, { timeout: 30 * 60_000, polling: 500 });
+    } finally {
+      trace = await browser.stopTracing();
+    }
+    const mainTasks = mainThreadTasks(trace);
     const heapAfter = await pageHeap(page);
     const state = await page.getByTestId('run-status').getAttribute('data-state');
     const b = await page.evaluate(() => window.__uiBench);
@@ -373,12 +419,16 @@ async function measureUi(browser, url, plan) {
       longestTaskMs: Math.max(0, ...trainingTasks.map((t) => t.duration)),
       tasksOver50: trainingTasks.filter((t) => t.duration > 50).length,
       longestTaskFromClickMs: Math.max(0, ...tasks.map((t) => t.duration)),
+      trace: mainTasks,
       framesPerSecond: b.frames.filter(during).length / seconds,
       chartUpdatesPerSecond: b.chartUpdates.filter(during).length / seconds,
       mainHeapBefore: heapBefore,
       mainHeapAfter: heapAfter,
     };
     log(`UI (${backend}): longest task while training ${int(out.longestTaskMs)} ms, ${out.tasksOver50} over 50 ms in ${fixed(seconds)} s; ${fixed(out.framesPerSecond)} frames/s; ${fixed(out.chartUpdatesPerSecond, 2)} chart updates/s; Train → first batch ${int(out.clickToFirstBatchMs)} ms`);
+    const t = out.trace;
+    if (t && !t.error) log(`UI trace: longest task ${int(t.longestWallMs)} ms wall / ${int(t.longestWallCpuMs)} ms CPU; longest CPU ${int(t.longestCpuMs)} ms; over 50 ms: ${t.wallOver50} wall, ${t.cpuOver50} CPU; main thread ${int(t.cpuMsPerSecond)} ms CPU per s`);
+    else if (t?.error) log(`UI trace failed: ${t.error}`);
     return out;
   } catch (error) {
     const message = String(error?.message ?? error).split('\n')[0];
@@ -395,6 +445,7 @@ const BACKEND_LABEL = {
   webgl: 'tfjs WebGL, worker',
   wasm: 'tfjs WASM (SIMD, 1 thread), worker',
   cpu: 'tfjs plain JS, worker',
+  webgpu: 'tfjs WebGPU, worker; bench only',
 };
 
 function markdown(report) {
@@ -407,7 +458,8 @@ function markdown(report) {
   const head = ['path', ...plan.batchSizes.map((b) => `batch ${b}`), 'Train → first batch', 'inference (10k test images)'];
   lines.push(`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`);
   for (const b of backends) {
-    const name = b.backend === 'webgl' && b.init?.renderer && /swiftshader/i.test(b.init.renderer) ? 'tfjs WebGL (SwiftShader, software), worker' : BACKEND_LABEL[b.backend];
+    const software = b.init?.renderer && /swiftshader/i.test(b.init.renderer);
+    const name = software && b.backend === 'webgl' ? 'tfjs WebGL (SwiftShader, software), worker' : software && b.backend === 'webgpu' ? 'tfjs WebGPU (SwiftShader, software), worker; bench only' : BACKEND_LABEL[b.backend];
     if (!b.started || b.error) {
       lines.push(`| ${name} | ${plan.batchSizes.map(() => '–').join(' | ')} | ${b.skipped ?? b.error ?? ''} | |`);
       continue;
@@ -445,6 +497,12 @@ function markdown(report) {
     lines.push(`### UI responsiveness while training (the app, backend ${ui.backend}, \`?${ui.query}\`, ${fixed(ui.trainingSeconds)} s of training)`, '');
     lines.push('| longest main-thread task | tasks over 50 ms | frames/s | chart updates/s | Train → first batch on the UI thread | main-thread heap before → after |', '| --- | --- | --- | --- | --- | --- |');
     lines.push(`| ${int(ui.longestTaskMs)} ms | ${ui.tasksOver50} | ${fixed(ui.framesPerSecond)} | ${fixed(ui.chartUpdatesPerSecond, 2)} | ${int(ui.clickToFirstBatchMs)} ms (dataset download and parse included) | ${mb(ui.mainHeapBefore)} → ${mb(ui.mainHeapAfter)} |`, '');
+    const t = ui.trace;
+    if (t && !t.error) {
+      lines.push('Wall time against CPU time of the main thread\'s tasks in a Chromium trace of the same epoch (on 2 shared cores a task\'s wall time includes waiting for a core while the worker trains):', '');
+      lines.push('| longest task: wall / its CPU | longest task by CPU | tasks over 50 ms: wall / CPU | main-thread CPU while training |', '| --- | --- | --- | --- |');
+      lines.push(`| ${int(t.longestWallMs)} ms / ${int(t.longestWallCpuMs)} ms | ${int(t.longestCpuMs)} ms | ${t.wallOver50} / ${t.cpuOver50} | ${int(t.cpuMsPerSecond)} ms per s |`, '');
+    } else if (t?.error) lines.push(`Trace of the main thread failed: ${t.error}`, '');
   } else if (ui?.error) lines.push(`UI measurement failed: ${ui.error}`, '');
 
   if (data) {
@@ -453,7 +511,7 @@ function markdown(report) {
     for (const [id, d] of Object.entries(data)) lines.push(`| ${id} | ${d.error ? d.error : `${fixed(d.coldMedian, 2)} s`} | ${d.error ? '' : `${fixed(d.cachedMedian, 2)} s`} |`);
     lines.push('');
   }
-  lines.push('WASM runs single-threaded: its threaded build needs cross-origin isolation (COOP/COEP headers), which the app does not set.');
+  lines.push('WASM runs single-threaded: the app always takes the SIMD single-threaded binary (the threaded one needs cross-origin isolation, COOP/COEP headers, which the app does not set; it gained nothing on 2 cores). WebGPU is measured here only: the app does not offer it.');
   return lines.join('\n');
 }
 
@@ -467,7 +525,7 @@ async function main() {
   const server = options.url ? null : await startServer();
   const url = options.url ?? server.url;
   log(`${options.quick ? 'quick' : 'full'} run against ${url}`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...WEBGPU_ARGS], headless: true });
   const report = { label: options.label, url, plan, environment: {} };
   try {
     report.environment = {

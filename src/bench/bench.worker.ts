@@ -15,6 +15,28 @@ import { initBackend } from '../worker/backend';
 import { loadDataset } from '../worker/datasets';
 import type { BenchReplies, BenchRequest, FromBenchWorker, MemorySample, ToBenchWorker } from './protocol';
 
+/**
+ * @tensorflow/tfjs-backend-webgpu, loaded only when asked for (it is a bench-only dependency).
+ * WebGPU exists only in a secure context and, in headless Chromium without a GPU, only with
+ * `--enable-unsafe-webgpu` (then on SwiftShader).
+ */
+async function startWebGpu(): Promise<BenchReplies['init']> {
+  const start = performance.now();
+  type Adapter = { readonly info?: { readonly vendor?: string; readonly architecture?: string; readonly description?: string } };
+  const gpu = (self.navigator as unknown as { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
+  const none = (reason: string): BenchReplies['init'] => ({ backend: 'none', reason, renderer: null, seconds: (performance.now() - start) / 1000 });
+  if (!gpu) return none('this browser has no WebGPU here (navigator.gpu is missing)');
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return none('WebGPU gave no adapter (headless Chromium needs --enable-unsafe-webgpu)');
+  const info = adapter.info;
+  const renderer = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
+  await import('@tensorflow/tfjs-backend-webgpu');
+  const ok = await tf.setBackend('webgpu').catch(() => false);
+  if (!ok) return none(`tfjs could not start WebGPU on ${renderer}`);
+  await tf.ready();
+  return { backend: 'webgpu', reason: `WebGPU adapter: ${renderer}`, renderer, seconds: (performance.now() - start) / 1000 };
+}
+
 declare const self: DedicatedWorkerGlobalScope;
 
 const WASM_PATH = new URL(`${import.meta.env.BASE_URL}tfjs-wasm/`, self.location.href).href;
@@ -48,6 +70,7 @@ function memorySample(epoch: number): MemorySample {
 async function handle(request: BenchRequest): Promise<BenchReplies[BenchRequest['kind']]> {
   switch (request.kind) {
     case 'init': {
+      if (request.backend === 'webgpu') return await startWebGpu();
       const start = performance.now();
       const info = await initBackend(request.backend, WASM_PATH);
       for (const [flag, value] of Object.entries(request.flags ?? {})) tf.env().set(flag, value);

@@ -9,9 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { gunzipIfNeeded, IDX_FILE_NAMES, parseIdxImages, parseIdxLabels } from '../core/data/idx';
 import { buildModel } from '../core/model';
 import { DEFAULT_SETTINGS } from '../core/settings';
-import type { BackendName } from '../core/settings';
 import { DATA_BASE_URL } from '../shared/manifest';
-import type { BenchReplies, BenchRequest, FromBenchWorker, MemorySample, ToBenchWorker } from './protocol';
+import type { BenchBackend, BenchReplies, BenchRequest, FromBenchWorker, MemorySample, ToBenchWorker } from './protocol';
 
 type Reply<K extends BenchRequest['kind']> = BenchReplies[K];
 
@@ -150,7 +149,7 @@ const median = (xs: readonly number[]) => {
 };
 
 async function runHere(log: (line: string) => void): Promise<void> {
-  for (const backend of ['webgl', 'wasm', 'cpu'] as BackendName[]) {
+  for (const backend of ['webgl', 'wasm', 'cpu', 'webgpu'] as BenchBackend[]) {
     open();
     try {
       const init = await request({ kind: 'init', backend });

@@ -19,12 +19,18 @@ export interface MemorySample {
   heapBytes?: number | null;
 }
 
+/**
+ * The app's backends, plus WebGPU: measured by the bench only (where the browser has WebGPU), to
+ * decide whether the app should offer it.
+ */
+export type BenchBackend = BackendName | 'webgpu';
+
 export type BenchRequest =
   /**
    * Starts the backend exactly as the app's worker does (`initBackend`), forced to `backend`; then
    * sets the tfjs `flags` given (for experiments: e.g. `WEBGL_USE_SHAPES_UNIFORMS`).
    */
-  | { readonly kind: 'init'; readonly backend: BackendName; readonly flags?: Readonly<Record<string, boolean | number>> }
+  | { readonly kind: 'init'; readonly backend: BenchBackend; readonly flags?: Readonly<Record<string, boolean | number>> }
   /** Loads a dataset as the app does (fetch, Cache Storage, gunzip, parse). */
   | { readonly kind: 'load'; readonly dataset: DatasetId }
   /** Builds LeNet-5 and trains one batch: the time from "Train" to the first finished batch. */
@@ -40,7 +46,7 @@ export type BenchRequest =
   | { readonly kind: 'memory'; readonly epochs: number; readonly examples: number; readonly batchSize: number; readonly testImages: number };
 
 export interface BenchReplies {
-  readonly init: { readonly backend: BackendName; readonly reason: string; readonly renderer: string | null; readonly seconds: number };
+  readonly init: { readonly backend: BenchBackend | 'none'; readonly reason: string; readonly renderer: string | null; readonly seconds: number };
   readonly load: { readonly dataset: DatasetId; readonly seconds: number; readonly train: number; readonly test: number };
   readonly 'first-batch': { readonly ms: number; readonly loss: number };
   readonly throughput: {
