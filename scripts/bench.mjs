@@ -278,6 +278,50 @@ async function measureNaive(page, plan) {
   }
 }
 
+/**
+ * Before/after of the optimisations, in the same run: WASM training with the kernels tfjs ships (plus
+ * our Conv2DBackpropFilter, which it lacks) against ours; and on WebGL, a step at a new batch shape
+ * (an epoch's smaller last batch) with and without WEBGL_USE_SHAPES_UNIFORMS.
+ */
+async function measureVariants(page, plan) {
+  const out = { wasmShipped: null, webglNewShape: {} };
+  const inWorker = async (init, body) => {
+    await page.evaluate(() => window.cnnBench.open());
+    try {
+      const started = await page.evaluate((r) => window.cnnBench.request(r), { kind: 'init', ...init });
+      if (started.backend !== init.backend) return { skipped: started.reason };
+      await page.evaluate(() => window.cnnBench.request({ kind: 'load', dataset: 'mnist' }));
+      return await body();
+    } catch (error) {
+      return { error: String(error?.message ?? error).split('\n')[0] };
+    } finally {
+      await page.evaluate(() => window.cnnBench.close()).catch(() => undefined);
+    }
+  };
+  if (plan.backends.includes('wasm')) {
+    out.wasmShipped = await inWorker({ backend: 'wasm', shippedKernels: true }, async () => {
+      const training = {};
+      for (const batchSize of plan.batchSizes) {
+        const t = await page.evaluate((r) => window.cnnBench.request(r), { kind: 'throughput', batchSize, repeats: plan.repeats, secondsPerRepeat: plan.secondsPerRepeat });
+        training[batchSize] = { samples: t.samples, median: median(t.samples) };
+        log(`wasm with the shipped kernels, batch ${batchSize}: ${int(training[batchSize].median)} examples/s`);
+      }
+      return { training };
+    });
+  }
+  if (plan.backends.includes('webgl')) {
+    for (const uniforms of [false, true]) {
+      out.webglNewShape[uniforms ? 'on' : 'off'] = await inWorker({ backend: 'webgl', flags: { WEBGL_USE_SHAPES_UNIFORMS: uniforms } }, async () => {
+        const firstMs = (await page.evaluate(() => window.cnnBench.request({ kind: 'first-batch', batchSize: 32 }))).ms;
+        const newShapeMs = (await page.evaluate(() => window.cnnBench.request({ kind: 'first-batch', batchSize: 31 }))).ms;
+        log(`webgl, WEBGL_USE_SHAPES_UNIFORMS ${uniforms}: first step ${int(firstMs)} ms, then a step at a new batch shape ${int(newShapeMs)} ms`);
+        return { firstMs, newShapeMs };
+      });
+    }
+  }
+  return out;
+}
+
 /** One run of scripts/bench-torch.py with OpenMP's wait policy `policy` ('default' leaves it unset). */
 function torchOnce(plan, policy) {
   const data = ['dist/data/mnist', 'public/data/mnist'].map((d) => path.join(ROOT, d)).find((d) => existsSync(d)) ?? '';
@@ -502,6 +546,22 @@ function markdown(report) {
   }
   lines.push('');
 
+  const v = report.variants;
+  if (v) {
+    const wasmAfter = backends.find((b) => b.backend === 'wasm' && b.started && !b.error);
+    const shape = (k) => v.webglNewShape?.[k];
+    lines.push('### Before → after (same run)', '');
+    lines.push('| change | measured | before | after |', '| --- | --- | --- | --- |');
+    if (v.wasmShipped?.training && wasmAfter) {
+      const fmt = (t) => plan.batchSizes.map((bs) => int(t?.[bs]?.median)).join(' / ');
+      lines.push(`| WASM training kernels: tfjs 4.22's (+ our Conv2DBackpropFilter, which it lacks) → ours | examples/s at batch ${plan.batchSizes.join(' / ')} | ${fmt(v.wasmShipped.training)} | ${fmt(wasmAfter.training)} |`);
+    } else if (v.wasmShipped) lines.push(`| WASM training kernels | examples/s | ${v.wasmShipped.skipped ?? v.wasmShipped.error ?? '–'} | |`);
+    if (shape('off')?.newShapeMs !== undefined && shape('on')?.newShapeMs !== undefined) {
+      lines.push(`| WebGL \`WEBGL_USE_SHAPES_UNIFORMS\` off → on | a step at a new batch shape (an epoch's smaller last batch), after a first step at batch 32 (${int(shape('off').firstMs)} / ${int(shape('on').firstMs)} ms) | ${int(shape('off').newShapeMs)} ms | ${int(shape('on').newShapeMs)} ms |`);
+    }
+    lines.push('');
+  }
+
   lines.push('### Memory: tensors and heap after each epoch (must stay flat)', '');
   lines.push('| backend | examples × epochs | tensors after epoch 1 → last | tensor bytes 1 → last | worker JS heap 1 → last (after GC) |', '| --- | --- | --- | --- | --- |');
   for (const b of backends.filter((x) => x.memory)) {
@@ -575,6 +635,7 @@ async function main() {
     report.backends = [];
     for (const backend of plan.backends) report.backends.push(await measureBackend(browser, page, backend, plan));
     report.naive = options.naive ? await measureNaive(page, plan) : null;
+    report.variants = await measureVariants(page, plan);
     await context.close();
     if (options.torch && !torchFirst?.skipped) {
       log('PyTorch reference (2 of 2)…');

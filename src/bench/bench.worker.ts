@@ -9,6 +9,7 @@ import { wholeSet, type Subset } from '../core/data/batches';
 import type { DatasetSplit } from '../core/data/types';
 import { buildModel } from '../core/model';
 import { createOptimizer } from '../core/optimizers';
+import { restoreShippedWasmKernels } from '../core/wasmKernels';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import { evaluate, macrotask, RunControl, train, type TrainObserver } from '../core/train';
 import { initBackend } from '../worker/backend';
@@ -74,6 +75,7 @@ async function handle(request: BenchRequest): Promise<BenchReplies[BenchRequest[
       const start = performance.now();
       const info = await initBackend(request.backend, WASM_PATH);
       for (const [flag, value] of Object.entries(request.flags ?? {})) tf.env().set(flag, value);
+      if (request.shippedKernels && info.name === 'wasm') restoreShippedWasmKernels();
       return { backend: info.name, reason: info.reason, renderer: info.renderer ?? null, seconds: (performance.now() - start) / 1000 };
     }
     case 'load': {

@@ -30,7 +30,13 @@ export type BenchRequest =
    * Starts the backend exactly as the app's worker does (`initBackend`), forced to `backend`; then
    * sets the tfjs `flags` given (for experiments: e.g. `WEBGL_USE_SHAPES_UNIFORMS`).
    */
-  | { readonly kind: 'init'; readonly backend: BenchBackend; readonly flags?: Readonly<Record<string, boolean | number>> }
+  | {
+      readonly kind: 'init';
+      readonly backend: BenchBackend;
+      readonly flags?: Readonly<Record<string, boolean | number>>;
+      /** WASM only: the kernels tfjs ships instead of ours (the "before" of the kernel work). */
+      readonly shippedKernels?: boolean;
+    }
   /** Loads a dataset as the app does (fetch, Cache Storage, gunzip, parse). */
   | { readonly kind: 'load'; readonly dataset: DatasetId }
   /** Builds LeNet-5 and trains one batch: the time from "Train" to the first finished batch. */

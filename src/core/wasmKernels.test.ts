@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerWasmTrainingKernels } from './wasmKernels';
+import { registerWasmTrainingKernels, restoreShippedWasmKernels } from './wasmKernels';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -329,5 +329,30 @@ describe('a small conv net trains identically on wasm and cpu', () => {
       return out;
     };
     await expectSameOnBoth(fit, 1e-4);
+  });
+});
+
+describe("the benchmark's before/after switch", () => {
+  it('restores the shipped kernels but keeps Conv2DBackpropFilter, and the replacements come back', async () => {
+    const names = ['Conv2DBackpropInput', 'MaxPoolGrad', 'Tanh', 'BatchMatMul'];
+    const ours = names.map((k) => tf.getKernel(k, 'wasm')?.kernelFunc);
+    const filter = tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc;
+    restoreShippedWasmKernels();
+    try {
+      const shipped = names.map((k) => tf.getKernel(k, 'wasm')?.kernelFunc);
+      shipped.forEach((f, i) => {
+        expect(f).toBeDefined();
+        expect(f).not.toBe(ours[i]);
+      });
+      expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc).toBe(filter);
+      // The shipped kernels still run (their C functions stay bound).
+      expect(await tf.setBackend('wasm')).toBe(true);
+      const y = tf.tanh(tf.tensor1d([0, 1]));
+      expect(Array.from(await y.data())[1]).toBeCloseTo(Math.tanh(1), 5);
+      y.dispose();
+    } finally {
+      registerWasmTrainingKernels();
+    }
+    expect(names.map((k) => tf.getKernel(k, 'wasm')?.kernelFunc)).toEqual(ours);
   });
 });

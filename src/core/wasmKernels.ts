@@ -544,3 +544,16 @@ export function registerWasmTrainingKernels(): void {
     tf.registerKernel(existing.setupFunc ? { ...config, setupFunc: existing.setupFunc } : config);
   }
 }
+
+/**
+ * Puts the shipped kernels back in place of the replacements (Conv2DBackpropFilter stays: the wasm
+ * backend has none). For the benchmark's before/after only; the app never calls it.
+ */
+export function restoreShippedWasmKernels(): void {
+  for (const [kernelName, kernelFunc] of originals) {
+    const current = tf.getKernel(kernelName, BACKEND);
+    tf.unregisterKernel(kernelName, BACKEND);
+    tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc, ...(current?.setupFunc ? { setupFunc: current.setupFunc } : {}) });
+  }
+  originals.clear();
+}
