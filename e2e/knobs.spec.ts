@@ -54,6 +54,7 @@ test('a diverging run (huge learning rate) stops at once with an explanation and
   await expect(banner).toHaveAttribute('data-kind', 'diverged');
   await expect(banner).toContainText(/learning rate/i);
   await expect(banner).toContainText('curves recorded so far are kept');
-  expect(Number(await page.getByTestId('chart-loss').getAttribute('data-points'))).toBeGreaterThan(0);
+  // The charts render deferred: poll rather than read once.
+  await expect.poll(async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points'))).toBeGreaterThan(0);
   await expect(page.getByTestId('start-training')).toBeEnabled();
 });

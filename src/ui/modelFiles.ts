@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import type { FromWorker, LoadedModelInfo, UploadedFile } from '../shared/protocol';
 import { freshRun, useStore } from './store';
 import { nextRunId, sendToWorker } from './workerClient';
+import { downloadFile } from './download';
 
 export interface ModelFilesState {
   /** A save or load in progress. */
@@ -53,7 +54,7 @@ export async function loadModel(files: readonly File[]): Promise<void> {
 export function receiveModelFiles(message: Extract<FromWorker, { type: 'model-saved' | 'model-loaded' | 'model-error' }>): void {
   switch (message.type) {
     case 'model-saved':
-      for (const file of message.files) downloadBytes(file.name, file.bytes, file.name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+      for (const file of message.files) downloadFile(file.name, file.bytes, file.name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
       useModelFiles.setState({ busy: null, error: null });
       return;
     case 'model-loaded': {
@@ -80,15 +81,3 @@ useStore.subscribe((state, previous) => {
   const { busy } = useModelFiles.getState();
   if (lost && busy) useModelFiles.setState({ busy: null, error: `The worker stopped before the model was ${busy === 'save' ? 'saved' : 'loaded'}; try again.` });
 });
-
-/** Triggers a download of `bytes` (Blob + a[download]); the object URL is revoked once the download has it. */
-function downloadBytes(filename: string, bytes: ArrayBuffer, mime: string): void {
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 2000);
-}

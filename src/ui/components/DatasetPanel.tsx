@@ -1,6 +1,6 @@
-import { useState, type DragEvent } from 'react';
 import { useStore } from '../store';
 import { loadCifarFiles } from '../workerClient';
+import { DropZone } from './DropZone';
 import { useDatasetAvailability } from './useDatasetAvailability';
 
 /** What is loaded, and the CIFAR-10 file picker / drop zone. */
@@ -9,13 +9,6 @@ export function DatasetPanel() {
   const uploaded = useStore((s) => s.uploadedCifar);
   const cifarStatus = useStore((s) => s.cifarStatus);
   const availability = useDatasetAvailability();
-  const [dragging, setDragging] = useState(false);
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    const files = Array.from(e.dataTransfer.files);
-    if (files.length) void loadCifarFiles(files);
-  };
   return (
     <section className="panel data" aria-labelledby="data-title">
       <h2 id="data-title">Data</h2>
@@ -26,14 +19,21 @@ export function DatasetPanel() {
       ) : (
         <p className="hint">Datasets are downloaded from this server on the first run and cached by the browser.</p>
       )}
-      <div
-        className={`dropzone${dragging ? ' dragging' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
+      <DropZone
+        onFiles={(files) => void loadCifarFiles(files)}
+        accept=".gz,.tgz,.tar,.bin,.txt"
+        buttonLabel="Choose CIFAR-10 files…"
+        testId="cifar-files"
+        after={
+          <>
+            {cifarStatus.busy && <span role="status"> Reading…</span>}
+            {cifarStatus.error && (
+              <p className="field-error" role="alert" data-testid="cifar-error">
+                {cifarStatus.error}
+              </p>
+            )}
+          </>
+        }
       >
         <p>
           <b>CIFAR-10</b>{' '}
@@ -43,27 +43,7 @@ export function DatasetPanel() {
               ? 'is available on this server.'
               : 'is not on this server. Drop cifar-10-binary.tar.gz (or its .bin files) here, or choose them:'}
         </p>
-        <label className="file-button">
-          Choose CIFAR-10 files…
-          <input
-            type="file"
-            data-testid="cifar-files"
-            multiple
-            accept=".gz,.tgz,.tar,.bin,.txt"
-            onChange={(e) => {
-              const files = Array.from(e.target.files ?? []);
-              if (files.length) void loadCifarFiles(files);
-              e.target.value = '';
-            }}
-          />
-        </label>
-        {cifarStatus.busy && <span role="status"> Reading…</span>}
-        {cifarStatus.error && (
-          <p className="field-error" role="alert" data-testid="cifar-error">
-            {cifarStatus.error}
-          </p>
-        )}
-      </div>
+      </DropZone>
     </section>
   );
 }

@@ -1,7 +1,7 @@
-import { useState, type DragEvent } from 'react';
 import { parseSettings, SETTINGS, type DatasetId } from '../../core/settings';
 import { downloadModel, loadModel, useModelFiles } from '../modelFiles';
 import { useStore } from '../store';
+import { DropZone } from './DropZone';
 
 const label = (id: DatasetId) => SETTINGS.dataset.options.find((o) => o.value === id)?.label ?? id;
 
@@ -17,7 +17,6 @@ export function ModelFilesPanel() {
   const busy = useModelFiles((s) => s.busy);
   const loaded = useModelFiles((s) => s.loaded);
   const error = useModelFiles((s) => s.error);
-  const [dragging, setDragging] = useState(false);
   const current = loaded?.runId === runId ? loaded : null;
   const running = runState === 'loading' || runState === 'training' || runState === 'paused';
   const canSave = busy === null && (current !== null || (hasModel && (runState === 'paused' || runState === 'done')));
@@ -27,14 +26,7 @@ export function ModelFilesPanel() {
     : runState === 'training'
       ? 'Pause the run (or let it finish) to download its model.'
       : 'Train a model (or load one) to download it.';
-  const onFiles = (files: File[]) => {
-    if (files.length && canLoad) void loadModel(files);
-  };
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    onFiles(Array.from(e.dataTransfer.files));
-  };
+  const onFiles = (files: File[]) => void loadModel(files);
   return (
     <section className="panel model-files" aria-labelledby="model-files-title">
       <h2 id="model-files-title">Save and load the model</h2>
@@ -45,35 +37,23 @@ export function ModelFilesPanel() {
         {busy === 'save' && <span role="status">Saving…</span>}
       </p>
       <p className="hint">{saveHint}</p>
-      <div
-        className={`dropzone${dragging ? ' dragging' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
+      <DropZone
+        onFiles={onFiles}
+        accept=".json,.bin,application/json,application/octet-stream"
+        buttonLabel="Load model…"
+        testId="model-files"
+        disabled={!canLoad}
+        after={
+          <>
+            {busy === 'load' && <span role="status"> Loading and scoring…</span>}
+            {running && <p className="hint">Stop the run (or let it finish) to load a model.</p>}
+          </>
+        }
       >
         <p>
           Drop a model.json and its weights file here, or choose both. It is scored on the {label(chosenDataset)} test set.
         </p>
-        <label className={`file-button${canLoad ? '' : ' disabled'}`}>
-          Load model…
-          <input
-            type="file"
-            data-testid="model-files"
-            multiple
-            accept=".json,.bin,application/json,application/octet-stream"
-            disabled={!canLoad}
-            onChange={(e) => {
-              onFiles(Array.from(e.target.files ?? []));
-              e.target.value = '';
-            }}
-          />
-        </label>
-        {busy === 'load' && <span role="status"> Loading and scoring…</span>}
-        {running && <p className="hint">Stop the run (or let it finish) to load a model.</p>}
-      </div>
+      </DropZone>
       {current && <LoadedLine info={current} />}
       {error && (
         <p className="field-error" role="alert" data-testid="model-error">

@@ -4,7 +4,8 @@ import { describeSettings, differingSettings, runsToCsv, runsToJson, runSummary,
 import { smooth, type XY } from '../../core/series';
 import { serializeSettings } from '../../core/settings';
 import { useStore } from '../store';
-import { clearRuns, deleteRuns, downloadText, renameRun, setSelected, toggleSelected, useRuns } from './runsStore';
+import { clearRuns, deleteRuns, renameRun, setSelected, toggleSelected, useRuns } from './runsStore';
+import { downloadFile } from '../download';
 
 /** Okabe–Ito, then a few more: distinguishable with the common colour-vision deficiencies. */
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#999933', '#882255', '#44AA99'];
@@ -89,10 +90,10 @@ export function HistoryPanel() {
             </table>
           </div>
           <div className="buttons">
-            <button type="button" data-testid="export-csv" onClick={() => downloadText(`cnn-playground-runs-${stamp()}.csv`, runsToCsv(exportSet), 'text/csv')}>
+            <button type="button" data-testid="export-csv" onClick={() => downloadFile(`cnn-playground-runs-${stamp()}.csv`, runsToCsv(exportSet), 'text/csv')}>
               Export CSV{selected.length ? ` (${selected.length})` : ' (all)'}
             </button>
-            <button type="button" data-testid="export-json" onClick={() => downloadText(`cnn-playground-runs-${stamp()}.json`, runsToJson(exportSet, serializeSettings), 'application/json')}>
+            <button type="button" data-testid="export-json" onClick={() => downloadFile(`cnn-playground-runs-${stamp()}.json`, runsToJson(exportSet, serializeSettings), 'application/json')}>
               Export JSON{selected.length ? ` (${selected.length})` : ' (all)'}
             </button>
             <button

@@ -261,15 +261,3 @@ export function repeatCurrent(n: number): Promise<void> {
   const items = Array.from({ length: n }, (_, i) => ({ label: `seed ${base.seed + i}`, settings: { ...base, seed: Math.min(2 ** 31 - 1, base.seed + i) } }));
   return runSequence('repeat', `Repeat ×${n}`, items, base);
 }
-
-/** Triggers a download of text as a file (Blob + a[download]). */
-export function downloadText(filename: string, text: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
