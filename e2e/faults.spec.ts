@@ -8,11 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { gzipBytes, makeCifarArchive, makeTar } from '../src/core/data/fixtures';
+import { points, status, watchConsole } from './helpers';
 
 type Fault = 'lose-context' | 'crash' | 'hang';
 
-const status = (page: Page) => page.getByTestId('run-status');
-const points = async (page: Page) => Number(await page.getByTestId('chart-loss').getAttribute('data-points'));
 /** The chart's point count once it stops changing (the charts render deferred, a little behind the store). */
 async function settledPoints(page: Page): Promise<number> {
   let last = await points(page);
@@ -35,16 +34,6 @@ async function openWithFaults(page: Page, query: string, hangMs: number): Promis
 }
 
 const inject = (page: Page, fault: Fault) => page.evaluate((f) => (window as unknown as { __cnnFault: (f: Fault) => void }).__cnnFault(f), fault);
-
-/** Collects console errors so a failing test shows what the worker said. */
-function watchConsole(page: Page): string[] {
-  const lines: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') lines.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
-  return lines;
-}
 
 test('WebGL context lost mid-training: the run goes on on WASM from its last checkpoint, with a notice, and loses no step', async ({ page }) => {
   const logs = watchConsole(page);

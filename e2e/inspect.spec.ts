@@ -1,20 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { makeCifarArchive } from '../src/core/data/fixtures';
-
-const status = (page: Page) => page.getByTestId('run-status');
-
-async function screenshot(target: Page | Locator, name: string) {
-  await target.screenshot({ path: `test-results/screens/${name}.png`, ...('goto' in target ? { fullPage: true } : {}) });
-}
-
-function watchConsole(page: Page): string[] {
-  const lines: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') lines.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
-  return lines;
-}
+import { expect, test, type Page } from '@playwright/test';
+import { screenshot, status, uploadSmallCifar, watchConsole } from './helpers';
 
 async function openAllPanels(page: Page) {
   const toggle = page.getByTestId('panels-toggle-all');
@@ -45,7 +30,7 @@ async function stroke(page: Page, points: [number, number][]) {
 const probabilities = async (page: Page) => JSON.parse((await page.getByTestId('draw-probabilities').getAttribute('data-value')) ?? '[]') as number[];
 
 test('inside the network after one short epoch: confusion matrix of the whole test set, top pairs, cell images, filters that change, histograms, feature maps, mistakes', async ({ page }) => {
-  const logs = watchConsole(page);
+  const logs = watchConsole(page, { warnings: false });
   await page.goto('/?n=2000&val=0&ep=1&bs=32');
   await openAllPanels(page);
   await page.getByTestId('start-training').click();
@@ -120,7 +105,7 @@ test('inside the network after one short epoch: confusion matrix of the whole te
 });
 
 test('draw a digit: before any run the pad says to train; during and after training a stroke gives probabilities that sum to 1', async ({ page }) => {
-  const logs = watchConsole(page);
+  const logs = watchConsole(page, { warnings: false });
   await page.goto('/?n=12000&val=0&ep=1&bs=32');
   await expect(page.getByTestId('backend')).not.toHaveAttribute('data-value', '');
   await stroke(page, [[0.5, 0.15], [0.5, 0.85]]);
@@ -164,11 +149,8 @@ test('an MLP has no filters or feature maps, and says so', async ({ page }) => {
 });
 
 test('CIFAR-10: first-layer filters are RGB tiles, the matrix names the classes, the drawing pad explains it needs 28×28 grey', async ({ page }) => {
-  const labels = Array.from({ length: 300 }, (_, i) => i % 10);
-  const archive = await makeCifarArchive({ trainBatches: [labels, labels], testLabels: labels.slice(0, 100) });
   await page.goto('/?ds=mnist&val=0&ep=1&bs=50');
-  await page.getByTestId('cifar-files').setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from(archive) });
-  await expect(page.getByText('loaded from your files')).toBeVisible({ timeout: 30_000 });
+  await uploadSmallCifar(page);
   await page.getByTestId('setting-ds').selectOption('cifar10');
   await page.getByTestId('start-training').click();
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });

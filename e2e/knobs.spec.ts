@@ -1,7 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-
-const status = (page: Page) => page.getByTestId('run-status');
-const value = async (page: Page, id: string) => Number(await page.getByTestId(id).getAttribute('data-value'));
+import { status, value } from './helpers';
 
 async function trainToDone(page: Page) {
   await page.getByTestId('start-training').click();

@@ -5,9 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
-
-const status = (page: Page) => page.getByTestId('run-status');
-const points = async (page: Page) => Number(await page.getByTestId('chart-loss').getAttribute('data-points'));
+import { points, status } from './helpers';
 
 /** A stroke on the drawing pad with the mouse: `points` in [0, 1] of the pad. */
 async function stroke(page: Page, at: [number, number][]) {

@@ -1,13 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import { screenshot, status } from './helpers';
 
 /** Tiny runs: 1000 examples, no validation, one epoch. */
 const TINY = '/?n=1000&val=0&ep=1&bs=64';
-const status = (page: Page) => page.getByTestId('run-status');
-
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
-}
 
 async function trainOnce(page: Page) {
   await page.getByTestId('start-training').click();

@@ -1,22 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { makeCifarArchive } from '../src/core/data/fixtures';
-
-const status = (page: Page) => page.getByTestId('run-status');
-const value = async (page: Page, id: string) => Number(await page.getByTestId(id).getAttribute('data-value'));
-
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
-}
-
-/** Collects the worker's and page's console errors so a failing test shows them. */
-function watchConsole(page: Page): string[] {
-  const lines: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') lines.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
-  return lines;
-}
+import { expect, test } from '@playwright/test';
+import { screenshot, status, uploadSmallCifar, value, watchConsole } from './helpers';
 
 test('trains LeNet-5 on a small MNIST subset in the worker: charts move, status reaches done, test accuracy is meaningful', async ({ page }) => {
   const logs = watchConsole(page);
@@ -103,11 +86,8 @@ test('the address bar reflects the settings, and a bad address gives a notice an
 });
 
 test('CIFAR-10 in the official binary format loads from a file and trains on 32×32×3', async ({ page }) => {
-  const labels = Array.from({ length: 300 }, (_, i) => i % 10);
-  const archive = await makeCifarArchive({ trainBatches: [labels, labels], testLabels: labels.slice(0, 100) });
   await page.goto('/?ds=mnist&val=0&ep=1&bs=50');
-  await page.getByTestId('cifar-files').setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from(archive) });
-  await expect(page.getByText('loaded from your files')).toBeVisible({ timeout: 30_000 });
+  await uploadSmallCifar(page);
   await page.getByTestId('setting-ds').selectOption('cifar10');
   await page.getByTestId('start-training').click();
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
