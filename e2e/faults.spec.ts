@@ -8,21 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { gzipBytes, makeCifarArchive, makeTar } from '../src/core/data/fixtures';
-import { points, status, watchConsole } from './helpers';
+import { points, settledPoints, status, watchConsole } from './helpers';
 
 type Fault = 'lose-context' | 'crash' | 'hang';
 
-/** The chart's point count once it stops changing (the charts render deferred, a little behind the store). */
-async function settledPoints(page: Page): Promise<number> {
-  let last = await points(page);
-  for (let i = 0; i < 20; i++) {
-    await page.waitForTimeout(600);
-    const now = await points(page);
-    if (now === last) return now;
-    last = now;
-  }
-  return last;
-}
 
 /** Opts in to fault injection; `hangMs` is how long the UI waits for a silent worker before saying so. */
 async function openWithFaults(page: Page, query: string, hangMs: number): Promise<void> {

@@ -13,6 +13,18 @@ export const value = async (page: Page, id: string) => Number(await page.getByTe
 /** Points on the loss chart. The charts render deferred, a little behind the store. */
 export const points = async (page: Page) => Number(await page.getByTestId('chart-loss').getAttribute('data-points'));
 
+/** The loss chart's point count once it stops changing (the deferred render has caught up). */
+export async function settledPoints(page: Page): Promise<number> {
+  let last = await points(page);
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(600);
+    const now = await points(page);
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
 /** A full-page screenshot, or one element's, under test-results/screens/ (looked at by eye). */
 export async function screenshot(target: Page | Locator, name: string): Promise<void> {
   await target.screenshot({ path: `test-results/screens/${name}.png`, ...('goto' in target ? { fullPage: true } : {}) });
