@@ -2,6 +2,7 @@
  * What the network looks like inside, as the worker sends it to the UI: plain objects of small typed
  * arrays (transferred, not copied). Framework-free; shared by the core, the worker and the UI.
  */
+import type { Binned } from './histogram';
 
 /** Which inspections the UI shows right now; the worker computes nothing for the others. */
 export interface InspectWants {
@@ -114,16 +115,12 @@ export interface FilterSnapshot extends SnapshotTime {
   readonly bias: Float32Array;
 }
 
-/** Values of one layer binned into equal-width bins over [lo, hi] (shared by all layers of a snapshot). */
-export interface LayerHistogram {
+/**
+ * Values of one layer binned into equal-width bins over [lo, hi] (shared by all layers of a snapshot);
+ * `below` / `above` / `nan` count those binned (a sample for large layers).
+ */
+export interface LayerHistogram extends Binned {
   readonly layer: string;
-  readonly counts: Uint32Array;
-  readonly lo: number;
-  readonly hi: number;
-  /** Values below `lo` / above `hi` / not a number, of those binned (a sample for large layers). */
-  readonly below: number;
-  readonly above: number;
-  readonly nan: number;
   /** Moments of every value of the layer (not only the binned sample). */
   readonly mean: number;
   readonly std: number;
