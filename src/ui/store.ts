@@ -12,8 +12,11 @@ import type { BackendReport, DatasetInfo, ErrorKind, RunState } from '../shared/
 
 export interface RunError {
   readonly message: string;
-  /** `worker`: the worker crashed; `unresponsive`: it has been silent too long (cleared when it answers). */
-  readonly kind: ErrorKind | 'worker' | 'unresponsive' | 'url';
+  /**
+   * `worker`: the worker crashed; `unresponsive`: it has been silent too long (cleared when it answers);
+   * `manifest`: the dataset list could not be read at start-up (Retry fetches it again).
+   */
+  readonly kind: ErrorKind | 'worker' | 'unresponsive' | 'url' | 'manifest';
 }
 
 export interface UiState {

@@ -18,7 +18,7 @@ let flushTimer: ReturnType<typeof setTimeout> | null = null;
  * Tests opt in to fault injection (and a shorter hang timeout) by defining `window.__CNN_DEBUG__`
  * before the app loads (Playwright's addInitScript); users never see either.
  */
-const debug = (globalThis as { __CNN_DEBUG__?: { hangMs?: number } }).__CNN_DEBUG__;
+const debug = (globalThis as { __CNN_DEBUG__?: { hangMs?: number; stallMs?: number } }).__CNN_DEBUG__;
 /** The worker heartbeats every second while busy; this much silence during a run means it hangs. */
 const HANG_MS = debug?.hangMs ?? 20_000;
 let lastHeard = 0;
@@ -61,6 +61,7 @@ function getWorker(): Worker {
   w.onmessageerror = () => crashed('A message from the training worker could not be read.');
   worker = w;
   watch();
+  if (debug?.stallMs !== undefined) w.postMessage({ type: 'debug-config', stallMs: debug.stallMs } satisfies ToWorker);
   return w;
 }
 
@@ -177,7 +178,9 @@ function receive(message: FromWorker): void {
       useStore.setState({
         runState: 'done',
         runSeconds: message.seconds,
-        statusMessage: message.stopped ? `Stopped after ${useStore.getState().epochs.length} epoch(s)` : `Finished in ${message.seconds.toFixed(1)} s`,
+        statusMessage: message.stopped
+          ? state.runState === 'loading' ? 'Stopped while loading the data' : `Stopped after ${useStore.getState().epochs.length} epoch(s)`
+          : `Finished in ${message.seconds.toFixed(1)} s`,
       });
       return;
     case 'error':

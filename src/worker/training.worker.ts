@@ -7,6 +7,7 @@
 import { wholeSet } from '../core/data/batches';
 import { loadCifarFromFiles } from '../core/data/cifar';
 import { unitPreprocessing } from '../core/data/transforms';
+import { DownloadStopped } from '../core/data/download';
 import { DataFormatError } from '../core/data/types';
 import { runExperiment } from '../core/experiment';
 import { summarize } from '../core/model';
@@ -16,7 +17,7 @@ import { DivergenceError, evaluate, macrotask, RunControl, type EpochMetrics } f
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendReport, ErrorKind, FromWorker, ToWorker } from '../shared/protocol';
 import { discardLostWebGL, initBackend } from './backend';
-import { loadDataset, setUploadedCifar } from './datasets';
+import { loadDataset, setStallTimeout, setUploadedCifar } from './datasets';
 import { Inspector } from './inspector';
 import { injectFault, installLossAftermathFilter, runResilient, withHeartbeat } from './resilience';
 
@@ -42,7 +43,8 @@ async function yieldAndInspect(): Promise<void> {
 let backend: { choice: BackendChoice; report: BackendReport } | null = null;
 /** Serialises backend switches and runs: one thing touches tfjs at a time. */
 let queue: Promise<unknown> = Promise.resolve();
-let current: { runId: number; control: RunControl } | null = null;
+/** The run in progress; `download` stops its dataset download at once (Stop, or a newer run). */
+let current: { runId: number; control: RunControl; download: AbortController } | null = null;
 /** The last trained (or loaded) model, kept for later inspection; disposed when the next run starts. */
 let lastModel: LayersModel | null = null;
 /**
@@ -77,7 +79,8 @@ function classify(error: unknown): { kind: ErrorKind; message: string } {
 async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const { runId, settings } = message;
   const control = new RunControl();
-  current = { runId, control };
+  const download = new AbortController();
+  current = { runId, control, download };
   const started = performance.now();
   try {
     post({ type: 'state', runId, state: 'loading', message: 'Starting the compute backend…' });
@@ -96,7 +99,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
       if (now - lastProgress < PROGRESS_INTERVAL_MS && loadedBytes < totalBytes) return;
       lastProgress = now;
       post({ type: 'dataset-progress', runId, dataset: settings.dataset, loadedBytes, totalBytes });
-    });
+    }, download.signal);
     post({
       type: 'dataset-ready',
       runId,
@@ -157,6 +160,11 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
     await inspector.finish();
     post({ type: 'done', runId, stopped: result.stopped, seconds: (performance.now() - started) / 1000 });
   } catch (error) {
+    if (error instanceof DownloadStopped) {
+      // Stopped while its data was still coming: nothing to report but the stop.
+      post({ type: 'done', runId, stopped: true, seconds: (performance.now() - started) / 1000 });
+      return;
+    }
     console.error(error);
     // The run's model is gone (runExperiment disposes it on failure).
     inspector.reset();
@@ -278,6 +286,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     case 'start':
       // A new run supersedes the current one: stop it, then start when it has wound down.
       current?.control.stop();
+      current?.download.abort(new DownloadStopped());
       enqueue(() => run(message));
       return;
     case 'pause':
@@ -296,6 +305,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     case 'stop': {
       if (current?.runId !== message.runId) return;
       const control = current.control;
+      // A download in progress ends now, not when its request does.
+      current.download.abort(new DownloadStopped());
       void saving.then(() => control.stop());
       return;
     }
@@ -326,6 +337,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       return;
     case 'debug-fault':
       injectFault(message.fault);
+      return;
+    case 'debug-config':
+      if (message.stallMs !== undefined) setStallTimeout(message.stallMs);
       return;
     default: {
       const unknown: never = message;

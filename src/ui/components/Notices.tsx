@@ -1,4 +1,5 @@
 import { useStore } from '../store';
+import { retryData } from '../dataRetry';
 import { restartWorker } from '../workerClient';
 
 /**
@@ -11,12 +12,22 @@ export function Notices() {
   const rejections = useStore((s) => s.urlRejections);
   const hasCurves = useStore((s) => s.batches.length > 0);
   const workerDown = error?.kind === 'worker' || error?.kind === 'unresponsive';
+  const runState = useStore((s) => s.runState);
+  // Data failures (missing, stalled, damaged downloads; no dataset list) can be retried in place.
+  const canRetry = error?.kind === 'manifest' || (error?.kind === 'data' && runState === 'error');
   return (
     <>
       {error && (
         <div className="banner error" role="alert" data-testid="error-banner" data-kind={error.kind}>
           <p>{error.message}</p>
           {hasCurves && <p className="hint">The curves recorded so far are kept below.</p>}
+          {canRetry && (
+            <p>
+              <button type="button" className="restart" data-testid="retry-data" onClick={retryData}>
+                Retry
+              </button>
+            </p>
+          )}
           {workerDown && (
             <p>
               <button type="button" className="restart" data-testid="restart-worker" onClick={restartWorker}>
