@@ -26,10 +26,10 @@ describe('problemWith (a downloaded dataset file against the manifest)', () => {
   it('names a longer file and a file with other bytes, gzip\'d or decompressed', async () => {
     expect(await problemWith('x.gz', new Uint8Array([...gz, 0]), manifest)).toMatch(/^x\.gz has [\d,]+ bytes where the server's dataset list says [\d,]+.*npm run prepare-data/);
     const damaged = gz.slice();
-    damaged[gz.length >> 1] ^= 0xff;
+    damaged[gz.length >> 1] = damaged[gz.length >> 1]! ^ 0xff;
     expect(await problemWith('x.gz', damaged, manifest)).toMatch(/^x\.gz is corrupted: its SHA-256 \([0-9a-f]{12}…\) does not match the server's dataset list/);
     const damagedRaw = raw.slice();
-    damagedRaw[100] ^= 0xff;
+    damagedRaw[100] = damagedRaw[100]! ^ 0xff;
     expect(await problemWith('x.gz', damagedRaw, manifest)).toMatch(/^x\.gz is corrupted: its SHA-256 \(decompressed by the browser\)/);
   });
 

@@ -1,6 +1,6 @@
 /** What the user reads when data/manifest.json is missing, a web page, not JSON or not a manifest. */
 import { describe, expect, it } from 'vitest';
-import { parseManifest } from './manifest';
+import { parseManifest } from './manifestFormat';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
