@@ -46,7 +46,7 @@ export async function loadDataset(id: DatasetId, onProgress: ProgressFn, signal?
   if (!entry || !entry.available) {
     throw new DataFormatError(
       id === 'cifar10'
-        ? 'CIFAR-10 is not prepared on this server. Load cifar-10-binary.tar.gz with the file picker in the Data panel, or run `npm run prepare-cifar -- <archive>` on the server.'
+        ? 'CIFAR-10 is not prepared on this server. Load cifar-10-binary.tar.gz with the file picker in the Data panel, or prepare it on the server once: npm run prepare-cifar -- path/to/cifar-10-binary.tar.gz.'
         : `${id} is not available on this server: ${entry?.reason ?? PREPARE_DATA_FIX}.`,
     );
   }

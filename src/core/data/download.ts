@@ -24,7 +24,7 @@ export interface FileFacts {
 
 /** What fixes data that was never prepared (or prepared partly) on the server. */
 export const PREPARE_DATA_FIX =
-  'Run `npm run prepare-data` in the app\'s folder on the server (`npm start` does it too; see the README, "Set-up"), then try again';
+  'On the server, run npm run prepare-data in the app\'s folder (npm start does it too; README, "Set-up"), then try again';
 
 /** How long a download may go without receiving a byte before it is given up. */
 export const DEFAULT_STALL_MS = 30_000;

@@ -32,7 +32,7 @@ export async function problemWith(path: string, bytes: Uint8Array, expected: Fil
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
     const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
     if (hex !== hash.toLowerCase()) {
-      return `${path} is corrupted: its SHA-256${form} (${hex.slice(0, 12)}…) does not match the server's dataset list (${hash.slice(0, 12)}…). Try again to download it again; if that keeps failing, prepare the data on the server again (\`npm run prepare-data\`).`;
+      return `${path} is corrupted: its SHA-256${form} (${hex.slice(0, 12)}…) does not match the server's dataset list (${hash.slice(0, 12)}…). Try again to download it again; if that keeps failing, prepare the data on the server again (npm run prepare-data).`;
     }
   }
   return null;

@@ -9,6 +9,8 @@ export function DatasetPanel() {
   const uploaded = useStore((s) => s.uploadedCifar);
   const cifarStatus = useStore((s) => s.cifarStatus);
   const availability = useDatasetAvailability();
+  // Until the server's dataset list has been read, nothing is known to be on it.
+  const listed = useStore((s) => s.manifest !== null);
   return (
     <section className="panel data" aria-labelledby="data-title">
       <h2 id="data-title">Data</h2>
@@ -39,9 +41,11 @@ export function DatasetPanel() {
           <b>CIFAR-10</b>{' '}
           {uploaded
             ? `loaded from your files: ${uploaded.train.toLocaleString('en-US')} train / ${uploaded.test.toLocaleString('en-US')} test.`
-            : availability.cifar10 === null
-              ? 'is available on this server.'
-              : 'is not on this server. Drop cifar-10-binary.tar.gz (or its .bin files) here, or choose them:'}
+            : !listed
+              ? ': this server\'s dataset list has not been read. Drop cifar-10-binary.tar.gz (or its .bin files) here, or choose them:'
+              : availability.cifar10 === null
+                ? 'is available on this server.'
+                : 'is not on this server. Drop cifar-10-binary.tar.gz (or its .bin files) here, or choose them:'}
         </p>
       </DropZone>
     </section>
