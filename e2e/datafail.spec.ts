@@ -144,3 +144,29 @@ test('a download that receives nothing for a while ends with a message naming th
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   await expect(banner(page)).toHaveCount(0);
 });
+
+test('storage full when a run is saved: the message offers "Save the run again", and it works once there is room', async ({ page }) => {
+  await page.addInitScript(() => {
+    const w = window as { __storageFull?: boolean };
+    w.__storageFull = true;
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (w.__storageFull) throw new DOMException('full', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+  });
+  await open(page, QUERY);
+  await page.getByTestId('start-training').click();
+  await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('history-message')).toContainText('Delete some runs (or clear the history) to make room, then press “Save the run again”');
+  await screenshot(page.getByTestId('history'), 'datafail-storage-full');
+  await expect(page.getByTestId('history')).toHaveAttribute('data-count', '0');
+
+  await page.evaluate(() => {
+    (window as { __storageFull?: boolean }).__storageFull = false;
+  });
+  await page.getByTestId('history-save-again').click();
+  await expect(page.getByTestId('history')).toHaveAttribute('data-count', '1');
+  await expect(page.getByTestId('history-message')).toHaveCount(0);
+  await expect(page.getByTestId('history-save-again')).toHaveCount(0);
+});

@@ -76,7 +76,7 @@ test('a trained model downloads, loads back after a reload with the same test ac
     { name: 'mnist-lenet5.json', mimeType: 'application/json', buffer: readFileSync(jsonPath) },
     { name: 'mnist-lenet5.weights.bin', mimeType: 'application/octet-stream', buffer: weights.subarray(0, 100_000) },
   ]);
-  await expect(error).toHaveText('mnist-lenet5.weights.bin is truncated: it has 100,000 bytes, but mnist-lenet5.json describes 246,824 bytes of weights.');
+  await expect(error).toHaveText('mnist-lenet5.weights.bin is truncated: it has 100,000 bytes, but mnist-lenet5.json describes 246,824 bytes of weights. Download the model again (both files), or choose the complete weights file.');
   await expect(loaded).toBeVisible();
 
   // Some other JSON file.

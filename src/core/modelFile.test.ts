@@ -172,7 +172,7 @@ describe('unreadable models: a specific message each, no tensor left behind', ()
     ['a topology that is not a Keras model', async () => [json('model.json', { modelTopology: { hello: 1 }, weightsManifest: [] })], /not a TensorFlow\.js layers model: its modelTopology is not a Keras model description/],
     ['weights file missing', () => bad((j) => [json('model.json', j)]), new RegExp(`^The weights file ${W.replace(/\./g, '\\.')} is missing: choose it together with model\\.json`)],
     ['only the weights file', () => bad((_, w) => [{ name: W, bytes: w }]), /^No \.json file among mnist-lenet5\.weights\.bin/],
-    ['weights truncated', () => bad((j, w) => [json('model.json', j), { name: W, bytes: w.subarray(0, 1000) }]), /^mnist-lenet5\.weights\.bin is truncated: it has 1,000 bytes, but model\.json describes 246,824 bytes of weights\.$/],
+    ['weights truncated', () => bad((j, w) => [json('model.json', j), { name: W, bytes: w.subarray(0, 1000) }]), /^mnist-lenet5\.weights\.bin is truncated: it has 1,000 bytes, but model\.json describes 246,824 bytes of weights\. Download the model again \(both files\), or choose the complete weights file\.$/],
     ['weights too long', () => bad((j, w) => [json('model.json', j), { name: W, bytes: new Uint8Array(w.length + 8) }]), /has 246,832 bytes, but model\.json describes 246,824 bytes of weights: it belongs to another model/],
     [
       'an unknown layer class',

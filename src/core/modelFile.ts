@@ -284,8 +284,8 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
     const actual = groupFiles.reduce((sum, f) => sum + f.bytes.byteLength, 0);
     const expected = groupBytes[g]!;
     const which = groupFiles.map((f) => f.name).join(' + ') || '(no weights file)';
-    if (actual < expected) throw new DataFormatError(`${which} is truncated: it has ${fmt(actual)} bytes, but ${name} describes ${fmt(expected)} bytes of weights.`);
-    if (actual > expected) throw new DataFormatError(`${which} has ${fmt(actual)} bytes, but ${name} describes ${fmt(expected)} bytes of weights: it belongs to another model.`);
+    if (actual < expected) throw new DataFormatError(`${which} is truncated: it has ${fmt(actual)} bytes, but ${name} describes ${fmt(expected)} bytes of weights. Download the model again (both files), or choose the complete weights file.`);
+    if (actual > expected) throw new DataFormatError(`${which} has ${fmt(actual)} bytes, but ${name} describes ${fmt(expected)} bytes of weights: it belongs to another model. Choose the weights file that was saved with ${name}.`);
   }
   const total = weightFiles.reduce((sum, f) => sum + f.bytes.byteLength, 0);
   const weightData = new Uint8Array(total);

@@ -58,7 +58,7 @@ function getWorker(): Worker {
     event.preventDefault();
     crashed(`The training worker crashed${event.message ? `: ${event.message}` : ''}. Restart it (or train again); the curves so far are kept.`);
   };
-  w.onmessageerror = () => crashed('A message from the training worker could not be read.');
+  w.onmessageerror = () => crashed('A message from the training worker could not be read. Restart it (or train again); the curves so far are kept.');
   worker = w;
   watch();
   if (debug?.stallMs !== undefined) w.postMessage({ type: 'debug-config', stallMs: debug.stallMs } satisfies ToWorker);
@@ -127,7 +127,7 @@ export async function loadCifarFiles(files: readonly File[]): Promise<void> {
     const uploaded: UploadedFile[] = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
     send({ type: 'load-cifar', files: uploaded }, uploaded.map((u) => u.bytes));
   } catch (error) {
-    useStore.setState({ cifarStatus: { busy: false, error: `Could not read the files: ${String(error)}` } });
+    useStore.setState({ cifarStatus: { busy: false, error: `Could not read the files (${String(error)}). Choose them again; if they are on a removable or network drive, copy them to this computer first.` } });
   }
 }
 

@@ -73,7 +73,7 @@ function classify(error: unknown): { kind: ErrorKind; message: string } {
   if (error instanceof DivergenceError) return { kind: 'diverged', message: error.message };
   if (error instanceof DataFormatError) return { kind: 'data', message: error.message };
   const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'internal', message: `Training failed: ${message}` };
+  return { kind: 'internal', message: `Training failed: ${message}. Train again; if it fails again, choose another compute backend in the settings.` };
 }
 
 async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
@@ -315,7 +315,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         try {
           await ensureBackend(message.choice);
         } catch (error) {
-          post({ type: 'error', runId: null, kind: 'backend', message: `No compute backend could start: ${error instanceof Error ? error.message : String(error)}` });
+          post({ type: 'error', runId: null, kind: 'backend', message: `The compute backend could not start (${error instanceof Error ? error.message : String(error)}). Reload the page; if it fails again, use another browser.` });
         }
       });
       return;

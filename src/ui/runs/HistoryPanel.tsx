@@ -4,7 +4,7 @@ import { describeSettings, differingSettings, runsToCsv, runsToJson, runSummary,
 import { smooth, type XY } from '../../core/series';
 import { serializeSettings } from '../../core/settings';
 import { useStore } from '../store';
-import { clearRuns, deleteRuns, renameRun, setSelected, toggleSelected, useRuns } from './runsStore';
+import { clearRuns, deleteRuns, renameRun, saveAgain, setSelected, toggleSelected, useRuns } from './runsStore';
 import { downloadFile } from '../download';
 
 /** Okabe–Ito, then a few more: distinguishable with the common colour-vision deficiencies. */
@@ -41,6 +41,7 @@ export function HistoryPanel() {
   const records = useRuns((s) => s.records);
   const selectedIds = useRuns((s) => s.selected);
   const message = useRuns((s) => s.message);
+  const unsaved = useRuns((s) => s.unsaved ?? null);
   const usage = useRuns((s) => s.usage);
   const loaded = useRuns((s) => s.loaded);
   const selected = useMemo(() => records.filter((r) => selectedIds.includes(r.id)), [records, selectedIds]);
@@ -55,6 +56,14 @@ export function HistoryPanel() {
       {message && (
         <p className="field-error" role="alert" data-testid="history-message">
           {message}
+        </p>
+      )}
+      {unsaved && (
+        <p className="hint">
+          {message ? '' : `“${unsaved.name}” is not in the history yet. `}
+          <button type="button" data-testid="history-save-again" onClick={() => void saveAgain()}>
+            Save the run again
+          </button>
         </p>
       )}
       {!loaded && <p className="hint">Loading…</p>}

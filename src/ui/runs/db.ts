@@ -20,7 +20,8 @@ export class StorageError extends Error {
 function describe(error: unknown, action: string): StorageError {
   const name = error instanceof DOMException ? error.name : '';
   if (name === 'QuotaExceededError') {
-    return new StorageError(`The browser's storage for this site is full, so the run was not ${action}. Delete some runs (or clear the history) and try again; nothing was half-written.`);
+    const next = action === 'saved' ? 'then press “Save the run again”' : 'then try again';
+    return new StorageError(`The browser's storage for this site is full, so the run was not ${action}. Delete some runs (or clear the history) to make room, ${next}; nothing was half-written.`);
   }
   const detail = error instanceof Error ? error.message : String(error);
   return new StorageError(`The run history could not be ${action}${detail ? ` (${detail})` : ''}.`);

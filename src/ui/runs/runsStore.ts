@@ -56,6 +56,8 @@ export interface RunsState {
   message: string | null;
   usage: { usage: number; quota: number } | null;
   sequence: Sequence | null;
+  /** A finished run that could not be stored (e.g. storage full): "Save the run again" retries it. */
+  unsaved?: RunRecord | null;
 }
 
 export const useRuns = create<RunsState>()(() => ({ records: [], loaded: false, selected: [], message: null, usage: null, sequence: null }));
@@ -90,11 +92,17 @@ export async function loadRuns(): Promise<void> {
 async function save(record: RunRecord): Promise<void> {
   try {
     await putRecords([record]);
-    useRuns.setState((s) => ({ records: [record, ...s.records.filter((r) => r.id !== record.id)], message: null }));
+    useRuns.setState((s) => ({ records: [record, ...s.records.filter((r) => r.id !== record.id)], message: null, unsaved: null }));
   } catch (error) {
-    useRuns.setState({ message: errorText(error) });
+    useRuns.setState({ message: errorText(error), unsaved: record });
   }
   void refreshUsage();
+}
+
+/** Tries again to store the run that could not be saved (after the user made room). */
+export async function saveAgain(): Promise<void> {
+  const record = useRuns.getState().unsaved;
+  if (record) await save(record);
 }
 
 export async function renameRun(id: string, name: string): Promise<void> {
