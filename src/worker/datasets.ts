@@ -14,6 +14,7 @@ import { brokeOffProblem, DEFAULT_STALL_MS, DownloadProgress, downloadFile, http
 import { problemWith } from '../core/data/integrity';
 import { IDX_FILE_NAMES, loadIdxSplit, type IdxFileKey } from '../core/data/idx';
 import { DataFormatError, type DatasetSplit } from '../core/data/types';
+import { datasetLabel } from '../core/modelFile';
 import type { DatasetId } from '../core/settings';
 import { DATA_BASE_URL, fetchManifest, type DatasetManifestEntry } from '../shared/manifest';
 
@@ -47,7 +48,7 @@ export async function loadDataset(id: DatasetId, onProgress: ProgressFn, signal?
     throw new DataFormatError(
       id === 'cifar10'
         ? 'CIFAR-10 is not prepared on this server. Load cifar-10-binary.tar.gz with the file picker in the Data panel, or prepare it on the server once: npm run prepare-cifar -- path/to/cifar-10-binary.tar.gz.'
-        : `${id} is not available on this server: ${entry?.reason ?? PREPARE_DATA_FIX}.`,
+        : `${datasetLabel(id)} is not available on this server: ${entry?.reason ?? PREPARE_DATA_FIX}.`,
     );
   }
   const names: string[] =
