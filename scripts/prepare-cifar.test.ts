@@ -64,10 +64,14 @@ describe('scripts/prepare-cifar.mjs', () => {
     expect(manifest.datasets.mnist).toEqual(mnist);
     const entry = manifest.datasets.cifar10;
     expect(entry).toMatchObject({ available: true, train: 11, test: 3 });
+    // Both forms: as stored, and as a browser hands it over when the server sends Content-Encoding: gzip.
     expect(entry.files['train.bin.gz']).toEqual({
       bytes: trainGz.length,
       sha256: createHash('sha256').update(trainGz).digest('hex'),
+      rawBytes: expectedTrain.length,
+      rawSha256: createHash('sha256').update(expectedTrain).digest('hex'),
     });
+    expect(entry.files['batches.meta.txt'].rawSha256).toBeUndefined();
 
     // The app's loader reads the prepared files like it reads the archive.
     const fromPrepared = await loadCifarFromFiles(

@@ -69,7 +69,7 @@ export function networkProblem(path: string, detail: string): string {
 
 /** The body broke off mid-way. */
 export function brokeOffProblem(path: string, detail: string): string {
-  return `The download of ${path} broke off (${detail}). Try again to download it again.`;
+  return `The download of ${path} broke off (${detail}): the connection dropped, or the server's copy is damaged. Try again; if it keeps failing, prepare the data on the server again (npm run prepare-data).`;
 }
 
 /** A download given up because no byte arrived for `ms`. */

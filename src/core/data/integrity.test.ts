@@ -19,8 +19,8 @@ describe('problemWith (a downloaded dataset file against the manifest)', () => {
   });
 
   it('names a truncated file with both byte counts, in the form it arrived in', async () => {
-    expect(await problemWith('x.gz', gz.subarray(0, 5), manifest)).toBe(`x.gz is truncated: got 5 of ${fmt(gz.length)} bytes. Try again to download it again.`);
-    expect(await problemWith('x.gz', raw.subarray(0, 4000), manifest)).toBe('x.gz is truncated: got 4,000 of 5,000 bytes (decompressed by the browser). Try again to download it again.');
+    expect(await problemWith('x.gz', gz.subarray(0, 5), manifest)).toBe(`x.gz is truncated: got 5 of ${fmt(gz.length)} bytes. Try again to download it again; if it stays truncated, prepare the data on the server again (npm run prepare-data).`);
+    expect(await problemWith('x.gz', raw.subarray(0, 4000), manifest)).toBe('x.gz is truncated: got 4,000 of 5,000 bytes (decompressed by the browser). Try again to download it again; if it stays truncated, prepare the data on the server again (npm run prepare-data).');
   });
 
   it('names a longer file and a file with other bytes, gzip\'d or decompressed', async () => {

@@ -23,7 +23,7 @@ export async function problemWith(path: string, bytes: Uint8Array, expected: Fil
   const form = decoded ? ' (decompressed by the browser)' : '';
   const fmt = (n: number) => n.toLocaleString('en-US');
   if (size !== undefined && size > 0 && bytes.length < size) {
-    return `${path} is truncated: got ${fmt(bytes.length)} of ${fmt(size)} bytes${form}. Try again to download it again.`;
+    return `${path} is truncated: got ${fmt(bytes.length)} of ${fmt(size)} bytes${form}. Try again to download it again; if it stays truncated, prepare the data on the server again (npm run prepare-data).`;
   }
   if (size !== undefined && size > 0 && bytes.length > size) {
     return `${path} has ${fmt(bytes.length)} bytes${form} where the server's dataset list says ${fmt(size)}: the file was replaced or damaged on the server. ${PREPARE_DATA_FIX}.`;
