@@ -37,7 +37,7 @@ export async function loadModel(files: readonly File[]): Promise<void> {
   try {
     uploaded = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
   } catch (error) {
-    useModelFiles.setState({ busy: null, error: `Could not read the files: ${String(error)}` });
+    useModelFiles.setState({ busy: null, error: `Could not read the files (${String(error)}). Choose them again.` });
     return;
   }
   const { settings } = useStore.getState();

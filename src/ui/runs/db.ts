@@ -24,7 +24,8 @@ function describe(error: unknown, action: string): StorageError {
     return new StorageError(`The browser's storage for this site is full, so the run was not ${action}. Delete some runs (or clear the history) to make room, ${next}; nothing was half-written.`);
   }
   const detail = error instanceof Error ? error.message : String(error);
-  return new StorageError(`The run history could not be ${action}${detail ? ` (${detail})` : ''}.`);
+  const next = action === 'saved' ? ' Press “Save the run again” to retry.' : action === 'opened' ? ' Reload the page to try again.' : ' Try again.';
+  return new StorageError(`The run history could not be ${action}${detail ? ` (${detail})` : ''}.${next}`);
 }
 
 function open(): Promise<IDBDatabase> {
