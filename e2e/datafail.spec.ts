@@ -112,6 +112,25 @@ test('data never prepared (the server answers with its index.html): the prepare-
   await expect(banner(page)).toHaveCount(0);
 });
 
+test('a data file missing on the server (404), then the network failing: each names the file and what to do', async ({ page }) => {
+  const labels = '**/data/mnist/train-labels-idx1-ubyte.gz*';
+  await page.route(labels, (route) => route.fulfill({ status: 404, body: 'Not Found', headers: { 'content-type': 'text/plain' } }));
+  await open(page, QUERY);
+  await page.getByTestId('start-training').click();
+  await expect(banner(page)).toHaveAttribute('data-kind', 'data', { timeout: 60_000 });
+  await expect(banner(page)).toContainText('data/mnist/train-labels-idx1-ubyte.gz is missing on the server (HTTP 404)');
+  await expect(banner(page)).toContainText('npm run prepare-data');
+  await screenshot(banner(page), 'datafail-404');
+
+  await page.unroute(labels);
+  await page.route(labels, (route) => route.abort('internetdisconnected'));
+  await page.getByTestId('retry-data').click();
+  await expect(banner(page)).toContainText('Could not download data/mnist/train-labels-idx1-ubyte.gz', { timeout: 60_000 });
+  await expect(banner(page)).toContainText('Check the connection, then try again');
+  await expect(status(page)).toHaveAttribute('data-state', 'error');
+  await screenshot(banner(page), 'datafail-network');
+});
+
 test('a stalled data request: Stop ends it at once', async ({ page }) => {
   // The request is never answered. The stall timeout (30 s by default) is far off: only Stop can end it.
   let asked = false;
