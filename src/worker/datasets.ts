@@ -97,7 +97,7 @@ async function fetchAll(
   const fresh: { url: string; bytes: Uint8Array }[] = [];
   // The first failure stops the other downloads: their bytes are of no use any more.
   const failed = new AbortController();
-  const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+  const stop = signal ? eitherSignal(signal, failed.signal) : failed.signal;
   const bytes = await Promise.all(
     names.map(async (name, i) => {
       const file = entry.files?.[name];
@@ -158,6 +158,17 @@ async function fetchAll(
     }
   };
   return { bytes, commit };
+}
+
+/** Aborts when either does (AbortSignal.any, where the browser lacks it: Safari < 17.4, Firefox < 124). */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const both = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) both.abort(s.reason);
+    else s.addEventListener('abort', () => both.abort(s.reason), { once: true });
+  }
+  return both.signal;
 }
 
 async function openCache(): Promise<Cache | null> {
