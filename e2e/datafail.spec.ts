@@ -131,21 +131,32 @@ test('a data file missing on the server (404), then the network failing: each na
   await screenshot(banner(page), 'datafail-network');
 });
 
-test('a stalled data request: Stop ends it at once', async ({ page }) => {
-  // The request is never answered. The stall timeout (30 s by default) is far off: only Stop can end it.
-  let asked = false;
-  await page.route(TRAIN_IMAGES, () => {
-    asked = true;
-  });
+test('a stalled data request: Stop ends it at once (the dataset list, then a data file)', async ({ page }) => {
+  // Requests that are never answered. The stall timeouts (30 s by default) are far off: only Stop can end them.
+  const asked = new Set<string>();
+  const hold = (name: string) => () => {
+    asked.add(name);
+  };
+  await page.route('**/data/manifest.json*', hold('manifest'));
   await open(page, QUERY);
-  await page.getByTestId('start-training').click();
-  await expect.poll(() => asked, { timeout: 60_000 }).toBe(true);
-  await expect(status(page)).toHaveAttribute('data-state', 'loading');
-  await page.getByTestId('stop-training').click();
-  await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 15_000 });
-  await expect(status(page)).toHaveText('Stopped while loading the data');
-  await expect(banner(page)).toHaveCount(0);
-  await expect(page.getByTestId('start-training')).toBeEnabled();
+  for (const [what, pattern] of [
+    ['manifest', '**/data/manifest.json*'],
+    ['images', TRAIN_IMAGES],
+  ] as const) {
+    if (what === 'images') {
+      await page.unroute('**/data/manifest.json*');
+      await page.route(TRAIN_IMAGES, hold('images'));
+    }
+    asked.clear();
+    await page.getByTestId('start-training').click();
+    await expect.poll(() => asked.has(what), { timeout: 60_000, message: pattern }).toBe(true);
+    await expect(status(page)).toHaveAttribute('data-state', 'loading');
+    await page.getByTestId('stop-training').click();
+    await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 15_000 });
+    await expect(status(page)).toHaveText('Stopped while loading the data');
+    await expect(banner(page)).toHaveCount(0);
+    await expect(page.getByTestId('start-training')).toBeEnabled();
+  }
   await screenshot(page.locator('.panel.run'), 'datafail-stopped');
 });
 
