@@ -74,14 +74,14 @@ describe('URL round trip over the whole schema (property-based, seeded)', () => 
 
 describe('bad URLs: each gives its own notice and keeps the default', () => {
   it.each([
-    ['?ep=0', 'ep', /outside 1…200/],
-    ['?ep=201', 'ep', /outside 1…200/],
-    ['?n=-100', 'n', /outside 0…60000/],
+    ['?ep=0', 'ep', /outside the range 1…200/],
+    ['?ep=201', 'ep', /outside the range 1…200/],
+    ['?n=-100', 'n', /outside the range 0…60,000/],
     ['?seed=2147483648', 'seed', /outside/],
-    ['?lr=1e400', 'lr', /not a finite number/],
+    ['?lr=1e400', 'lr', /too large/],
     ['?lr=NaN', 'lr', /not a number/],
     ['?lr=Infinity', 'lr', /not a number/],
-    ['?lr=1,5', 'lr', /not a number/],
+    ['?lr=1,5,0', 'lr', /not a number/],
     ['?lr=0.01abc', 'lr', /not a number/],
     ['?bs=1e1.5', 'bs', /not a number/],
     ['?ep=2.5', 'ep', /whole number/],
@@ -102,10 +102,10 @@ describe('bad URLs: each gives its own notice and keeps the default', () => {
     expect(settings).toEqual(DEFAULT_SETTINGS);
   });
 
-  it('a repeated key keeps the first value and says so', () => {
+  it('a repeated key keeps the first value and says which value that is', () => {
     const { settings, rejected } = parseSettings('?ep=3&ep=9');
     expect(settings.epochs).toBe(3);
-    expect(rejected).toEqual([{ key: 'ep', reason: 'given more than once; the first value is used' }]);
+    expect(rejected).toEqual([{ key: 'ep', reason: 'Epochs: given 2 times ("3", "9"); using 3' }]);
   });
 
   it('an absurdly long address is ignored as a whole, with one notice', () => {

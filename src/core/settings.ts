@@ -6,6 +6,8 @@
  * new knob is one new entry here. Framework-free: imported by the UI, the worker and Node tests.
  */
 
+import { parseNumberInput } from './numberInput';
+
 interface BaseSpec {
   /** Short, stable key used in the URL and in `data-testid="setting-<key>"`. Never rename. */
   readonly key: string;
@@ -660,14 +662,10 @@ export function coerce(spec: SettingSpec, raw: string): CoerceResult<number | st
   if (raw.length > MAX_RAW_LENGTH) return { ok: false, reason: `value longer than ${MAX_RAW_LENGTH} characters` };
   switch (spec.kind) {
     case 'number': {
-      const trimmed = raw.trim();
-      // Number('') is 0 and Number('0x10') is 16: accept plain decimal / exponent notation only.
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed)) return { ok: false, reason: `"${short(raw)}" is not a number` };
-      const value = Number(trimmed);
-      if (!Number.isFinite(value)) return { ok: false, reason: `"${short(raw)}" is not a finite number` };
-      if (spec.integer && !Number.isInteger(value)) return { ok: false, reason: `${value} is not a whole number` };
-      if (value < spec.min || value > spec.max) return { ok: false, reason: `${value} is outside ${spec.min}…${spec.max}` };
-      return { ok: true, value };
+      // One parser for the URL and the fields (numberInput.ts): plain decimals, a decimal comma, no hex.
+      const result = parseNumberInput(spec, raw);
+      if (result.kind === 'ok') return { ok: true, value: result.value };
+      return { ok: false, reason: result.kind === 'incomplete' ? `"${short(raw)}" is not a number` : result.reason };
     }
     case 'enum': {
       const option = spec.options.find((o) => o.value === raw);
@@ -711,11 +709,20 @@ export function parseSettings(query: string, base: Settings = DEFAULT_SETTINGS):
       rejected.push({ key: short(key), reason: 'unknown setting' });
       continue;
     }
-    if (seen.has(key)) {
-      rejected.push({ key, reason: 'given more than once; the first value is used' });
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const given = params.getAll(key);
+    if (given.length > 1) {
+      // The first valid value is used, and the notice says which one (`?lr=0.1&lr=0.5` → 0.1).
+      const results = given.map((g) => coerce(SETTINGS[name], g));
+      const used = results.findIndex((r) => r.ok);
+      const usedResult = results[used];
+      if (usedResult?.ok) out[name] = usedResult.value;
+      const shown = given.slice(0, 5).map((g) => `"${short(g)}"`).join(', ') + (given.length > 5 ? ', …' : '');
+      const value = usedResult?.ok ? String(usedResult.value) : `the default ${String(SETTINGS[name].default)}`;
+      rejected.push({ key, reason: `${SETTINGS[name].label}: given ${given.length} times (${shown}); using ${value}` });
       continue;
     }
-    seen.add(key);
     const result = coerce(SETTINGS[name], raw);
     if (result.ok) out[name] = result.value;
     else rejected.push({ key, reason: `${SETTINGS[name].label}: ${result.reason}; default kept` });
