@@ -173,7 +173,9 @@ export function differingSettings(settings: readonly Settings[]): (keyof Setting
 
 /** `key=value` of the given settings, for legends: "opt=adam lr=0.001". */
 export function describeSettings(settings: Settings, names: readonly (keyof Settings)[]): string {
-  return names.map((n) => `${SETTINGS[n].key}=${typeof settings[n] === 'boolean' ? (settings[n] ? 1 : 0) : String(settings[n])}`).join(' ');
+  // The dataset by its human name ("ds=MNIST digits"); other values as in the address.
+  const show = (n: keyof Settings) => (n === 'dataset' ? (SETTINGS.dataset.options.find((o) => o.value === settings.dataset)?.label ?? settings.dataset) : typeof settings[n] === 'boolean' ? (settings[n] ? 1 : 0) : String(settings[n]));
+  return names.map((n) => `${SETTINGS[n].key}=${show(n)}`).join(' ');
 }
 
 export const CSV_COLUMNS = [

@@ -44,3 +44,12 @@ export function downsample(points: readonly XY[], maxPoints: number): XY[] {
   out.push(points[points.length - 1]!);
   return out;
 }
+
+/** How many of the latest batches the live "train" numbers average (metric cards and chart captions alike). */
+export const RECENT_BATCHES = 50;
+
+/** Mean of the last `n` finite values: the one definition of the live training loss / accuracy. */
+export function recentMean(values: readonly number[], n = RECENT_BATCHES): number | undefined {
+  const tail = values.slice(-n).filter((v) => Number.isFinite(v));
+  return tail.length ? tail.reduce((a, v) => a + v, 0) / tail.length : undefined;
+}

@@ -19,3 +19,6 @@ export const CIFAR10_CLASSES: readonly string[] = Object.freeze([
   'airplane', 'automobile', 'bird', 'cat', 'deer',
   'dog', 'frog', 'horse', 'ship', 'truck',
 ]);
+
+/** Training-set sizes of the official releases (the manifest's count is preferred when the server has one). */
+export const OFFICIAL_TRAIN_SIZE = Object.freeze({ mnist: 60000, fashion: 60000, cifar10: 50000 });

@@ -1,31 +1,42 @@
-import { memo, useDeferredValue, useMemo } from 'react';
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { downsample, smooth, type XY } from '../../core/series';
+import { autoScale, compactNumber, yAxisLayout, type AxisScale } from '../../core/chartScale';
+import { downsample, RECENT_BATCHES, recentMean, smooth, type XY } from '../../core/series';
+import { fmtLoss, fmtPct, fmtRate } from '../format';
 import { useStore } from '../store';
+import { SettingsChanged } from './SettingsChanged';
 
-/** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. */
-const COLORS = { train: '#0072B2', trainEpoch: '#56B4E9', validation: '#E69F00', test: '#D55E00', testNegative: '#CC79A7', rate: '#009E73', best: '#555555' };
+/**
+ * Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Validation (bluish
+ * green, squares, solid) and test (vermillion, rings, dashed) sit far apart and differ in marker and
+ * line style too, so each stays visible where they overlap — also as the single points of a one-epoch run.
+ */
+const COLORS = { train: '#0072B2', trainEpoch: '#56B4E9', validation: '#009E73', test: '#D55E00', testNegative: '#CC79A7', rate: '#000000', best: '#555555', chance: '#6b7280' };
 const MAX_POINTS = 400;
 const SMOOTHING = 0.9;
 
 type Metric = 'loss' | 'accuracy';
 
-const fmtRate = (v: number) => (v === 0 ? '0' : v >= 1e-3 && v < 1e3 ? String(Number(v.toPrecision(3))) : v.toExponential(1));
 
 /**
  * Loss and accuracy against epochs: per-batch training (smoothed), per-epoch validation and test, and
  * the test set as negatives when the run has them. The best validation epoch is marked when early
  * stopping is on, and a third chart shows the learning rate when a schedule changes it.
  */
-/** Short tick labels: a diverging loss reaches 1e4 and more, which must not be clipped. */
-function lossTick(v: number): string {
-  return v >= 1000 ? v.toExponential(0) : v >= 10 ? v.toFixed(0) : v.toFixed(2);
+/** A filled square marker (validation), drawn where recharts would draw a dot. */
+function SquareDot({ cx, cy, stroke }: { cx?: number; cy?: number; stroke?: string }) {
+  if (cx === undefined || cy === undefined || !Number.isFinite(cx) || !Number.isFinite(cy)) return null;
+  return <rect x={cx - 4} y={cy - 4} width={8} height={8} fill={stroke} stroke="#fff" strokeWidth={0.5} />;
 }
+
+/** Finite values a `scale` can draw (a log axis cannot show 0). */
+const drawable = (points: readonly XY[], scale: AxisScale) => points.filter((p) => Number.isFinite(p.y) && (scale === 'linear' || p.y > 0));
 
 export function Charts() {
   const scheduled = useStore((s) => (s.runSettings ? s.runSettings.lrSchedule !== 'constant' : false));
   return (
     <section className="panel charts" aria-label="Training curves">
+      <SettingsChanged />
       <MetricChart metric="loss" title="Loss (cross-entropy)" />
       <MetricChart metric="accuracy" title="Accuracy" />
       {scheduled && <LearningRateChart />}
@@ -52,7 +63,9 @@ function MetricChart({ metric, title }: { metric: Metric; title: string }) {
   const epochs = useDeferredValue(useStore((s) => s.epochs));
   const totalEpochs = useStore((s) => s.progress?.epochs ?? s.runSettings?.epochs ?? 1);
   const bestEpoch = useBestEpoch();
-  return <MetricChartView metric={metric} title={title} batches={batches} epochs={epochs} totalEpochs={totalEpochs} bestEpoch={bestEpoch} />;
+  const classes = useStore((s) => s.dataset?.classNames.length ?? 10);
+  const chance = metric === 'accuracy' ? 1 / classes : null;
+  return <MetricChartView metric={metric} title={title} batches={batches} epochs={epochs} totalEpochs={totalEpochs} bestEpoch={bestEpoch} chance={chance} />;
 }
 
 type UiState = ReturnType<typeof useStore.getState>;
@@ -63,9 +76,12 @@ interface MetricChartProps {
   epochs: UiState['epochs'];
   totalEpochs: number;
   bestEpoch: number | null;
+  /** Accuracy of guessing: 1 / classes (accuracy chart only). */
+  chance: number | null;
 }
 
-const MetricChartView = memo(function MetricChartView({ metric, title, batches, epochs, totalEpochs, bestEpoch }: MetricChartProps) {
+const MetricChartView = memo(function MetricChartView({ metric, title, batches, epochs, totalEpochs, bestEpoch, chance }: MetricChartProps) {
+  const [scaleChoice, setScaleChoice] = useState<'auto' | AxisScale>('auto');
   const trainLine = useMemo<XY[]>(
     () => downsample(smooth(batches.map((b) => ({ x: b.epoch, y: b[metric] })), SMOOTHING), MAX_POINTS),
     [batches, metric],
@@ -79,14 +95,24 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
     }),
     [epochs, metric],
   );
-  const latest = trainLine.at(-1)?.y;
+  // The caption's train number is the metric card's: the mean of the last 50 batches, named as such.
+  const latest = useMemo(() => recentMean(batches.map((b) => b[metric])), [batches, metric]);
   const latestNegative = perEpoch.testNegative.at(-1)?.y;
-  const fmt = (v: number) => (metric === 'accuracy' ? `${(v * 100).toFixed(1)}%` : v.toFixed(3));
+  const fmt = (v: number) => (metric === 'accuracy' ? fmtPct(v) : fmtLoss(v));
+  const allValues = useMemo(() => [trainLine, perEpoch.train, perEpoch.validation, perEpoch.test, perEpoch.testNegative].flatMap((l) => l.map((p) => p.y)), [trainLine, perEpoch]);
+  const auto = metric === 'loss' ? autoScale(allValues) : 'linear';
+  const scale: AxisScale = metric === 'loss' && scaleChoice !== 'auto' ? scaleChoice : auto;
+  const axis = useMemo(() => (metric === 'loss' ? yAxisLayout(allValues, scale) : { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: 46 }), [allValues, metric, scale]);
   return (
-    <figure className="chart" data-testid={`chart-${metric}`} data-points={batches.length} data-epochs={epochs.length} data-best-epoch={bestEpoch ?? ''}>
+    <figure className="chart" data-testid={`chart-${metric}`} data-points={batches.length} data-epochs={epochs.length} data-best-epoch={bestEpoch ?? ''} data-scale={scale} data-chance={chance ?? ''}>
       <figcaption>
         {title}
-        {latest !== undefined && <span className="chart-latest"> · train {fmt(latest)}</span>}
+        {latest !== undefined && (
+          <span className="chart-latest" data-testid={`latest-train-${metric}`} data-value={latest}>
+            {' '}
+            · train, mean of last {RECENT_BATCHES} batches: {fmt(latest)}
+          </span>
+        )}
         {latestNegative !== undefined && (
           <span className="chart-latest" data-testid={`latest-negative-${metric}`} data-value={latestNegative}>
             {' '}
@@ -94,24 +120,47 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
           </span>
         )}
         {bestEpoch !== null && <span className="chart-latest"> · best epoch {bestEpoch}</span>}
+        {metric === 'loss' && (
+          <label className="chart-scale">
+            y axis
+            <select data-testid="loss-scale" value={scaleChoice} onChange={(e) => setScaleChoice(e.target.value as 'auto' | AxisScale)}>
+              <option value="auto">auto ({auto})</option>
+              <option value="linear">linear</option>
+              <option value="log">log</option>
+            </select>
+          </label>
+        )}
       </figcaption>
       <ResponsiveContainer width="100%" height={240}>
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-          <XAxis type="number" dataKey="x" domain={[0, Math.max(1, totalEpochs)]} allowDecimals={false} tickCount={Math.min(11, totalEpochs + 1)} label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }} />
-          <YAxis type="number" dataKey="y" domain={metric === 'accuracy' ? [0, 1] : [0, 'auto']} tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : lossTick(v))} width={54} />
+          <XAxis type="number" dataKey="x" domain={[0, Math.max(1, totalEpochs)]} allowDecimals={false} tickCount={Math.min(11, totalEpochs + 1)} padding={{ left: 0, right: 10 }} label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }} />
+          <YAxis
+            type="number"
+            dataKey="y"
+            scale={scale}
+            domain={[axis.domain[0], axis.domain[1]]}
+            ticks={[...axis.ticks]}
+            interval={0}
+            tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : compactNumber(v))}
+            width={axis.width}
+          />
           <Tooltip formatter={(v) => (typeof v === 'number' ? (metric === 'accuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
           <Legend />
+          {chance !== null && (
+            <ReferenceLine y={chance} stroke={COLORS.chance} strokeDasharray="8 4" label={{ value: `chance ${Math.round(chance * 100)}%`, position: 'insideBottomLeft', fill: COLORS.chance, fontSize: 11 }} />
+          )}
           {bestEpoch !== null && (
             // The label sits on the side of the line with more room, so it is never cut at the chart's edge.
             <ReferenceLine x={bestEpoch} stroke={COLORS.best} strokeDasharray="2 4" label={{ value: 'best', position: bestEpoch > totalEpochs / 2 ? 'insideTopRight' : 'insideTopLeft', fill: COLORS.best, fontSize: 11 }} />
           )}
-          <Line data={trainLine} dataKey="y" name="train (per batch, smoothed)" stroke={COLORS.train} dot={false} strokeWidth={1.5} isAnimationActive={false} />
-          <Line data={perEpoch.train} dataKey="y" name="train (epoch mean)" stroke={COLORS.trainEpoch} strokeDasharray="4 3" dot={{ r: 3 }} isAnimationActive={false} />
-          <Line data={perEpoch.validation} dataKey="y" name="validation" stroke={COLORS.validation} dot={{ r: 3 }} strokeWidth={2} isAnimationActive={false} />
-          <Line data={perEpoch.test} dataKey="y" name="test" stroke={COLORS.test} dot={{ r: 4, strokeWidth: 2 }} strokeWidth={2} isAnimationActive={false} />
+          <Line data={drawable(trainLine, scale)} dataKey="y" name="train (per batch, smoothed)" stroke={COLORS.train} dot={false} strokeWidth={1.5} isAnimationActive={false} />
+          <Line data={drawable(perEpoch.train, scale)} dataKey="y" name="train (epoch mean)" stroke={COLORS.trainEpoch} strokeDasharray="4 3" dot={{ r: 3 }} isAnimationActive={false} />
+          {/* Test first, validation on top: a validation square shows inside the test ring where they meet. */}
+          <Line data={drawable(perEpoch.test, scale)} dataKey="y" name="test" stroke={COLORS.test} strokeDasharray="7 3" dot={{ r: 6, strokeWidth: 2.5, fill: '#fff' }} legendType="circle" strokeWidth={2} isAnimationActive={false} />
+          <Line data={drawable(perEpoch.validation, scale)} dataKey="y" name="validation" stroke={COLORS.validation} dot={<SquareDot />} legendType="square" strokeWidth={2} isAnimationActive={false} />
           {perEpoch.testNegative.length > 0 && (
-            <Line data={perEpoch.testNegative} dataKey="y" name="test on negatives" stroke={COLORS.testNegative} strokeDasharray="6 3" dot={{ r: 4, strokeWidth: 2 }} strokeWidth={2} isAnimationActive={false} />
+            <Line data={drawable(perEpoch.testNegative, scale)} dataKey="y" name="test on negatives" stroke={COLORS.testNegative} strokeDasharray="2 3" dot={{ r: 4, strokeWidth: 2 }} legendType="diamond" strokeWidth={2} isAnimationActive={false} />
           )}
         </LineChart>
       </ResponsiveContainer>
@@ -135,7 +184,7 @@ function LearningRateChart() {
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
           <XAxis type="number" dataKey="x" domain={[0, Math.max(1, totalEpochs)]} allowDecimals={false} tickCount={Math.min(11, totalEpochs + 1)} />
-          <YAxis type="number" dataKey="y" domain={[0, 'auto']} tickFormatter={fmtRate} width={56} />
+          <YAxis type="number" dataKey="y" domain={[0, 'auto']} tickFormatter={compactNumber} width={56} />
           <Tooltip formatter={(v) => (typeof v === 'number' ? fmtRate(v) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
           <Line data={line} dataKey="y" name="learning rate" stroke={COLORS.rate} dot={false} strokeWidth={1.5} isAnimationActive={false} />
         </LineChart>

@@ -1,3 +1,4 @@
+import { datasetName } from '../../core/settingsText';
 import { useStore } from '../store';
 import { loadCifarFiles } from '../workerClient';
 import { DropZone } from './DropZone';
@@ -16,7 +17,7 @@ export function DatasetPanel() {
       <h2 id="data-title">Data</h2>
       {dataset ? (
         <p data-testid="dataset-info">
-          {dataset.id}: {dataset.train.toLocaleString('en-US')} train / {dataset.test.toLocaleString('en-US')} test images, loaded in {dataset.loadSeconds.toFixed(2)} s. Classes: {dataset.classNames.join(', ')}.
+          {datasetName(dataset.id)}: {dataset.train.toLocaleString('en-US')} train / {dataset.test.toLocaleString('en-US')} test images, loaded in {dataset.loadSeconds.toFixed(2)} s. Classes: {dataset.classNames.join(', ')}.
         </p>
       ) : (
         <p className="hint">Datasets are downloaded from this server on the first run and cached by the browser.</p>

@@ -1,10 +1,10 @@
+import { RECENT_BATCHES, recentMean } from '../../core/series';
+import { fmtLoss, fmtPct, fmtRate } from '../format';
 import { useStore } from '../store';
 import { pauseTraining, resumeTraining, startTraining, stopTraining } from '../workerClient';
+import { TrainBlocked } from './TrainBlocked';
 import { useDatasetAvailability } from './useDatasetAvailability';
 
-const fmtPct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(2)}%`);
-const fmtRate = (v: number) => (v >= 0.001 ? String(Number(v.toPrecision(3))) : v.toExponential(2));
-const fmtNum = (v: number | undefined, digits = 4) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
@@ -42,6 +42,7 @@ export function RunPanel() {
           {statusMessage}
         </span>
       </div>
+      <TrainBlocked />
       <ProgressLine />
       <Metrics />
     </section>
@@ -87,30 +88,33 @@ function Metrics() {
   const batches = useStore((s) => s.batches);
   const epochs = useStore((s) => s.epochs);
   const last = epochs.at(-1);
-  // Live training numbers: mean of the last 50 batches (the per-epoch mean once an epoch ends).
-  const recent = batches.slice(-50);
-  const live = (key: 'loss' | 'accuracy') => (recent.length ? recent.reduce((a, p) => a + p[key], 0) / recent.length : undefined);
-  const trainLoss = live('loss');
-  const trainAcc = live('accuracy');
+  // Live training numbers: the mean of the last 50 batches, the same definition as the charts' captions.
+  const trainLoss = recentMean(batches.map((b) => b.loss));
+  const trainAcc = recentMean(batches.map((b) => b.accuracy));
+  const recentNote = `mean of last ${RECENT_BATCHES} batches`;
+  const epochNote = last ? `after epoch ${last.epoch}` : undefined;
   return (
     <dl className="metrics">
-      <Metric id="metric-train-loss" label="Train loss" value={trainLoss} text={fmtNum(trainLoss)} />
-      <Metric id="metric-train-accuracy" label="Train accuracy" value={trainAcc} text={fmtPct(trainAcc)} />
-      <Metric id="metric-validation-accuracy" label="Validation accuracy" value={last?.validation?.accuracy} text={fmtPct(last?.validation?.accuracy)} />
-      <Metric id="metric-test-loss" label="Test loss" value={last?.test.loss} text={fmtNum(last?.test.loss)} />
-      <Metric id="metric-test-accuracy" label={last?.testNegative ? 'Test accuracy (positives)' : 'Test accuracy'} value={last?.test.accuracy} text={fmtPct(last?.test.accuracy)} />
+      <Metric id="metric-train-loss" label="Train loss" note={recentNote} value={trainLoss} text={fmtLoss(trainLoss)} />
+      <Metric id="metric-train-accuracy" label="Train accuracy" note={recentNote} value={trainAcc} text={fmtPct(trainAcc)} />
+      <Metric id="metric-validation-accuracy" label="Validation accuracy" note={epochNote} value={last?.validation?.accuracy} text={fmtPct(last?.validation?.accuracy)} />
+      <Metric id="metric-test-loss" label="Test loss" note={epochNote} value={last?.test.loss} text={fmtLoss(last?.test.loss)} />
+      <Metric id="metric-test-accuracy" label={last?.testNegative ? 'Test accuracy (positives)' : 'Test accuracy'} note={epochNote} value={last?.test.accuracy} text={fmtPct(last?.test.accuracy)} />
       {last?.testNegative && (
         <Metric id="metric-test-negative-accuracy" label="Test accuracy (negatives)" value={last.testNegative.accuracy} text={fmtPct(last.testNegative.accuracy)} />
       )}
-      <Metric id="metric-learning-rate" label="Learning rate" value={batches.at(-1)?.learningRate} text={batches.length ? fmtRate(batches.at(-1)!.learningRate) : '–'} />
+      <Metric id="metric-learning-rate" label="Learning rate" note={batches.length ? 'at the last batch' : undefined} value={batches.at(-1)?.learningRate} text={batches.length ? fmtRate(batches.at(-1)!.learningRate) : '–'} />
     </dl>
   );
 }
 
-function Metric({ id, label, value, text }: { id: string; label: string; value: number | undefined; text: string }) {
+function Metric({ id, label, note, value, text }: { id: string; label: string; note?: string | undefined; value: number | undefined; text: string }) {
   return (
     <div className="metric">
-      <dt>{label}</dt>
+      <dt>
+        {label}
+        {note && <small className="metric-note">{note}</small>}
+      </dt>
       <dd data-testid={id} data-value={value ?? ''}>
         {text}
       </dd>

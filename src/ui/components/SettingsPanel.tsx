@@ -1,18 +1,17 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import {
-  coerce,
   inapplicableReason,
   SETTING_NAMES,
   SETTINGS,
   type BooleanSpec,
   type EnumSpec,
-  type NumberSpec,
   type SettingGroup,
   type SettingName,
   type Settings,
 } from '../../core/settings';
 import { useStore } from '../store';
 import { initBackend } from '../workerClient';
+import { NumberField } from './NumberField';
 import { useDatasetAvailability } from './useDatasetAvailability';
 
 const GROUPS: { id: SettingGroup; title: string }[] = [
@@ -50,7 +49,11 @@ export function SettingsPanel() {
   return (
     <section className="panel settings" aria-labelledby="settings-title">
       <h2 id="settings-title">Experiment</h2>
-      {locked && <p className="hint">Settings are locked while a run is active; they apply to the next run.</p>}
+      {locked && (
+        <p className="hint settings-locked" data-testid="settings-locked">
+          Locked while a run is active: stop it to change settings for the next run.
+        </p>
+      )}
       <label className="advanced-toggle">
         <input type="checkbox" data-testid="show-advanced" checked={showAdvanced} onChange={(e) => setShowAdvanced(e.target.checked)} /> Show advanced settings
       </label>
@@ -86,7 +89,7 @@ function SettingControl({ name, settings }: { name: SettingName; settings: Setti
     <div className={`setting${reason ? ' inapplicable' : ''}`}>
       <label htmlFor={id}>{spec.label}</label>
       {spec.kind === 'number' ? (
-        <NumberInput id={id} name={name} spec={spec} value={settings[name] as number} disabled={reason !== null} />
+        <NumberField id={id} name={name} spec={spec} value={settings[name] as number} disabled={reason !== null} settings={settings} onCommit={(v) => setSetting(name, v)} />
       ) : (
         <EnumSelect id={id} name={name} spec={spec} value={settings[name] as string} disabled={reason !== null} describedBy={helpId} />
       )}
@@ -108,50 +111,6 @@ function Checkbox({ id, name, spec, value, disabled, describedBy }: { id: string
       aria-describedby={describedBy}
       onChange={(e) => setSetting(name, e.target.checked)}
     />
-  );
-}
-
-function NumberInput({ id, name, spec, value, disabled }: { id: string; name: SettingName; spec: NumberSpec; value: number; disabled: boolean }) {
-  const [draft, setDraft] = useState(String(value));
-  const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
-    setDraft(String(value));
-    setProblem(null);
-  }, [value]);
-  return (
-    <>
-      <input
-        id={id}
-        data-testid={`setting-${spec.key}`}
-        type="number"
-        inputMode="decimal"
-        min={spec.min}
-        max={spec.max}
-        step={spec.scale === 'log' || !spec.integer ? 'any' : (spec.step ?? 1)}
-        value={draft}
-        disabled={disabled}
-        aria-invalid={problem !== null}
-        aria-describedby={problem ? `${id}-err` : undefined}
-        onChange={(e) => {
-          const text = e.target.value;
-          setDraft(text);
-          const result = coerce(spec, text);
-          if (result.ok) {
-            setProblem(null);
-            if (result.value !== value) setSetting(name, result.value as number);
-          } else setProblem(result.reason);
-        }}
-        onBlur={() => {
-          setDraft(String(value));
-          setProblem(null);
-        }}
-      />
-      {problem && (
-        <p className="field-error" id={`${id}-err`} role="alert">
-          {problem}
-        </p>
-      )}
-    </>
   );
 }
 

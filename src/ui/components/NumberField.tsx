@@ -1,0 +1,137 @@
+import { useEffect, useState, type KeyboardEvent } from 'react';
+import { fieldProblem, parseNumberInput, stepNumber, valueNote } from '../../core/numberInput';
+import type { NumberSpec, SettingName, Settings } from '../../core/settings';
+import { useTrainCount } from './useTrainCount';
+
+/** A number as the field shows it: plain, no grouping, so it reads back the same. */
+const show = (v: number) => String(v);
+
+/**
+ * A number setting's field. The text is read by `parseNumberInput` (core): a complete number in range
+ * is committed as it is typed; anything else (unfinished, not a number, out of range) is never
+ * committed — the message beside the field says why and which value is still in use, and stays
+ * after the field is left (the field then shows the value in use). ↑/↓ and the two step buttons
+ * step with `stepNumber` (1-2-5 on log-scale knobs), PageUp/PageDown by ten steps or a decade,
+ * Escape goes back to the value in use. A `type="text"` field, so "0,01" and "1e" are seen as typed.
+ */
+export function NumberField({
+  id,
+  name,
+  spec,
+  value,
+  disabled,
+  settings,
+  onCommit,
+}: {
+  id: string;
+  name: SettingName;
+  spec: NumberSpec;
+  value: number;
+  disabled: boolean;
+  settings: Settings;
+  onCommit: (value: number) => void;
+}) {
+  const [draft, setDraft] = useState(show(value));
+  const [problem, setProblem] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const trainCount = useTrainCount();
+  useEffect(() => {
+    // A new value from elsewhere (URL, preset, a step) replaces the text, unless the text already
+    // means this value ("0,01" while 0.01 is committed): then the typist's text is left alone.
+    setDraft((d) => {
+      const parsed = parseNumberInput(spec, d);
+      return parsed.kind === 'ok' && parsed.value === value ? d : show(value);
+    });
+    setProblem((p) => (editing ? p : null));
+  }, [value]);
+
+  const read = (text: string) => {
+    const parsed = parseNumberInput(spec, text);
+    if (parsed.kind === 'ok') {
+      setProblem(null);
+      if (parsed.value !== value) onCommit(parsed.value);
+    } else setProblem(fieldProblem(parsed, value));
+  };
+  const step = (direction: 1 | -1, large = false) => {
+    const parsed = parseNumberInput(spec, draft);
+    const next = stepNumber(spec, parsed.kind === 'ok' ? parsed.value : value, direction, large);
+    setDraft(show(next));
+    setProblem(null);
+    if (next !== value) onCommit(next);
+  };
+  /** Leaving the field: it shows the value in use; a message about text that was not used stays. */
+  const settle = () => {
+    const parsed = parseNumberInput(spec, draft);
+    if (parsed.kind !== 'ok') setProblem(`Not used: “${draft.length > 24 ? `${draft.slice(0, 24)}…` : draft}”. ${fieldProblem(parsed, value)}`);
+    setDraft(show(value));
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    const keys: Record<string, [1 | -1, boolean]> = { ArrowUp: [1, false], ArrowDown: [-1, false], PageUp: [1, true], PageDown: [-1, true] };
+    const k = keys[e.key];
+    if (k) {
+      e.preventDefault();
+      step(k[0], k[1]);
+    } else if (e.key === 'Enter') settle();
+    else if (e.key === 'Escape') {
+      setDraft(show(value));
+      setProblem(null);
+    }
+  };
+
+  const note = valueNote(name, settings, trainCount);
+  const errorId = `${id}-err`;
+  const noteId = `${id}-note`;
+  return (
+    <>
+      <div className="number-field">
+        <input
+          id={id}
+          data-testid={`setting-${spec.key}`}
+          type="text"
+          role="spinbutton"
+          inputMode={spec.integer && spec.min >= 0 ? 'numeric' : 'decimal'}
+          autoComplete="off"
+          spellCheck={false}
+          aria-valuemin={spec.min}
+          aria-valuemax={spec.max}
+          aria-valuenow={value}
+          aria-valuetext={note ? `${show(value)}, ${note.text}` : show(value)}
+          value={draft}
+          disabled={disabled}
+          aria-invalid={problem !== null && editing}
+          aria-describedby={[problem ? errorId : '', note ? noteId : ''].filter(Boolean).join(' ') || undefined}
+          data-committed={value}
+          onFocus={() => setEditing(true)}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            read(e.target.value);
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={() => {
+            setEditing(false);
+            settle();
+          }}
+        />
+        <span className="steppers">
+          <button type="button" tabIndex={-1} aria-label={`Increase ${spec.label}`} data-testid={`setting-${spec.key}-up`} disabled={disabled || value >= spec.max} onMouseDown={(e) => e.preventDefault()} onClick={() => step(1)}>
+            ▲
+          </button>
+          <button type="button" tabIndex={-1} aria-label={`Decrease ${spec.label}`} data-testid={`setting-${spec.key}-down`} disabled={disabled || value <= spec.min} onMouseDown={(e) => e.preventDefault()} onClick={() => step(-1)}>
+            ▼
+          </button>
+        </span>
+      </div>
+      {problem && (
+        <p className="field-error" id={errorId} role="alert" data-testid={`setting-${spec.key}-error`} data-using={value}>
+          {problem}
+        </p>
+      )}
+      {note && (
+        <p className={`value-note${note.capped ? ' capped' : ''}`} id={noteId} data-testid={`setting-${spec.key}-note`}>
+          {note.capped ? '⚠ ' : '= '}
+          {note.text}
+        </p>
+      )}
+    </>
+  );
+}
