@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { autoScale, axisWidth, compactNumber, linearTicks, logTicks, yAxisLayout } from './chartScale';
+import { autoScale, axisWidth, compactNumber, linearTicks, logTicks, smoothInLog, yAxisLayout } from './chartScale';
+import { smooth } from './series';
 import { recentMean } from './series';
 
 describe('chart axes', () => {
@@ -41,6 +42,21 @@ describe('chart axes', () => {
     expect(log.domain[1]).toBeGreaterThanOrEqual(4e12);
     const lin = yAxisLayout([2.3, 0.4, Infinity], 'linear');
     expect(lin.domain).toEqual([0, 2.5]);
+  });
+});
+
+describe('smoothing on a log axis', () => {
+  it('a spike to 1e10 is forgotten within a few dozen batches, unlike the arithmetic average', () => {
+    const points = Array.from({ length: 60 }, (_, i) => ({ x: i, y: i === 5 ? 1e10 : 2 }));
+    const geometric = smoothInLog(points, 0.9).at(-1)!.y;
+    const arithmetic = smooth(points, 0.9).at(-1)!.y;
+    expect(geometric).toBeLessThan(10);
+    expect(arithmetic).toBeGreaterThan(1e6);
+  });
+
+  it('a constant curve stays itself; zeros are not drawn', () => {
+    expect(smoothInLog([{ x: 0, y: 0.5 }, { x: 1, y: 0.5 }], 0.9).map((p) => Number(p.y.toFixed(12)))).toEqual([0.5, 0.5]);
+    expect(Number.isNaN(smoothInLog([{ x: 0, y: 0 }], 0.9)[0]!.y)).toBe(true);
   });
 });
 

@@ -3,6 +3,7 @@
  * ticks for a log axis, the automatic choice between the two, and the axis width the labels need.
  * Pure functions, no UI.
  */
+import { smooth, type XY } from './series';
 
 export type AxisScale = 'linear' | 'log';
 
@@ -92,8 +93,19 @@ export function yAxisLayout(values: readonly number[], scale: AxisScale): YAxisL
   return { domain: [ticks[0]!, ticks.at(-1)!], ticks, width: axisWidth(ticks.map(compactNumber)) };
 }
 
-/** Width in pixels for tick labels at 12 px: about 7 px per character, plus the tick mark and a gap. */
+/**
+ * Width in pixels for tick labels drawn at 12 px: 7.5 px per character (a digit is ~6.7 px, "%" ~11 px)
+ * plus the tick mark, its margin and a little air.
+ */
 export function axisWidth(labels: readonly string[]): number {
   const chars = Math.max(1, ...labels.map((l) => l.length));
-  return Math.ceil(chars * 7.2 + 16);
+  return Math.ceil(chars * 7.5 + 18);
+}
+
+/**
+ * Exponential smoothing of log(y), back in y: a geometric running mean, for curves drawn on a log
+ * axis. A spike decays as fast as it does on the chart's scale. Non-positive y become NaN (not drawn).
+ */
+export function smoothInLog(points: readonly XY[], weight: number): XY[] {
+  return smooth(points.map((p) => ({ x: p.x, y: p.y > 0 ? Math.log(p.y) : Number.NaN })), weight).map((p) => ({ x: p.x, y: Math.exp(p.y) }));
 }

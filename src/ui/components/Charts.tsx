@@ -1,6 +1,6 @@
 import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { autoScale, compactNumber, yAxisLayout, type AxisScale } from '../../core/chartScale';
+import { autoScale, axisWidth, compactNumber, smoothInLog, yAxisLayout, type AxisScale } from '../../core/chartScale';
 import { downsample, RECENT_BATCHES, recentMean, smooth, type XY } from '../../core/series';
 import { fmtLoss, fmtPct, fmtRate } from '../format';
 import { useStore } from '../store';
@@ -99,10 +99,20 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
   const latest = useMemo(() => recentMean(batches.map((b) => b[metric])), [batches, metric]);
   const latestNegative = perEpoch.testNegative.at(-1)?.y;
   const fmt = (v: number) => (metric === 'accuracy' ? fmtPct(v) : fmtLoss(v));
-  const allValues = useMemo(() => [trainLine, perEpoch.train, perEpoch.validation, perEpoch.test, perEpoch.testNegative].flatMap((l) => l.map((p) => p.y)), [trainLine, perEpoch]);
-  const auto = metric === 'loss' ? autoScale(allValues) : 'linear';
+  // On a log axis the loss is smoothed in log space: an arithmetic average would trail a spike to
+  // 1e10 for dozens of batches and draw a loss the network no longer has.
+  const logLine = useMemo<XY[] | null>(
+    () => (metric === 'loss' ? downsample(smoothInLog(batches.map((b) => ({ x: b.epoch, y: b.loss })), SMOOTHING), MAX_POINTS) : null),
+    [batches, metric],
+  );
+  const epochValues = useMemo(() => [perEpoch.train, perEpoch.validation, perEpoch.test, perEpoch.testNegative].flatMap((l) => l.map((p) => p.y)), [perEpoch]);
+  const auto = logLine ? autoScale([...logLine.map((p) => p.y), ...epochValues]) : 'linear';
   const scale: AxisScale = metric === 'loss' && scaleChoice !== 'auto' ? scaleChoice : auto;
-  const axis = useMemo(() => (metric === 'loss' ? yAxisLayout(allValues, scale) : { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: 46 }), [allValues, metric, scale]);
+  const shownTrain = scale === 'log' && logLine ? logLine : trainLine;
+  const axis = useMemo(
+    () => (metric === 'loss' ? yAxisLayout([...shownTrain.map((p) => p.y), ...epochValues], scale) : { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) }),
+    [shownTrain, epochValues, metric, scale],
+  );
   return (
     <figure className="chart" data-testid={`chart-${metric}`} data-points={batches.length} data-epochs={epochs.length} data-best-epoch={bestEpoch ?? ''} data-scale={scale} data-chance={chance ?? ''}>
       <figcaption>
@@ -144,21 +154,25 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
             interval={0}
             tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : compactNumber(v))}
             width={axis.width}
+            tick={{ fontSize: 12 }}
           />
           <Tooltip formatter={(v) => (typeof v === 'number' ? (metric === 'accuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
           <Legend />
           {chance !== null && (
-            <ReferenceLine y={chance} stroke={COLORS.chance} strokeDasharray="8 4" label={{ value: `chance ${Math.round(chance * 100)}%`, position: 'insideBottomLeft', fill: COLORS.chance, fontSize: 11 }} />
+            <ReferenceLine y={chance} stroke={COLORS.chance} strokeDasharray="8 4" label={{ value: `chance ${Math.round(chance * 100)}%`, position: 'insideTopLeft', fill: COLORS.chance, fontSize: 11 }} />
           )}
           {bestEpoch !== null && (
             // The label sits on the side of the line with more room, so it is never cut at the chart's edge.
             <ReferenceLine x={bestEpoch} stroke={COLORS.best} strokeDasharray="2 4" label={{ value: 'best', position: bestEpoch > totalEpochs / 2 ? 'insideTopRight' : 'insideTopLeft', fill: COLORS.best, fontSize: 11 }} />
           )}
-          <Line data={drawable(trainLine, scale)} dataKey="y" name="train (per batch, smoothed)" stroke={COLORS.train} dot={false} strokeWidth={1.5} isAnimationActive={false} />
+          <Line data={drawable(shownTrain, scale)} dataKey="y" name="train (per batch, smoothed)" stroke={COLORS.train} dot={false} strokeWidth={1.5} isAnimationActive={false} />
           <Line data={drawable(perEpoch.train, scale)} dataKey="y" name="train (epoch mean)" stroke={COLORS.trainEpoch} strokeDasharray="4 3" dot={{ r: 3 }} isAnimationActive={false} />
           {/* Test first, validation on top: a validation square shows inside the test ring where they meet. */}
           <Line data={drawable(perEpoch.test, scale)} dataKey="y" name="test" stroke={COLORS.test} strokeDasharray="7 3" dot={{ r: 6, strokeWidth: 2.5, fill: '#fff' }} legendType="circle" strokeWidth={2} isAnimationActive={false} />
-          <Line data={drawable(perEpoch.validation, scale)} dataKey="y" name="validation" stroke={COLORS.validation} dot={<SquareDot />} legendType="square" strokeWidth={2} isAnimationActive={false} />
+          {/* A run without a validation set has no validation entry in the legend. */}
+          {(epochs.length === 0 || perEpoch.validation.length > 0) && (
+            <Line data={drawable(perEpoch.validation, scale)} dataKey="y" name="validation" stroke={COLORS.validation} dot={<SquareDot />} legendType="square" strokeWidth={2} isAnimationActive={false} />
+          )}
           {perEpoch.testNegative.length > 0 && (
             <Line data={drawable(perEpoch.testNegative, scale)} dataKey="y" name="test on negatives" stroke={COLORS.testNegative} strokeDasharray="2 3" dot={{ r: 4, strokeWidth: 2 }} legendType="diamond" strokeWidth={2} isAnimationActive={false} />
           )}
@@ -184,7 +198,7 @@ function LearningRateChart() {
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
           <XAxis type="number" dataKey="x" domain={[0, Math.max(1, totalEpochs)]} allowDecimals={false} tickCount={Math.min(11, totalEpochs + 1)} />
-          <YAxis type="number" dataKey="y" domain={[0, 'auto']} tickFormatter={compactNumber} width={56} />
+          <YAxis type="number" dataKey="y" domain={[0, 'auto']} tickFormatter={compactNumber} width={axisWidth(['0.0005'])} tick={{ fontSize: 12 }} />
           <Tooltip formatter={(v) => (typeof v === 'number' ? fmtRate(v) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
           <Line data={line} dataKey="y" name="learning rate" stroke={COLORS.rate} dot={false} strokeWidth={1.5} isAnimationActive={false} />
         </LineChart>
