@@ -137,6 +137,11 @@ describe('value notes: what a special or capped value really means', () => {
     expect(sizeNote('validationSize', { trainSubset: 0, validationSize: 0 }, 600)?.text).toMatch(/none/);
   });
 
+  it('a batch larger than the training set says it is capped at the set', () => {
+    expect(valueNote('batchSize', s({ batchSize: 2048, trainSubset: 1000 }), 60000)).toEqual({ text: 'capped at 1,000: the whole training set in one batch', capped: true });
+    expect(valueNote('batchSize', s({ batchSize: 1000, trainSubset: 1000 }), 60000)).toBeNull();
+  });
+
   it('settings where 0 switches a feature off say "off"', () => {
     expect(valueNote('patience', s({ patience: 0 }), 60000)?.text).toBe('off');
     expect(valueNote('clipNorm', s({ clipNorm: 0 }), 60000)?.text).toBe('off');

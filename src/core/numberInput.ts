@@ -138,6 +138,13 @@ const ZERO_IS_OFF: readonly SettingName[] = ['clipNorm', 'patience'];
  */
 export function valueNote(name: SettingName, settings: Settings, trainCount: number | null): ValueNote | null {
   if (name === 'trainSubset' || name === 'validationSize') return sizeNote(name, settings, trainCount);
+  if (name === 'batchSize' && trainCount !== null) {
+    // train.ts: a batch never holds more than the training examples there are.
+    const rest = trainCount - Math.max(0, Math.min(settings.validationSize, trainCount - 1));
+    const train = settings.trainSubset > 0 ? Math.min(settings.trainSubset, rest) : rest;
+    if (settings.batchSize > train) return { text: `capped at ${train.toLocaleString('en-US')}: the whole training set in one batch`, capped: true };
+    return null;
+  }
   if (ZERO_IS_OFF.includes(name) && settings[name] === 0) return { text: 'off', capped: false };
   return null;
 }

@@ -7,6 +7,7 @@ import { useDatasetAvailability } from './useDatasetAvailability';
 /** What is loaded, and the CIFAR-10 file picker / drop zone. */
 export function DatasetPanel() {
   const dataset = useStore((s) => s.dataset);
+  const sizes = useStore((s) => s.sizes);
   const uploaded = useStore((s) => s.uploadedCifar);
   const cifarStatus = useStore((s) => s.cifarStatus);
   const availability = useDatasetAvailability();
@@ -18,6 +19,12 @@ export function DatasetPanel() {
       {dataset ? (
         <p data-testid="dataset-info">
           {datasetName(dataset.id)}: {dataset.train.toLocaleString('en-US')} train / {dataset.test.toLocaleString('en-US')} test images, loaded in {dataset.loadSeconds.toFixed(2)} s. Classes: {dataset.classNames.join(', ')}.
+          {sizes && (
+            <span data-testid="run-sizes">
+              {' '}
+              This run: {sizes.train.toLocaleString('en-US')} trained on, {sizes.validation.toLocaleString('en-US')} for validation, {sizes.test.toLocaleString('en-US')} test.
+            </span>
+          )}
         </p>
       ) : (
         <p className="hint">Datasets are downloaded from this server on the first run and cached by the browser.</p>
