@@ -1,13 +1,12 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import { fieldProblem, parseNumberInput, stepNumber, valueNote } from '../../core/numberInput';
-import type { NumberSpec, SettingName, Settings } from '../../core/settings';
-import { useTrainCount } from './useTrainCount';
+import { fieldProblem, parseNumberInput, stepNumber, type ValueNote } from '../../core/numberInput';
+import type { NumberSpec } from '../../core/settings';
 
 /** A number as the field shows it: plain, no grouping, so it reads back the same. */
 const show = (v: number) => String(v);
 
 /**
- * A number setting's field. The text is read by `parseNumberInput` (core): a complete number in range
+ * A number field (every number setting, and the repeat and sweep counts). The text is read by `parseNumberInput` (core): a complete number in range
  * is committed as it is typed; anything else (unfinished, not a number, out of range) is never
  * committed — the message beside the field says why and which value is still in use, and stays
  * after the field is left (the field then shows the value in use). ↑/↓ and the two step buttons
@@ -16,25 +15,31 @@ const show = (v: number) => String(v);
  */
 export function NumberField({
   id,
-  name,
   spec,
   value,
-  disabled,
-  settings,
+  disabled = false,
   onCommit,
+  note = null,
+  testId = `setting-${spec.key}`,
+  ariaLabel,
+  inline = false,
 }: {
   id: string;
-  name: SettingName;
   spec: NumberSpec;
   value: number;
-  disabled: boolean;
-  settings: Settings;
+  disabled?: boolean;
   onCommit: (value: number) => void;
+  /** What the value really means ("all (55,000)", "capped at …"), shown under the field. */
+  note?: ValueNote | null;
+  testId?: string;
+  /** For a field without a `<label htmlFor>`. */
+  ariaLabel?: string;
+  /** A short field inside a line of text (repeat, sweep) rather than a settings row. */
+  inline?: boolean;
 }) {
   const [draft, setDraft] = useState(show(value));
   const [problem, setProblem] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
-  const trainCount = useTrainCount();
   useEffect(() => {
     // A new value from elsewhere (URL, preset, a step) replaces the text, unless the text already
     // means this value ("0,01" while 0.01 is committed): then the typist's text is left alone.
@@ -78,15 +83,15 @@ export function NumberField({
     }
   };
 
-  const note = valueNote(name, settings, trainCount);
   const errorId = `${id}-err`;
   const noteId = `${id}-note`;
   return (
     <>
-      <div className="number-field">
+      <span className={`number-field${inline ? ' inline' : ''}`}>
         <input
           id={id}
-          data-testid={`setting-${spec.key}`}
+          data-testid={testId}
+          aria-label={ariaLabel}
           type="text"
           role="spinbutton"
           inputMode={spec.integer && spec.min >= 0 ? 'numeric' : 'decimal'}
@@ -113,21 +118,27 @@ export function NumberField({
           }}
         />
         <span className="steppers">
-          <button type="button" tabIndex={-1} aria-label={`Increase ${spec.label}`} data-testid={`setting-${spec.key}-up`} disabled={disabled || value >= spec.max} onMouseDown={(e) => e.preventDefault()} onClick={() => step(1)}>
+          <button type="button" tabIndex={-1} aria-label={`Increase ${spec.label}`} data-testid={`${testId}-up`} disabled={disabled || value >= spec.max} onMouseDown={(e) => e.preventDefault()} onClick={() => step(1)}>
             ▲
           </button>
-          <button type="button" tabIndex={-1} aria-label={`Decrease ${spec.label}`} data-testid={`setting-${spec.key}-down`} disabled={disabled || value <= spec.min} onMouseDown={(e) => e.preventDefault()} onClick={() => step(-1)}>
+          <button type="button" tabIndex={-1} aria-label={`Decrease ${spec.label}`} data-testid={`${testId}-down`} disabled={disabled || value <= spec.min} onMouseDown={(e) => e.preventDefault()} onClick={() => step(-1)}>
             ▼
           </button>
         </span>
-      </div>
-      {problem && (
-        <p className="field-error" id={errorId} role="alert" data-testid={`setting-${spec.key}-error`} data-using={value}>
-          {problem}
-        </p>
-      )}
+      </span>
+      {problem &&
+        (inline ? (
+          <span className="field-error" id={errorId} role="alert" data-testid={`${testId}-error`} data-using={value}>
+            {' '}
+            {problem}
+          </span>
+        ) : (
+          <p className="field-error" id={errorId} role="alert" data-testid={`${testId}-error`} data-using={value}>
+            {problem}
+          </p>
+        ))}
       {note && (
-        <p className={`value-note${note.capped ? ' capped' : ''}`} id={noteId} data-testid={`setting-${spec.key}-note`}>
+        <p className={`value-note${note.capped ? ' capped' : ''}`} id={noteId} data-testid={`${testId}-note`}>
           {note.capped ? '⚠ ' : '= '}
           {note.text}
         </p>

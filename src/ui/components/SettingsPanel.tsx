@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { valueNote } from '../../core/numberInput';
 import {
   inapplicableReason,
   SETTING_NAMES,
@@ -12,6 +13,7 @@ import {
 import { useStore } from '../store';
 import { initBackend } from '../workerClient';
 import { NumberField } from './NumberField';
+import { useTrainCount } from './useTrainCount';
 import { useDatasetAvailability } from './useDatasetAvailability';
 
 const GROUPS: { id: SettingGroup; title: string }[] = [
@@ -73,6 +75,7 @@ function SettingControl({ name, settings }: { name: SettingName; settings: Setti
   const spec = SETTINGS[name];
   const id = useId();
   const reason = inapplicableReason(name, settings);
+  const trainCount = useTrainCount();
   const helpId = `${id}-help`;
   if (spec.kind === 'boolean') {
     return (
@@ -89,7 +92,7 @@ function SettingControl({ name, settings }: { name: SettingName; settings: Setti
     <div className={`setting${reason ? ' inapplicable' : ''}`}>
       <label htmlFor={id}>{spec.label}</label>
       {spec.kind === 'number' ? (
-        <NumberField id={id} name={name} spec={spec} value={settings[name] as number} disabled={reason !== null} settings={settings} onCommit={(v) => setSetting(name, v)} />
+        <NumberField id={id} spec={spec} value={settings[name] as number} disabled={reason !== null} note={valueNote(name, settings, trainCount)} onCommit={(v) => setSetting(name, v)} />
       ) : (
         <EnumSelect id={id} name={name} spec={spec} value={settings[name] as string} disabled={reason !== null} describedBy={helpId} />
       )}

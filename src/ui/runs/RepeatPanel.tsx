@@ -1,8 +1,13 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
+import type { NumberSpec } from '../../core/settings';
 import type { Summary } from '../../core/stats';
 import { useStore } from '../store';
+import { NumberField } from '../components/NumberField';
 import { useDatasetAvailability } from '../components/useDatasetAvailability';
 import { cancelSequence, repeatCurrent, useRuns } from './runsStore';
+
+/** Trials of one repeat: read like every other number field (never clamped silently). */
+const TRIALS: NumberSpec = { kind: 'number', key: 'trials', label: 'Trials', help: '', group: 'training', default: 3, min: 2, max: 20, integer: true, scale: 'linear', step: 1 };
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '–');
 const num = (v: number, d = 4) => (Number.isFinite(v) ? v.toFixed(d) : '–');
@@ -18,7 +23,8 @@ function SummaryLine({ id, title, s, fmt }: { id: string; title: string; s: Summ
 
 /** Runs the current settings N times with seeds seed, seed + 1, … and reports mean ± std of the final test metrics. */
 export function RepeatPanel() {
-  const [n, setN] = useState(3);
+  const [n, setN] = useState(TRIALS.default);
+  const fieldId = useId();
   const sequence = useRuns((s) => s.sequence);
   const runState = useStore((s) => s.runState);
   const seed = useStore((s) => s.settings.seed);
@@ -32,7 +38,7 @@ export function RepeatPanel() {
       <div className="buttons">
         <label>
           Trials{' '}
-          <input type="number" min={2} max={20} value={n} data-testid="repeat-count" onChange={(e) => setN(Math.max(2, Math.min(20, Math.round(Number(e.target.value)) || 2)))} />
+          <NumberField id={fieldId} spec={TRIALS} value={n} onCommit={setN} testId="repeat-count" inline />
         </label>
         <button type="button" className="primary" data-testid="repeat-start" disabled={active || running || unavailable !== null} onClick={() => void repeatCurrent(n)} title={unavailable ?? undefined}>
           Repeat ×{n}

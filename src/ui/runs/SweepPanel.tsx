@@ -1,7 +1,8 @@
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { SETTINGS, type SettingName } from '../../core/settings';
-import { defaultSweepText, logRange, parseSweepValues, SWEEPABLE } from '../../core/sweep';
+import { SETTINGS, type NumberSpec, type SettingName } from '../../core/settings';
+import { defaultSweepText, logRange, MAX_SWEEP_VALUES, parseSweepValues, SWEEPABLE } from '../../core/sweep';
+import { NumberField } from '../components/NumberField';
 import { useDatasetAvailability } from '../components/useDatasetAvailability';
 import { useStore } from '../store';
 import { cancelSequence, runSequence, useRuns } from './runsStore';
@@ -9,11 +10,15 @@ import { cancelSequence, runSequence, useRuns } from './runsStore';
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '–');
 const show = (v: unknown) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
 
+/** How many log-spaced values "Fill" writes: read like every other number field (never clamped silently). */
+const SWEEP_COUNT: NumberSpec = { kind: 'number', key: 'count', label: 'Values', help: '', group: 'training', default: 4, min: 2, max: MAX_SWEEP_VALUES, integer: true, scale: 'linear', step: 1 };
+
 /** One setting over several values, run one after another; a results table and accuracy against the value. */
 export function SweepPanel() {
   const [param, setParam] = useState<SettingName>('learningRate');
   const [text, setText] = useState(() => defaultSweepText('learningRate'));
   const [range, setRange] = useState({ from: 0.0001, to: 0.1, count: 4 });
+  const fieldId = useId();
   const sequence = useRuns((s) => s.sequence);
   const runState = useStore((s) => s.runState);
   const dataset = useStore((s) => s.settings.dataset);
@@ -22,7 +27,6 @@ export function SweepPanel() {
   const running = sequence?.running ?? false;
   const parsed = useMemo(() => parseSweepValues(param, text), [param, text]);
   const spec = SETTINGS[param];
-  const isLog = spec.kind === 'number' && spec.scale === 'log';
 
   const start = () => {
     const base = useStore.getState().settings;
@@ -56,12 +60,12 @@ export function SweepPanel() {
           Values{' '}
           <input data-testid="sweep-values" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={parsed.rejected.length > 0} />
         </label>
-        {isLog && (
+        {spec.kind === 'number' && spec.scale === 'log' && (
           <span className="sweep-range">
             log range{' '}
-            <input type="number" aria-label="from" value={range.from} step="any" onChange={(e) => setRange({ ...range, from: Number(e.target.value) })} /> to{' '}
-            <input type="number" aria-label="to" value={range.to} step="any" onChange={(e) => setRange({ ...range, to: Number(e.target.value) })} />,{' '}
-            <input type="number" aria-label="count" value={range.count} min={2} max={12} onChange={(e) => setRange({ ...range, count: Math.round(Number(e.target.value)) })} /> values{' '}
+            <NumberField id={`${fieldId}-from`} spec={spec} value={range.from} onCommit={(from) => setRange({ ...range, from })} testId="sweep-from" ariaLabel="from" inline /> to{' '}
+            <NumberField id={`${fieldId}-to`} spec={spec} value={range.to} onCommit={(to) => setRange({ ...range, to })} testId="sweep-to" ariaLabel="to" inline />,{' '}
+            <NumberField id={`${fieldId}-count`} spec={SWEEP_COUNT} value={range.count} onCommit={(count) => setRange({ ...range, count })} testId="sweep-count" ariaLabel="count" inline /> values{' '}
             <button type="button" onClick={() => setText(logRange(range.from, range.to, range.count).join(', '))}>
               Fill
             </button>
