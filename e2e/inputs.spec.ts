@@ -93,6 +93,7 @@ test('a run uses the last valid value and locks the fields visibly; the charts s
   await expect(lr).toBeDisabled();
   await expect(page.getByTestId('settings-locked')).toBeVisible();
   expect(await lr.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe('rgb(255, 255, 255)');
+  await screenshot(page.locator('aside'), 'settings-locked');
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
   expect(await value(page, 'epoch'), logs.join('\n')).toBe(1);
   // One definition of the live train loss: the card and the caption show the same number.
@@ -116,7 +117,7 @@ test('a run uses the last valid value and locks the fields visibly; the charts s
   await expect(page.getByTestId('settings-changed')).toHaveCount(0);
   await lr.press('ArrowUp');
   await expect(page.getByTestId('settings-changed')).toContainText('Learning rate: 0.01 → 0.02');
-  await screenshot(page.locator('.content'), 'settings-changed');
+  await screenshot(page.locator('.panel.charts'), 'settings-changed');
   await lr.press('ArrowDown');
   await expect(page.getByTestId('settings-changed')).toHaveCount(0);
 });

@@ -120,7 +120,7 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
         {latest !== undefined && (
           <span className="chart-latest" data-testid={`latest-train-${metric}`} data-value={latest}>
             {' '}
-            · train, mean of last {RECENT_BATCHES} batches: {fmt(latest)}
+            · train, mean of last {Math.min(RECENT_BATCHES, batches.length)} batches: {fmt(latest)}
           </span>
         )}
         {latestNegative !== undefined && (

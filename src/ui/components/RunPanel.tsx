@@ -91,7 +91,7 @@ function Metrics() {
   // Live training numbers: the mean of the last 50 batches, the same definition as the charts' captions.
   const trainLoss = recentMean(batches.map((b) => b.loss));
   const trainAcc = recentMean(batches.map((b) => b.accuracy));
-  const recentNote = `mean of last ${RECENT_BATCHES} batches`;
+  const recentNote = batches.length ? `mean of last ${Math.min(RECENT_BATCHES, batches.length)} batches` : `mean of last ${RECENT_BATCHES} batches`;
   const epochNote = last ? `after epoch ${last.epoch}` : undefined;
   return (
     <dl className="metrics">
