@@ -22,6 +22,7 @@ export function NumberField({
   note = null,
   testId = `setting-${spec.key}`,
   ariaLabel,
+  describedBy,
   inline = false,
 }: {
   id: string;
@@ -34,6 +35,8 @@ export function NumberField({
   testId?: string;
   /** For a field without a `<label htmlFor>`. */
   ariaLabel?: string;
+  /** Id of the help line under the field. */
+  describedBy?: string;
   /** A short field inside a line of text (repeat, sweep) rather than a settings row. */
   inline?: boolean;
 }) {
@@ -104,7 +107,7 @@ export function NumberField({
           value={draft}
           disabled={disabled}
           aria-invalid={problem !== null && editing}
-          aria-describedby={[problem ? errorId : '', note ? noteId : ''].filter(Boolean).join(' ') || undefined}
+          aria-describedby={[problem ? errorId : '', note ? noteId : '', describedBy ?? ''].filter(Boolean).join(' ') || undefined}
           data-committed={value}
           onFocus={() => setEditing(true)}
           onChange={(e) => {

@@ -92,7 +92,7 @@ function SettingControl({ name, settings }: { name: SettingName; settings: Setti
     <div className={`setting${reason ? ' inapplicable' : ''}`}>
       <label htmlFor={id}>{spec.label}</label>
       {spec.kind === 'number' ? (
-        <NumberField id={id} spec={spec} value={settings[name] as number} disabled={reason !== null} note={valueNote(name, settings, trainCount)} onCommit={(v) => setSetting(name, v)} />
+        <NumberField id={id} spec={spec} value={settings[name] as number} disabled={reason !== null} note={valueNote(name, settings, trainCount)} describedBy={helpId} onCommit={(v) => setSetting(name, v)} />
       ) : (
         <EnumSelect id={id} name={name} spec={spec} value={settings[name] as string} disabled={reason !== null} describedBy={helpId} />
       )}
