@@ -98,7 +98,9 @@ test('a run uses the last valid value and locks the fields visibly; the charts s
   expect(await value(page, 'epoch'), logs.join('\n')).toBe(1);
   // One definition of the live train loss: the card and the caption show the same number.
   await expect(page.getByTestId('latest-train-loss')).toHaveAttribute('data-value', (await page.getByTestId('metric-train-loss').getAttribute('data-value'))!);
-  await expect(page.getByTestId('latest-train-loss')).toContainText('mean of last 50 batches');
+  // …and say what it is, in the same words: 1,500 examples in batches of 64 are 24 batches, fewer than 50.
+  await expect(page.getByTestId('latest-train-loss')).toContainText('mean of last 24 batches');
+  await expect(page.locator('.metric', { has: page.getByTestId('metric-train-loss') })).toContainText('mean of last 24 batches');
   // Chance level on the accuracy chart.
   const accuracy = page.getByTestId('chart-accuracy');
   await expect(accuracy).toHaveAttribute('data-chance', '0.1');
