@@ -17,7 +17,6 @@ const SMOOTHING = 0.9;
 
 type Metric = 'loss' | 'accuracy';
 
-
 /**
  * Loss and accuracy against epochs: per-batch training (smoothed), per-epoch validation and test, and
  * the test set as negatives when the run has them. The best validation epoch is marked when early

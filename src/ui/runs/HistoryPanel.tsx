@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { autoScale, axisWidth, compactNumber, yAxisLayout, type AxisScale } from '../../core/chartScale';
 import { describeSettings, differingSettings, runsToCsv, runsToJson, runSummary, type RunRecord } from '../../core/runRecord';
 import { smooth, type XY } from '../../core/series';
 import { serializeSettings } from '../../core/settings';
@@ -184,8 +185,15 @@ function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
   );
   const maxEpoch = Math.max(1, ...runs.map((r) => r.settings.epochs));
   const accuracy = metric.endsWith('accuracy');
+  // Loss axes as on the live charts: log once the runs span three orders of magnitude (a diverged
+  // run beside a good one), compact ticks, and an axis as wide as its labels.
+  const axis = useMemo(() => {
+    const values = lines.flatMap((l) => l.data.map((p) => p.y));
+    const scale: AxisScale = accuracy ? 'linear' : autoScale(values);
+    return { scale, ...(accuracy ? { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) } : yAxisLayout(values, scale)) };
+  }, [lines, accuracy]);
   return (
-    <figure className="chart compare" data-testid="compare-chart" data-series={lines.length} data-legend={lines.map((l) => l.name).join('|')}>
+    <figure className="chart compare" data-testid="compare-chart" data-series={lines.length} data-scale={axis.scale} data-legend={lines.map((l) => l.name).join('|')}>
       <figcaption>
         Compare {runs.length} run{runs.length === 1 ? '' : 's'} ·{' '}
         <select aria-label="Metric to compare" data-testid="compare-metric" value={metric} onChange={(e) => setMetric(e.target.value as CompareMetric)}>
@@ -201,11 +209,21 @@ function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
           <XAxis type="number" dataKey="x" domain={[0, maxEpoch]} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }} />
-          <YAxis type="number" dataKey="y" domain={accuracy ? [0, 1] : [0, 'auto']} tickFormatter={(v: number) => (accuracy ? `${Math.round(v * 100)}%` : v.toFixed(2))} width={50} />
+          <YAxis
+            type="number"
+            dataKey="y"
+            scale={axis.scale}
+            domain={[axis.domain[0], axis.domain[1]]}
+            ticks={[...axis.ticks]}
+            interval={0}
+            tickFormatter={(v: number) => (accuracy ? `${Math.round(v * 100)}%` : compactNumber(v))}
+            width={axis.width}
+            tick={{ fontSize: 12 }}
+          />
           <Tooltip formatter={(v) => (typeof v === 'number' ? (accuracy ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
           <Legend />
           {lines.map((l) => (
-            <Line key={l.id} data={l.data} dataKey="y" name={l.name} stroke={l.color} dot={metric.startsWith('test') ? { r: 3 } : false} strokeWidth={1.8} isAnimationActive={false} />
+            <Line key={l.id} data={axis.scale === 'log' ? l.data.filter((p) => p.y > 0 && Number.isFinite(p.y)) : l.data} dataKey="y" name={l.name} stroke={l.color} dot={metric.startsWith('test') ? { r: 3 } : false} strokeWidth={1.8} isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>
