@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { autoScale, axisWidth, compactNumber, yAxisLayout, type AxisScale } from '../../core/chartScale';
+import { autoScale, axisWidth, compactNumber, smoothInLog, yAxisLayout, type AxisScale } from '../../core/chartScale';
 import { describeSettings, differingSettings, runsToCsv, runsToJson, runSummary, type RunRecord } from '../../core/runRecord';
 import { smooth, type XY } from '../../core/series';
 import { serializeSettings } from '../../core/settings';
@@ -180,6 +180,8 @@ function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
         name: diff.length ? describeSettings(r.settings, diff) : r.name,
         color: PALETTE[i % PALETTE.length]!,
         data: series(r, metric),
+        // On a log axis the training loss is smoothed in log space (a spike does not linger), as on the live chart.
+        logData: () => (metric === 'train-loss' ? smoothInLog(r.batches.map((b) => ({ x: b.epoch, y: b.loss })), 0.8) : series(r, metric)),
       })),
     [runs, metric, diff],
   );
@@ -223,7 +225,7 @@ function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
           <Tooltip formatter={(v) => (typeof v === 'number' ? (accuracy ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
           <Legend />
           {lines.map((l) => (
-            <Line key={l.id} data={axis.scale === 'log' ? l.data.filter((p) => p.y > 0 && Number.isFinite(p.y)) : l.data} dataKey="y" name={l.name} stroke={l.color} dot={metric.startsWith('test') ? { r: 3 } : false} strokeWidth={1.8} isAnimationActive={false} />
+            <Line key={l.id} data={axis.scale === 'log' ? l.logData().filter((p) => p.y > 0 && Number.isFinite(p.y)) : l.data} dataKey="y" name={l.name} stroke={l.color} dot={metric.startsWith('test') ? { r: 3 } : false} strokeWidth={1.8} isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>
