@@ -192,7 +192,8 @@ function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
   const axis = useMemo(() => {
     const values = lines.flatMap((l) => l.data.map((p) => p.y));
     const scale: AxisScale = accuracy ? 'linear' : autoScale(values);
-    return { scale, ...(accuracy ? { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) } : yAxisLayout(values, scale)) };
+    const drawn = scale === 'log' ? lines.flatMap((l) => l.logData().map((p) => p.y)) : values;
+    return { scale, ...(accuracy ? { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) } : yAxisLayout(drawn, scale)) };
   }, [lines, accuracy]);
   return (
     <figure className="chart compare" data-testid="compare-chart" data-series={lines.length} data-scale={axis.scale} data-legend={lines.map((l) => l.name).join('|')}>
