@@ -95,11 +95,13 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
         )}
         {bestEpoch !== null && <span className="chart-latest"> · best epoch {bestEpoch}</span>}
       </figcaption>
-      <ResponsiveContainer width="100%" height={240}>
+      {/* The plot's height comes from CSS (.chart-plot): 240 px, or the screen's height in presentation mode. */}
+      <div className="chart-plot">
+      <ResponsiveContainer width="100%" height="100%">
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
           <XAxis type="number" dataKey="x" domain={[0, Math.max(1, totalEpochs)]} allowDecimals={false} tickCount={Math.min(11, totalEpochs + 1)} label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }} />
-          <YAxis type="number" dataKey="y" domain={metric === 'accuracy' ? [0, 1] : [0, 'auto']} tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : lossTick(v))} width={54} />
+          <YAxis type="number" dataKey="y" domain={metric === 'accuracy' ? [0, 1] : [0, 'auto']} tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : lossTick(v))} width="auto" />
           <Tooltip formatter={(v) => (typeof v === 'number' ? (metric === 'accuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
           <Legend />
           {bestEpoch !== null && (
@@ -115,6 +117,7 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
           )}
         </LineChart>
       </ResponsiveContainer>
+      </div>
     </figure>
   );
 });
