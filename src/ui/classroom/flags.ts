@@ -81,7 +81,8 @@ function list<T>(raw: string, item: (s: string) => T | null, what: string): Pars
     if (v === null) rejected.push(`"${short(part)}" is not ${what}`);
     else if (!out.includes(v)) out.push(v);
   }
-  if (out.length === 0 && rejected.length === 0) return { ok: false, reason: 'empty list' };
+  // Nothing usable: the flag is ignored as a whole (an empty `controls=` list would hide every knob).
+  if (out.length === 0) return { ok: false, reason: rejected.length ? rejected.join('; ') : 'empty list' };
   return { ok: true, value: out, rejected };
 }
 
