@@ -63,9 +63,7 @@ test('presentation mode at 1920×1080 and 1280×720: charts fill the screen, typ
   await expect(page.locator('#settings-panel')).toBeVisible();
   expect(page.url()).not.toContain('present=');
   expect(await seriousViolations(page)).toEqual([]);
-  await page.getByTestId('toggle-theme').click();
-  expect(await seriousViolations(page)).toEqual([]);
-  await shot(page, 'normal-1280');
+  await shot(page, 'normal-1280-dark');
 });
 
 test('every shortcut: ? lists them, Space plays/pauses, S steps one batch, E to the epoch end, R resets (fresh weights, charts cleared), X stops, N/P/T; none fires while typing', async ({ page }) => {
@@ -203,6 +201,7 @@ test('classroom links: hide and lock flags work, bad values get a notice, preset
   await expect(page.locator('#settings-panel .setting')).toHaveCount(1);
   await expect(page.locator('h1')).toBeHidden();
   await expect(page.getByRole('link', { name: /Open in CNN Playground/ })).toBeVisible();
+  await expect(page.getByTestId('preset-bar')).toHaveCount(0);
   await shot(page, 'classroom-embed');
 });
 

@@ -50,6 +50,7 @@ describe('classroom flags', () => {
     expect(settingLocked(view, 'learningRate')).toBe(false);
     expect(settingLocked(view, 'optimizer')).toBe(true);
     expect(panelShown(view, 'settings')).toBe(true);
+    expect(panelShown(view, 'presets')).toBe(false);
   });
 
   it('round-trips through serializeView; defaults write nothing', () => {

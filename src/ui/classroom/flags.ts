@@ -124,7 +124,7 @@ export const FLAGS: { readonly [K in keyof ClassroomView]: FlagSpec<K> } = {
     field: 'controls',
     key: 'controls',
     values: '1 / 0 / setting keys',
-    help: '0 hides every control (settings, presets, history, files, Copy link); a list of setting keys (`controls=lr,opt`) shows only those knobs and keeps every other setting at the link’s value',
+    help: '0 hides every control (settings, presets, history, files, Copy link); a list of setting keys (`controls=lr,opt`) shows only those knobs, keeps every other setting at the link’s value and hides the presets',
     parse: (raw) => {
       if (raw === '1') return { ok: true, value: null };
       if (raw === '0') return { ok: true, value: 'none' };
@@ -214,6 +214,8 @@ export function serializeView(view: ClassroomView): string {
 export function panelShown(view: ClassroomView, panel: PanelId): boolean {
   if (view.hide.panels.includes(panel)) return false;
   if (view.controls === 'none' && CONTROL_PANELS.includes(panel)) return false;
+  // An exercise link (`controls=lr`) keeps everything but its knobs: presets would change nothing else.
+  if (Array.isArray(view.controls) && panel === 'presets') return false;
   return true;
 }
 
