@@ -191,12 +191,16 @@ test('classroom links: hide and lock flags work, bad values get a notice, preset
   expect(copied).toContain('opt=adam');
 
   // controls=0: a view-only link; controls=lr: only that knob; embed=1: no page header.
+  // The theme follows the system by default; a link's theme= wins.
+  await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto('/?controls=0');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect(page.getByTestId('start-training')).toBeVisible();
   await expect(page.locator('#settings-panel')).toHaveCount(0);
   await expect(page.getByTestId('preset-bar')).toHaveCount(0);
   await expect(page.getByTestId('copy-link')).toHaveCount(0);
-  await page.goto('/?controls=lr&embed=1');
+  await page.goto('/?controls=lr&embed=1&theme=light');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await expect(page.getByTestId('setting-lr')).toBeEnabled();
   await expect(page.locator('#settings-panel .setting')).toHaveCount(1);
   await expect(page.locator('h1')).toBeHidden();

@@ -127,9 +127,10 @@ export function stepTraining(unit: StepUnit): void {
 export function resetTraining(): void {
   if (flushTimer) clearTimeout(flushTimer);
   flushPoints();
-  const { runId, runState, settings, epochs, batches } = useStore.getState();
+  const { runId, runState, settings, epochs } = useStore.getState();
   const active = runState === 'loading' || runState === 'training' || runState === 'paused';
-  if (active && batches.length > 0) useStore.setState({ runState: 'done', statusMessage: `Stopped after ${epochs.length} epoch(s)` });
+  // The run ends here for everything that waits on it (history recorder, a sequence in progress).
+  if (active) useStore.setState({ runState: 'done', statusMessage: `Stopped after ${epochs.length} epoch(s)` });
   send({ type: 'reset', runId });
   pendingPoints = [];
   useStore.setState({ ...freshRun(nextRunId(), settings), runSettings: null, runState: 'idle', statusMessage: 'Reset: the next run starts from fresh weights' });

@@ -3,6 +3,7 @@
  * steps a batch, E an epoch, R resets, X stops, N loads the next preset variant, P and T toggle
  * presentation and theme, ? shows the list.
  */
+import { cancelSequence } from '../runs/runsStore';
 import { useStore } from '../store';
 import { pauseTraining, resetTraining, resumeTraining, startTraining, stepTraining, stopTraining } from '../workerClient';
 import { nextVariant } from './presetActions';
@@ -17,6 +18,12 @@ export function playPause(): void {
   else if (runState !== 'loading') startTraining();
 }
 
+/** Reset, which also ends a comparison or repeat in progress (its finished runs stay). */
+export function resetAll(): void {
+  cancelSequence();
+  resetTraining();
+}
+
 function perform(action: ShortcutAction): void {
   const active = () => ['loading', 'training', 'paused'].includes(useStore.getState().runState);
   switch (action) {
@@ -27,7 +34,7 @@ function perform(action: ShortcutAction): void {
     case 'epoch':
       return stepTraining('epoch');
     case 'reset':
-      return resetTraining();
+      return resetAll();
     case 'stop':
       if (active()) stopTraining();
       return;

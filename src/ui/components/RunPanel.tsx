@@ -1,6 +1,7 @@
 import { useStore } from '../store';
 import type { ReactNode } from 'react';
-import { pauseTraining, resetTraining, resumeTraining, startTraining, stepTraining, stopTraining } from '../workerClient';
+import { resetAll } from '../classroom/shortcuts';
+import { pauseTraining, resumeTraining, startTraining, stepTraining, stopTraining } from '../workerClient';
 import { useDatasetAvailability } from './useDatasetAvailability';
 
 const fmtPct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(2)}%`);
@@ -57,7 +58,7 @@ export function RunPanel() {
         <RunButton data-testid="step-epoch" enabled={canStep} onPress={() => stepTraining('epoch')} title="Train to the end of the epoch (and evaluate), then pause (E)">
           Step epoch
         </RunButton>
-        <RunButton data-testid="reset-training" enabled={active || hasCurves} onPress={resetTraining} title="Stop, clear the charts and the trained weights: the next run starts from fresh weights (R)">
+        <RunButton data-testid="reset-training" enabled={active || hasCurves} onPress={resetAll} title="Stop, clear the charts and the trained weights: the next run starts from fresh weights (R)">
           Reset
         </RunButton>
         <span className={`status status-${runState}`} data-testid="run-status" data-state={runState} role="status" aria-live="polite">
