@@ -21,7 +21,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 test('presentation mode at 1920×1080 and 1280×720: charts fill the screen, type is large, the run bar shows the key numbers; axe finds nothing serious', async ({ page }) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.goto('/?n=500&val=200&ep=1&present=1');
+  await page.goto('/?n=256&val=100&bs=64&ep=1&present=1');
   await ready(page);
   await expect(page.locator('html')).toHaveAttribute('data-present', '1');
   await page.getByTestId('start-training').click();
