@@ -41,7 +41,11 @@ interface ElementLike {
   readonly tagName?: string;
   readonly isContentEditable?: boolean;
   getAttribute?(name: string): string | null;
+  closest?(selector: string): unknown;
 }
+
+/** Widgets that move with the arrow keys themselves: → is theirs there, not Step's. */
+const ARROW_WIDGETS = '[role=grid], [role=gridcell], [role=tablist], [role=listbox], [role=menu], [role=radiogroup], [role=tree], [role=slider], canvas';
 
 const FIELDS = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
 /** Elements that act on Space/Enter themselves (unless aria-disabled). */
@@ -69,6 +73,7 @@ export function shortcutFor(event: KeyLike, overlayOpen = false): ShortcutAction
   const found = SHORTCUTS.find((s) => s.keys.includes(key));
   if (!found) return null;
   if (overlayOpen && found.action !== 'help' && found.action !== 'close') return null;
+  if (key === 'ArrowRight' && (event.target as ElementLike | null)?.closest?.(ARROW_WIDGETS)) return null;
   if (found.action === 'play') {
     const el = event.target as ElementLike | null;
     const tag = el?.tagName?.toUpperCase();
