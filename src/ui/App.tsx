@@ -37,6 +37,8 @@ export function App() {
   // Classroom links hide panels (`hide=…`, `controls=0`); presentation and embed views show the settings only when the link chose some.
   const settingsShown = useView((st) => settingsPanelShown(st.view));
   const drawerOpen = useView((st) => st.drawerOpen);
+  // Recharts measures its tick labels once: a view with another type size gets freshly laid-out charts.
+  const chartsKey = useView((st) => (st.view.present ? 'present' : 'normal'));
   const shown = {
     share: usePanel('share'),
     presets: usePanel('presets'),
@@ -70,7 +72,7 @@ export function App() {
         <div className="content">
           <RunPanel />
           {shown.presets && <PresetBar />}
-          {shown.charts && <Charts />}
+          {shown.charts && <Charts key={chartsKey} />}
           <div className="two-col">
             {shown.model && <ModelTable />}
             {shown.files && <ModelFilesPanel />}
