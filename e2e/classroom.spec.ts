@@ -89,7 +89,7 @@ test('every shortcut: ? lists them, Space plays/pauses, S steps one batch, E to 
   await page.keyboard.press('?');
   const overlay = page.getByTestId('shortcuts');
   await expect(overlay).toBeVisible();
-  for (const text of ['Space', 'S or →', 'E', 'R', 'X', 'N', 'P', 'T', 'Esc']) await expect(overlay.getByText(text, { exact: true })).toBeVisible();
+  for (const text of ['Space or Enter', 'S or →', 'E', 'R', 'X', 'N', 'P', 'T', 'Esc']) await expect(overlay.getByText(text, { exact: true })).toBeVisible();
   await shot(page, 'shortcuts-overlay');
   await page.keyboard.press('Escape');
   await expect(overlay).toHaveCount(0);

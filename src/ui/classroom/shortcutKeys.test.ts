@@ -38,6 +38,8 @@ describe('keyboard shortcuts', () => {
   it('Space on a focused, enabled button is that button’s click; on an unavailable one it plays/pauses', () => {
     expect(shortcutFor(key(' ', el('BUTTON', { 'aria-disabled': 'false' })))).toBeNull();
     expect(shortcutFor(key(' ', el('A')))).toBeNull();
+    expect(shortcutFor(key('Enter', el('BUTTON', { 'aria-disabled': 'false' })))).toBeNull();
+    expect(shortcutFor(key('Enter'))).toBe('play');
     expect(shortcutFor(key(' ', el('BUTTON', { 'aria-disabled': 'true' })))).toBe('play');
     // Letters still work with a button focused.
     expect(shortcutFor(key('s', el('BUTTON')))).toBe('step');

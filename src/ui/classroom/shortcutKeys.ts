@@ -15,7 +15,7 @@ export interface Shortcut {
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
-  { action: 'play', keys: [' '], shown: 'Space', label: 'Train / Pause / Resume' },
+  { action: 'play', keys: [' ', 'Enter'], shown: 'Space or Enter', label: 'Train / Pause / Resume' },
   { action: 'step', keys: ['s', 'ArrowRight'], shown: 'S or →', label: 'Step: train one batch, then pause' },
   { action: 'epoch', keys: ['e'], shown: 'E', label: 'Step to the end of the epoch, then pause' },
   { action: 'reset', keys: ['r'], shown: 'R', label: 'Reset: stop, clear the charts, fresh weights next run' },

@@ -1,5 +1,5 @@
 /**
- * The one keydown listener behind the shortcuts table (shortcutKeys.ts): Space plays or pauses, S
+ * The one keydown listener behind the shortcuts table (shortcutKeys.ts): Space/Enter plays or pauses, S
  * steps a batch, E an epoch, R resets, X stops, N loads the next preset variant, P and T toggle
  * presentation and theme, ? shows the list.
  */
