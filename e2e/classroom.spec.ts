@@ -98,6 +98,7 @@ test('every shortcut: ? lists them, Space plays/pauses, S steps one batch, E to 
   await page.keyboard.press('s');
   await expect(status(page)).toHaveAttribute('data-state', 'paused', { timeout: 60_000 });
   expect(await points()).toBe(1);
+  await expect(page.locator('.progress')).toContainText('batch 1/10');
   const firstLoss = await value(page, 'metric-train-loss');
   await page.keyboard.press('ArrowRight');
   await expect(status(page)).toHaveAttribute('data-state', 'paused');

@@ -147,12 +147,15 @@ export function PresetBar() {
   );
 }
 
-/** What the last preset changed (or why it did not apply), until dismissed or replaced. */
-function PresetNoteBanner() {
+/**
+ * What the last preset changed (or why it did not apply), until dismissed or replaced. Near Train,
+ * and (with `about`) next to the course preset that was clicked further down the page.
+ */
+export function PresetNoteBanner({ about }: { about?: string }) {
   const note = useView((s) => s.note);
-  if (!note) return null;
+  if (!note || (about !== undefined && !note.title.startsWith(about))) return null;
   return (
-    <div className={`preset-note${note.refused ? ' refused' : ''}`} role="status" data-testid="preset-note" key={note.serial}>
+    <div className={`preset-note${note.refused ? ' refused' : ''}`} role="status" data-testid={about === undefined ? 'preset-note' : 'preset-note-inline'} key={note.serial}>
       <p>
         <b>{note.refused ? 'Not loaded: ' : 'Loaded: '}</b>
         {note.title}

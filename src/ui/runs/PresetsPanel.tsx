@@ -1,4 +1,5 @@
 import { PRESETS, presetQuery, type Preset } from '../../core/presets';
+import { PresetNoteBanner } from '../classroom/ClassroomParts';
 import { applyVariant, compareVariants } from '../classroom/presetActions';
 import { useStore } from '../store';
 import { useRuns } from './runsStore';
@@ -51,6 +52,7 @@ function PresetItem({ preset, index, busy }: { preset: Preset; index: number; bu
           </button>
         )}
       </div>
+      <PresetNoteBanner about={preset.title} />
     </details>
   );
 }
