@@ -10,7 +10,7 @@ import { SettingsPanel } from './components/SettingsPanel';
 import { RunsSection } from './runs/RunsSection';
 import { ShareBar } from './runs/ShareBar';
 import { useStore } from './store';
-import { DrawerToggle, EmbedLink, PresetBar, ShortcutsOverlay, SkipLink, useChartsFill, ViewToggles } from './classroom/ClassroomParts';
+import { DrawerToggle, EmbedLink, PresetBar, PresetNoteAlone, ShortcutsOverlay, SkipLink, useChartsFill, ViewToggles } from './classroom/ClassroomParts';
 import { settingsPanelShown } from './classroom/flags';
 import { usePanel, useView } from './classroom/viewStore';
 
@@ -71,7 +71,7 @@ export function App() {
         )}
         <div className="content">
           <RunPanel />
-          {shown.presets && <PresetBar />}
+          {shown.presets ? <PresetBar /> : <PresetNoteAlone />}
           {shown.charts && <Charts key={chartsKey} />}
           <div className="two-col">
             {shown.model && <ModelTable />}

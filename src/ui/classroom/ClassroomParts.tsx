@@ -178,6 +178,17 @@ export function PresetNoteBanner({ about }: { about?: string }) {
   );
 }
 
+/** Where the preset bar is hidden (a view-only link), N still steps through the variants: its note shows here. */
+export function PresetNoteAlone() {
+  const hasNote = useView((s) => s.note !== null);
+  if (!hasNote) return null;
+  return (
+    <section className="panel preset-bar" aria-label="Preset loaded">
+      <PresetNoteBanner />
+    </section>
+  );
+}
+
 /** Embed view (`embed=1`): the page header is gone; this keeps a way to the full app. */
 export function EmbedLink() {
   const embed = useView((s) => s.view.embed);
