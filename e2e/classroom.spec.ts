@@ -176,6 +176,8 @@ test('classroom links: hide and lock flags work, bad values get a notice, preset
   expect(page.url()).toContain('lock=lr,ds');
   expect(page.url()).not.toContain('purple');
   await shot(page, 'classroom-lock');
+  // The normal view in the light theme, with the notice and locked controls: nothing serious for axe.
+  expect(await seriousViolations(page)).toEqual([]);
   // A preset changes what it may; the locked learning rate stays and the note says so.
   await page.getByTestId('preset-choice').selectOption({ label: 'SGD vs momentum vs Adam' });
   await page.getByTestId('preset-variant').selectOption({ label: 'Adam' });
