@@ -107,6 +107,65 @@ describe('training loop', () => {
   });
 });
 
+describe('Step (TensorFlow Playground style)', () => {
+  /** Trains 2 epochs of 4 batches; at every pause logs (batches seen, epochs seen, progress batch) and takes the next action. */
+  async function stepping(control: RunControl, actions: ((c: RunControl) => void)[]) {
+    const { batches, epochs, observer } = recorder();
+    let lastProgress = 0;
+    const log: [number, number, number][] = [];
+    control.onPaused = () => {
+      log.push([batches.length, epochs.length, lastProgress]);
+      const next = actions.shift();
+      // Like a message from the UI: a macrotask later.
+      if (next) setTimeout(() => next(control), 0);
+    };
+    const data = syntheticSplit(64, 16, 1, 16);
+    const model = buildModel(base, data.train, 10);
+    const optimizer = createOptimizer(base);
+    const result = await train({
+      model, optimizer, train: wholeSet(data.train), validation: null, test: wholeSet(data.test), numClasses: 10,
+      settings: { ...base, batchSize: 16, epochs: 2 }, control, observer: { ...observer, onProgress: (p) => { lastProgress = p.batch; } },
+    });
+    model.dispose();
+    optimizer.dispose();
+    return { log, batches, epochs, result };
+  }
+
+  it('a paused run advances exactly one batch per Step, to the epoch end (after its evaluation) per epoch Step', async () => {
+    const control = new RunControl();
+    control.pause();
+    const { log, batches, epochs, result } = await stepping(control, [(c) => c.step('batch'), (c) => c.step('batch'), (c) => c.step('epoch'), (c) => c.resume()]);
+    // Each pause: points of every step taken already delivered, progress at that batch.
+    expect(log).toEqual([[0, 0, 0], [1, 0, 1], [2, 0, 2], [4, 1, 4]]);
+    expect(batches.map((b) => b.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(epochs).toHaveLength(2);
+    expect(result.stopped).toBe(false);
+  });
+
+  it('Step before the run starts trains one batch and pauses; Stop while paused ends it', async () => {
+    const control = new RunControl();
+    control.step('batch');
+    const { log, batches, result } = await stepping(control, [(c) => c.stop()]);
+    expect(log).toEqual([[1, 0, 1]]);
+    expect(batches).toHaveLength(1);
+    expect(control.paused).toBe(false);
+    expect(result.stopped).toBe(true);
+  });
+
+  it('Step while training pauses after the next batch; resume clears a pending Step', () => {
+    const control = new RunControl();
+    control.step('batch');
+    control.resume();
+    control.stepTaken(false);
+    expect(control.paused).toBe(false);
+    control.step('epoch');
+    control.stepTaken(false);
+    expect(control.paused).toBe(false);
+    control.stepTaken(true);
+    expect(control.paused).toBe(true);
+  });
+});
+
 describe('train/validation split', () => {
   it('is seeded, disjoint, and honours the training subset size', () => {
     const data = syntheticSplit(100, 10, 1, 16);

@@ -98,7 +98,10 @@ export interface TestPredictions {
   readonly confidence: Float32Array;
 }
 
-/** Cooperative pause/stop, polled by the loop between steps. */
+/** A Step's length: one mini-batch, or the rest of the current epoch. */
+export type StepUnit = 'batch' | 'epoch';
+
+/** Cooperative pause/stop/step, polled by the loop between steps. */
 export class RunControl {
   private stopRequested = false;
   private resumeWaiter: (() => void) | null = null;
@@ -118,9 +121,33 @@ export class RunControl {
     this.pausedFlag = true;
   }
   resume(): void {
+    this.stepping = null;
+    this.go();
+  }
+  private go(): void {
     this.pausedFlag = false;
     this.resumeWaiter?.();
     this.resumeWaiter = null;
+  }
+
+  /** What a Step asked for: pause again after one batch, or at the end of the current epoch (after its evaluation). */
+  private stepping: StepUnit | null = null;
+  /**
+   * Called by the loop whenever it stops at a pause, once the points of the steps taken have been
+   * handed to the observer (e.g. to say "paused" after a Step).
+   */
+  onPaused: (() => void) | null = null;
+  /** TensorFlow Playground's Step: run one batch (or to the end of the epoch), then pause again. */
+  step(unit: StepUnit): void {
+    this.stepping = unit;
+    this.go();
+  }
+  /** The loop reports every step it took; a Step's budget running out pauses the run. */
+  stepTaken(endOfEpoch: boolean): void {
+    if (this.stepping === 'batch' || (this.stepping === 'epoch' && endOfEpoch)) {
+      this.stepping = null;
+      this.pausedFlag = true;
+    }
   }
   /** Resolves immediately unless paused; otherwise when resumed or stopped. */
   waitWhilePaused(): Promise<void> {
@@ -481,6 +508,8 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       for (let b = resumed?.batch ?? 0; b < batchesPerEpoch; b++) {
         if (control.paused) {
           await flush();
+          if (b > 0) observer.onProgress({ epoch, epochs, batch: b, batchesPerEpoch, examplesPerSecond: rateWindow.rate, etaSeconds: 0 });
+          control.onPaused?.();
           await control.guard(control.waitWhilePaused());
           rateWindow = { time: now(), examples: 0, rate: rateWindow.rate };
         }
@@ -501,6 +530,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
         pending.push({ step, epoch: epoch - 1 + (b + 1) / batchesPerEpoch, learningRate: currentRate, stats, norms });
         examplesThisEpoch += size;
         rateWindow.examples += size;
+        control.stepTaken(b === batchesPerEpoch - 1);
 
         const t = now();
         if (t - lastFlush >= FLUSH_EVERY_MS || b === batchesPerEpoch - 1) {

@@ -8,7 +8,7 @@ import type { RunInfo } from '../core/experiment';
 import type { InspectData, InspectRequest } from '../core/inspect/types';
 import type { ModelSummary } from '../core/model';
 import type { BackendChoice, BackendName, DatasetId, Settings } from '../core/settings';
-import type { BatchPoint, EpochMetrics, Evaluation, Progress } from '../core/train';
+import type { BatchPoint, EpochMetrics, Evaluation, Progress, StepUnit } from '../core/train';
 
 /** Lifecycle of a run, mirrored in `data-state` of the status element. */
 export type RunState = 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'error';
@@ -20,8 +20,13 @@ export interface UploadedFile {
 }
 
 export type ToWorker =
-  | { readonly type: 'start'; readonly runId: number; readonly settings: Settings }
+  /** With `step`, the run pauses after that first Step (one batch, or the first epoch). */
+  | { readonly type: 'start'; readonly runId: number; readonly settings: Settings; readonly step?: StepUnit }
   | { readonly type: 'pause'; readonly runId: number }
+  /** Train one batch (or to the end of the epoch), then pause again; answered by `state: paused`. */
+  | { readonly type: 'step'; readonly runId: number; readonly unit: StepUnit }
+  /** Reset: stop run `runId` (if it is the current one) and drop the trained model; the next run starts from fresh weights. */
+  | { readonly type: 'reset'; readonly runId: number }
   | { readonly type: 'resume'; readonly runId: number }
   | { readonly type: 'stop'; readonly runId: number }
   /** Probe and initialise the backend now (on page load) so the UI can show it before a run. */

@@ -10,6 +10,9 @@ import { SettingsPanel } from './components/SettingsPanel';
 import { RunsSection } from './runs/RunsSection';
 import { ShareBar } from './runs/ShareBar';
 import { useStore } from './store';
+import { DrawerToggle, EmbedLink, PresetBar, PresetNoteAlone, ShortcutsOverlay, SkipLink, useChartsFill, ViewToggles } from './classroom/ClassroomParts';
+import { settingsPanelShown } from './classroom/flags';
+import { usePanel, useView } from './classroom/viewStore';
 
 function BackendBadge() {
   const backend = useStore((s) => s.backend);
@@ -31,31 +34,56 @@ function NoisePanel() {
 }
 
 export function App() {
+  // Classroom links hide panels (`hide=…`, `controls=0`); presentation and embed views show the settings only when the link chose some.
+  const settingsShown = useView((st) => settingsPanelShown(st.view));
+  const drawerOpen = useView((st) => st.drawerOpen);
+  // Recharts measures its tick labels once: a view with another type size gets freshly laid-out charts.
+  const chartsKey = useView((st) => (st.view.present ? 'present' : 'normal'));
+  const shown = {
+    share: usePanel('share'),
+    presets: usePanel('presets'),
+    charts: usePanel('charts'),
+    model: usePanel('model'),
+    files: usePanel('files'),
+    dataset: usePanel('dataset'),
+    noise: usePanel('noise-matrix'),
+    inside: usePanel('inside'),
+    runs: usePanel('runs'),
+  };
+  useChartsFill();
   return (
     <div className="app">
+      <SkipLink />
       <header>
         <h1>CNN Playground</h1>
         <BackendBadge />
-        <ShareBar />
+        {shown.share && <ShareBar />}
+        <ViewToggles />
       </header>
+      <EmbedLink />
       <Notices />
       <main>
-        <aside>
-          <SettingsPanel />
-        </aside>
+        {settingsShown && (
+          <aside className={drawerOpen ? 'drawer-open' : undefined}>
+            <DrawerToggle />
+            <SettingsPanel />
+          </aside>
+        )}
         <div className="content">
           <RunPanel />
-          <Charts />
+          {shown.presets ? <PresetBar /> : <PresetNoteAlone />}
+          {shown.charts && <Charts key={chartsKey} />}
           <div className="two-col">
-            <ModelTable />
-            <ModelFilesPanel />
-            <DatasetPanel />
-            <NoisePanel />
+            {shown.model && <ModelTable />}
+            {shown.files && <ModelFilesPanel />}
+            {shown.dataset && <DatasetPanel />}
+            {shown.noise && <NoisePanel />}
           </div>
-          <InsidePanels />
-          <RunsSection />
+          {shown.inside && <InsidePanels />}
+          {shown.runs && <RunsSection />}
         </div>
       </main>
+      <ShortcutsOverlay />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diverging, luminance, sequential, textOn } from './colormap';
+import { contrast, diverging, luminance, sequential, textOn } from './colormap';
 
 describe('colour maps', () => {
   it('diverging: 0 is (near) white, negatives blue, positives orange, clamped beyond ±1, NaN at an end not a crash', () => {
@@ -21,8 +21,13 @@ describe('colour maps', () => {
     for (const series of [pos, neg, seq]) for (let i = 1; i < series.length; i++) expect(series[i]!).toBeLessThan(series[i - 1]!);
   });
 
-  it('text colour contrasts with the cell', () => {
-    expect(textOn(sequential(0))).toBe('#1b1f24');
+  it('text colour contrasts with the cell: WCAG AA (4.5:1) on every shade of the matrix map', () => {
+    expect(textOn(sequential(0))).toBe('#000000');
     expect(textOn(sequential(1))).toBe('#ffffff');
+    const rgb = (hex: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+    for (let i = 0; i <= 200; i++) {
+      const bg = sequential(i / 200);
+      expect(contrast(rgb(textOn(bg)), bg)).toBeGreaterThanOrEqual(4.5);
+    }
   });
 });

@@ -6,10 +6,18 @@ import { useStore } from './store';
 import { readSettingsFromUrl, syncUrlWithSettings } from './url';
 import { startRunRecorder } from './runs/runsStore';
 import { initBackend, startTraining } from './workerClient';
+import { installScrollCues } from './classroom/scrollCues';
+import { installShortcuts } from './classroom/shortcuts';
+import { mirrorViewOnDocument } from './classroom/viewStore';
 import './styles.css';
+// After styles.css: the classroom views override its rules.
+import './classroom/classroom.css';
 
 const autostart = readSettingsFromUrl();
 syncUrlWithSettings();
+mirrorViewOnDocument();
+installShortcuts();
+installScrollCues();
 initBackend(useStore.getState().settings.backend);
 startRunRecorder();
 // Lecture demos: `?…&autostart=1` starts training as soon as the page opens (the worker queues it).

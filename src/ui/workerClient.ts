@@ -3,6 +3,7 @@
  * messages into store updates. Plain functions, callable from components and tests alike.
  */
 import type { BackendChoice } from '../core/settings';
+import type { StepUnit } from '../core/train';
 import type { DebugFault, FromWorker, RunState, ToWorker, UploadedFile } from '../shared/protocol';
 import { receiveInspect } from './inspectClient';
 import { receiveModelFiles } from './modelFiles';
@@ -99,11 +100,40 @@ export function nextRunId(): number {
 }
 
 export function startTraining(): void {
+  startRun();
+}
+
+/** Starts a run; with `step`, it pauses after that first Step (Step pressed with no run active). */
+function startRun(step?: StepUnit): void {
   const { settings } = useStore.getState();
   const next = nextRunId();
   pendingPoints = [];
   useStore.setState(freshRun(next, settings));
-  send({ type: 'start', runId: next, settings });
+  send({ type: 'start', runId: next, settings, ...(step ? { step } : {}) });
+}
+
+/** Step (TensorFlow Playground): one batch or to the end of the epoch, then paused; from idle, a new run does its first Step. */
+export function stepTraining(unit: StepUnit): void {
+  const { runId, runState } = useStore.getState();
+  if (runState === 'training' || runState === 'paused') send({ type: 'step', runId, unit });
+  else if (runState !== 'loading') startRun(unit);
+}
+
+/**
+ * Reset (TensorFlow Playground): the run stops (recorded in the history like a stopped run, when it
+ * has trained), the worker drops its model, and the charts and numbers start empty; the next run
+ * initialises fresh weights.
+ */
+export function resetTraining(): void {
+  if (flushTimer) clearTimeout(flushTimer);
+  flushPoints();
+  const { runId, runState, settings, epochs } = useStore.getState();
+  const active = runState === 'loading' || runState === 'training' || runState === 'paused';
+  // The run ends here for everything that waits on it (history recorder, a sequence in progress).
+  if (active) useStore.setState({ runState: 'done', statusMessage: `Stopped after ${epochs.length} epoch(s)` });
+  send({ type: 'reset', runId });
+  pendingPoints = [];
+  useStore.setState({ ...freshRun(nextRunId(), settings), runSettings: null, runState: 'idle', statusMessage: 'Reset: the next run starts from fresh weights' });
 }
 
 export function pauseTraining(): void {

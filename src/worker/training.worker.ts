@@ -80,6 +80,9 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
   const { runId, settings } = message;
   const control = new RunControl();
   const download = new AbortController();
+  if (message.step) control.step(message.step);
+  // After a Step the loop pauses by itself: the UI hears it once the step's points are out.
+  control.onPaused = () => post({ type: 'state', runId, state: 'paused' });
   current = { runId, control, download };
   const started = performance.now();
   try {
@@ -300,6 +303,28 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       const control = current.control;
       void saving.then(() => control.resume());
       post({ type: 'state', runId: message.runId, state: 'training' });
+      return;
+    }
+    case 'step': {
+      if (current?.runId !== message.runId) return;
+      const control = current.control;
+      void saving.then(() => control.step(message.unit));
+      post({ type: 'state', runId: message.runId, state: 'training', message: message.unit === 'batch' ? 'Stepping one batch…' : 'Stepping to the end of the epoch…' });
+      return;
+    }
+    case 'reset': {
+      if (current?.runId === message.runId) {
+        current.control.stop();
+        current.download.abort(new DownloadStopped());
+      }
+      // After the run has wound down: its model goes, so nothing (panels, Download) shows trained weights.
+      enqueue(async () => {
+        await saving;
+        inspector.reset();
+        savable = null;
+        lastModel?.dispose();
+        lastModel = null;
+      });
       return;
     }
     case 'stop': {

@@ -4,6 +4,7 @@ import { autoScale, axisWidth, compactNumber, smoothInLog, yAxisLayout, type Axi
 import { downsample, RECENT_BATCHES, recentMean, smooth, type XY } from '../../core/series';
 import { fmtLoss, fmtPct, fmtRate } from '../format';
 import { useStore } from '../store';
+import { useView } from '../classroom/viewStore';
 import { SettingsChanged } from './SettingsChanged';
 
 /**
@@ -108,6 +109,9 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
   const auto = logLine ? autoScale([...logLine.map((p) => p.y), ...epochValues]) : 'linear';
   const scale: AxisScale = metric === 'loss' && scaleChoice !== 'auto' ? scaleChoice : auto;
   const shownTrain = scale === 'log' && logLine ? logLine : trainLine;
+  // Presentation mode draws tick labels larger (CSS: 0.8 rem of a 20–34 px root); the axis widens with them.
+  const present = useView((s) => s.view.present);
+  const tickScale = present ? (0.8 * parseFloat(getComputedStyle(document.documentElement).fontSize)) / 12 : 1;
   const axis = useMemo(
     () => (metric === 'loss' ? yAxisLayout([...shownTrain.map((p) => p.y), ...epochValues], scale) : { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) }),
     [shownTrain, epochValues, metric, scale],
@@ -140,7 +144,9 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
           </label>
         )}
       </figcaption>
-      <ResponsiveContainer width="100%" height={240}>
+      {/* The plot's height comes from CSS (.chart-plot): 240 px, or the screen's height in presentation mode. */}
+      <div className="chart-plot">
+      <ResponsiveContainer width="100%" height="100%">
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
           <XAxis type="number" dataKey="x" domain={[0, Math.max(1, totalEpochs)]} allowDecimals={false} tickCount={Math.min(11, totalEpochs + 1)} padding={{ left: 0, right: 10 }} label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }} />
@@ -152,7 +158,7 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
             ticks={[...axis.ticks]}
             interval={0}
             tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : compactNumber(v))}
-            width={axis.width}
+            width={Math.ceil(axis.width * tickScale)}
             tick={{ fontSize: 12 }}
           />
           <Tooltip formatter={(v) => (typeof v === 'number' ? (metric === 'accuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
@@ -177,6 +183,7 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
           )}
         </LineChart>
       </ResponsiveContainer>
+      </div>
     </figure>
   );
 });

@@ -1,7 +1,9 @@
 import { RECENT_BATCHES, recentMean } from '../../core/series';
 import { fmtLoss, fmtPct, fmtRate } from '../format';
 import { useStore } from '../store';
-import { pauseTraining, resumeTraining, startTraining, stopTraining } from '../workerClient';
+import type { ReactNode } from 'react';
+import { resetAll } from '../classroom/shortcuts';
+import { pauseTraining, resumeTraining, startTraining, stepTraining, stopTraining } from '../workerClient';
 import { TrainBlocked } from './TrainBlocked';
 import { useDatasetAvailability } from './useDatasetAvailability';
 
@@ -14,30 +16,51 @@ function formatDuration(seconds: number): string {
   return m < 60 ? `${m} min ${s} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** Train / Pause / Resume / Stop, the status line, the progress bar and the headline metrics. */
+/**
+ * One run-bar button. Never `disabled`: an unavailable one is `aria-disabled` (greyed, ignores
+ * clicks), so the button just pressed keeps the focus when the run's state changes under it, and Tab
+ * goes through the bar in order.
+ */
+function RunButton({ enabled, onPress, children, ...rest }: { enabled: boolean; onPress: () => void; children: ReactNode; 'data-testid': string; title: string; className?: string }) {
+  return (
+    <button type="button" {...rest} aria-disabled={!enabled} onClick={enabled ? onPress : undefined}>
+      {children}
+    </button>
+  );
+}
+
+/** Train / Pause / Resume / Stop, Step (a batch, an epoch) and Reset, the status line, the progress bar and the headline metrics. */
 export function RunPanel() {
   const runState = useStore((s) => s.runState);
   const statusMessage = useStore((s) => s.statusMessage);
   const dataset = useStore((s) => s.settings.dataset);
+  const hasCurves = useStore((s) => s.batches.length > 0 || s.epochs.length > 0);
   const unavailable = useDatasetAvailability()[dataset];
   const active = runState === 'loading' || runState === 'training' || runState === 'paused';
+  const running = runState === 'training' || runState === 'paused';
+  const canStep = running || (!active && unavailable === null);
   return (
-    <section className="panel run" aria-label="Run">
+    // The skip link's target: focusable by script only.
+    <section className="panel run" aria-label="Run" id="run-controls" tabIndex={-1}>
       <div className="buttons">
-        <button type="button" className="primary" data-testid="start-training" onClick={startTraining} disabled={active || unavailable !== null} title={unavailable ?? 'Train with the settings on the left'}>
+        <RunButton className="primary" data-testid="start-training" onPress={startTraining} enabled={!active && unavailable === null} title={unavailable ?? 'Train with the settings on the left (Space)'}>
           {runState === 'done' || runState === 'error' ? 'Train again' : 'Train'}
-        </button>
-        <button
-          type="button"
-          data-testid="pause-training"
-          disabled={!(runState === 'training' || runState === 'paused')}
-          onClick={runState === 'paused' ? resumeTraining : pauseTraining}
-        >
+        </RunButton>
+        <RunButton data-testid="pause-training" enabled={running} onPress={runState === 'paused' ? resumeTraining : pauseTraining} title="Pause or resume the run (Space)">
           {runState === 'paused' ? 'Resume' : 'Pause'}
-        </button>
-        <button type="button" data-testid="stop-training" disabled={!active} onClick={stopTraining}>
+        </RunButton>
+        <RunButton data-testid="stop-training" enabled={active} onPress={stopTraining} title="Stop the run; it is kept in the history (X)">
           Stop
-        </button>
+        </RunButton>
+        <RunButton data-testid="step-batch" enabled={canStep} onPress={() => stepTraining('batch')} title="Train one batch, then pause; with no run, start one that pauses after its first batch (S or →)">
+          Step
+        </RunButton>
+        <RunButton data-testid="step-epoch" enabled={canStep} onPress={() => stepTraining('epoch')} title="Train to the end of the epoch (and evaluate), then pause (E)">
+          Step epoch
+        </RunButton>
+        <RunButton data-testid="reset-training" enabled={active || hasCurves} onPress={resetAll} title="Stop, clear the charts and the trained weights: the next run starts from fresh weights (R)">
+          Reset
+        </RunButton>
         <span className={`status status-${runState}`} data-testid="run-status" data-state={runState} role="status" aria-live="polite">
           {statusMessage}
         </span>
@@ -108,9 +131,12 @@ function Metrics() {
   );
 }
 
+/** The key numbers: the ones presentation mode and the phone's sticky bar keep. */
+const KEY_METRICS = new Set(['metric-train-loss', 'metric-train-accuracy', 'metric-validation-accuracy', 'metric-test-accuracy']);
+
 function Metric({ id, label, note, value, text }: { id: string; label: string; note?: string | undefined; value: number | undefined; text: string }) {
   return (
-    <div className="metric">
+    <div className={KEY_METRICS.has(id) ? 'metric metric-key' : 'metric'}>
       <dt>
         {label}
         {note && <small className="metric-note">{note}</small>}

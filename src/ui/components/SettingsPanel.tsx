@@ -11,6 +11,8 @@ import {
   type Settings,
 } from '../../core/settings';
 import { useStore } from '../store';
+import { controlShown, settingLocked } from '../classroom/flags';
+import { useView } from '../classroom/viewStore';
 import { initBackend } from '../workerClient';
 import { NumberField } from './NumberField';
 import { useTrainCount } from './useTrainCount';
@@ -48,21 +50,27 @@ export function SettingsPanel() {
   const runState = useStore((s) => s.runState);
   const locked = runState === 'loading' || runState === 'training' || runState === 'paused';
   const [showAdvanced, setShowAdvanced] = useState(false);
+  // A classroom link may show only some controls (`controls=lr,opt`) or hide some (`hide=seed`).
+  const view = useView((s) => s.view);
+  const chosen = Array.isArray(view.controls);
+  const shown = (n: SettingName) => controlShown(view, n) && (chosen || isVisible(n, settings, showAdvanced));
   return (
-    <section className="panel settings" aria-labelledby="settings-title">
+    <section className="panel settings" aria-labelledby="settings-title" id="settings-panel">
       <h2 id="settings-title">Experiment</h2>
       {locked && (
         <p className="hint settings-locked" data-testid="settings-locked">
           Locked while a run is active: stop it to change settings for the next run.
         </p>
       )}
-      <label className="advanced-toggle">
-        <input type="checkbox" data-testid="show-advanced" checked={showAdvanced} onChange={(e) => setShowAdvanced(e.target.checked)} /> Show advanced settings
-      </label>
-      {GROUPS.map((group) => (
+      {!chosen && (
+        <label className="advanced-toggle">
+          <input type="checkbox" data-testid="show-advanced" checked={showAdvanced} onChange={(e) => setShowAdvanced(e.target.checked)} /> Show advanced settings
+        </label>
+      )}
+      {GROUPS.filter((group) => SETTING_NAMES.some((n) => SETTINGS[n].group === group.id && shown(n))).map((group) => (
         <fieldset key={group.id} disabled={locked}>
           <legend>{group.title}</legend>
-          {SETTING_NAMES.filter((n) => SETTINGS[n].group === group.id && isVisible(n, settings, showAdvanced)).map((name) => (
+          {SETTING_NAMES.filter((n) => SETTINGS[n].group === group.id && shown(n)).map((name) => (
             <SettingControl key={name} name={name} settings={settings} />
           ))}
         </fieldset>
@@ -74,8 +82,10 @@ export function SettingsPanel() {
 function SettingControl({ name, settings }: { name: SettingName; settings: Settings }) {
   const spec = SETTINGS[name];
   const id = useId();
-  const reason = inapplicableReason(name, settings);
   const trainCount = useTrainCount();
+  const pinned = useView((s) => settingLocked(s.view, name));
+  // A setting the classroom link locks reads like an inapplicable one, with its own reason.
+  const reason = pinned ? 'Locked by this link: the exercise keeps it at this value.' : inapplicableReason(name, settings);
   const helpId = `${id}-help`;
   if (spec.kind === 'boolean') {
     return (

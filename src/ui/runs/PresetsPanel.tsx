@@ -1,11 +1,8 @@
-import { PRESETS, presetQuery, presetSettings, type Preset } from '../../core/presets';
+import { PRESETS, presetQuery, type Preset } from '../../core/presets';
+import { PresetNoteBanner } from '../classroom/ClassroomParts';
+import { applyVariant, compareVariants } from '../classroom/presetActions';
 import { useStore } from '../store';
-import { runSequence, useRuns } from './runsStore';
-
-/** Applies a variant's settings (over the defaults); the URL follows through the store subscription. */
-function apply(settings: ReturnType<typeof presetSettings>): void {
-  useStore.setState({ settings });
-}
+import { useRuns } from './runsStore';
 
 /** The experiments of the course material, one click each, with what to look for. */
 export function PresetsPanel() {
@@ -16,24 +13,22 @@ export function PresetsPanel() {
     <section className="panel presets" aria-labelledby="presets-title" data-testid="presets">
       <h2 id="presets-title">Experiments from the course</h2>
       <p className="hint">Choose a variant to load its settings (the address updates, so it is a link to share), or run every variant one after another and compare them in the history below.</p>
-      {PRESETS.map((p) => (
-        <PresetItem key={p.id} preset={p} busy={busy} />
+      {PRESETS.map((p, i) => (
+        <PresetItem key={p.id} preset={p} index={i} busy={busy} />
       ))}
     </section>
   );
 }
 
-function PresetItem({ preset, busy }: { preset: Preset; busy: boolean }) {
-  const runAll = () => {
-    const restore = presetSettings(preset.variants[0]!);
-    void runSequence('variants', preset.title, preset.variants.map((v) => ({ label: v.label, settings: presetSettings(v) })), restore);
-  };
+function PresetItem({ preset, index, busy }: { preset: Preset; index: number; busy: boolean }) {
+  // Through the preset bar's actions: the same confirmation near Train, and a classroom link's locks hold.
+  const runAll = () => compareVariants(index);
   return (
     <details className="preset" data-testid={`preset-${preset.id}`}>
       <summary>{preset.title}</summary>
       <p className="preset-text">{preset.explanation}</p>
       <div className="buttons">
-        {preset.variants.map((v) => (
+        {preset.variants.map((v, variant) => (
           <a
             key={v.id}
             className="button-link"
@@ -44,7 +39,7 @@ function PresetItem({ preset, busy }: { preset: Preset; busy: boolean }) {
               if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
               e.preventDefault();
               // While a run is active the form is locked; following the link would reload and lose the run.
-              if (!busy) apply(presetSettings(v));
+              if (!busy) applyVariant(index, variant);
             }}
             aria-disabled={busy}
           >
@@ -57,6 +52,7 @@ function PresetItem({ preset, busy }: { preset: Preset; busy: boolean }) {
           </button>
         )}
       </div>
+      <PresetNoteBanner about={preset.title} />
     </details>
   );
 }

@@ -2,6 +2,8 @@ import { useRef, useState } from 'react';
 import { serializeSettings } from '../../core/settings';
 import { useStore } from '../store';
 import { AUTOSTART_KEY } from '../url';
+import { serializeView } from '../classroom/flags';
+import { useView } from '../classroom/viewStore';
 
 /** The address of the current settings, optionally with the lecture-demo flag that starts training on open. */
 export function shareUrl(query: string, autostart: boolean): string {
@@ -18,7 +20,9 @@ export function ShareBar() {
   const [autostart, setAutostart] = useState(false);
   const [state, setState] = useState<'idle' | 'copied' | 'manual'>('idle');
   const field = useRef<HTMLInputElement>(null);
-  const url = shareUrl(serializeSettings(settings), autostart);
+  // A classroom link keeps its flags (presentation, hidden and locked controls, …).
+  const flags = useView((s) => serializeView(s.view));
+  const url = shareUrl(`${serializeSettings(settings)}${flags ? `&${flags}` : ''}`, autostart);
 
   const copy = async () => {
     try {
