@@ -7,6 +7,7 @@ import type { DebugFault, FromWorker, RunState, ToWorker, UploadedFile } from '.
 import { receiveInspect } from './inspectClient';
 import { receiveModelFiles } from './modelFiles';
 import { freshRun, useStore } from './store';
+import { judgeEndedRun, receiveTestScore, resetVerdict } from './verdicts';
 
 let worker: Worker | null = null;
 /** Batch points are appended to the store at most this often, to keep React renders cheap. */
@@ -103,6 +104,7 @@ export function startTraining(): void {
   const next = nextRunId();
   pendingPoints = [];
   useStore.setState(freshRun(next, settings));
+  resetVerdict(next);
   send({ type: 'start', runId: next, settings });
 }
 
@@ -173,15 +175,22 @@ function receive(message: FromWorker): void {
       flushPoints();
       useStore.setState({ epochs: [...state.epochs, message.metrics] });
       return;
-    case 'done':
+    case 'done': {
       flushPoints();
+      // Judged before the state turns `done`: the history records the run with its verdict.
+      const verdict = judgeEndedRun(message);
       useStore.setState({
         runState: 'done',
         runSeconds: message.seconds,
-        statusMessage: message.stopped
-          ? state.runState === 'loading' ? 'Stopped while loading the data' : `Stopped after ${useStore.getState().epochs.length} epoch(s)`
-          : `Finished in ${message.seconds.toFixed(1)} s`,
+        statusMessage:
+          message.stopped && state.runState === 'loading'
+            ? 'Stopped while loading the data'
+            : (verdict?.status ?? (message.stopped ? 'Stopped' : `Finished in ${message.seconds.toFixed(1)} s`)),
       });
+      return;
+    }
+    case 'test-score':
+      receiveTestScore(message);
       return;
     case 'error':
       flushPoints();

@@ -4,6 +4,7 @@ import { useStore } from '../store';
 import { pauseTraining, resumeTraining, startTraining, stopTraining } from '../workerClient';
 import { TrainBlocked } from './TrainBlocked';
 import { useDatasetAvailability } from './useDatasetAvailability';
+import { useCurrentVerdict, VERDICT_ICON, VerdictPanel } from './VerdictPanel';
 
 
 function formatDuration(seconds: number): string {
@@ -21,6 +22,7 @@ export function RunPanel() {
   const dataset = useStore((s) => s.settings.dataset);
   const unavailable = useDatasetAvailability()[dataset];
   const active = runState === 'loading' || runState === 'training' || runState === 'paused';
+  const verdict = useCurrentVerdict();
   return (
     <section className="panel run" aria-label="Run">
       <div className="buttons">
@@ -38,12 +40,14 @@ export function RunPanel() {
         <button type="button" data-testid="stop-training" disabled={!active} onClick={stopTraining}>
           Stop
         </button>
-        <span className={`status status-${runState}`} data-testid="run-status" data-state={runState} role="status" aria-live="polite">
+        <span className={`status status-${runState}${verdict ? ` verdict-${verdict.kind}` : ''}`} data-testid="run-status" data-state={runState} data-verdict={verdict?.kind ?? ''} role="status" aria-live="polite">
+          {verdict && <span className="verdict-icon" aria-hidden="true">{VERDICT_ICON[verdict.kind]}</span>}
           {statusMessage}
         </span>
       </div>
       <TrainBlocked />
       <ProgressLine />
+      <VerdictPanel />
       <Metrics />
     </section>
   );

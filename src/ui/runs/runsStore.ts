@@ -19,6 +19,10 @@ import { useInspect } from '../inspectStore';
 import { useStore, type UiState } from '../store';
 import { startTraining, stopTraining } from '../workerClient';
 import { clearRecords, deleteRecords, getAllRaw, putRecords, storageEstimate } from './db';
+import { useVerdict } from '../verdicts';
+import type { Verdict } from '../../core/verdict';
+
+const storedVerdictOf = (v: Verdict | null): RunRecord['verdict'] => (v ? { kind: v.kind, label: v.label, status: v.status } : { kind: 'too-early', label: 'Too early to tell', status: 'No verdict' });
 
 /** One finished run of a sequence. */
 export interface SequenceResult {
@@ -189,9 +193,10 @@ export function startRunRecorder(): () => void {
       batches: downsampleBatches(state.batches),
       seconds: state.runSeconds ?? Number.NaN,
       backend: state.backend?.name ?? null,
-      stopped: state.statusMessage.startsWith('Stopped'),
+      stopped: useVerdict.getState().end?.kind === 'stopped',
       confusion: finalConfusion(state),
       group: tag?.group ?? null,
+      verdict: storedVerdictOf(useVerdict.getState().verdict),
     };
     pendingSave = save(record);
   });
@@ -234,8 +239,8 @@ export async function runSequence(kind: Sequence['kind'], label: string, items: 
     await pendingSave;
     const state = useStore.getState();
     const last = state.epochs.at(-1);
-    const failed = end === 'error' || !last;
-    const stopped = end === 'done' && state.statusMessage.startsWith('Stopped');
+    const failed = end === 'error' || !last || useVerdict.getState().end?.kind === 'diverged';
+    const stopped = end === 'done' && useVerdict.getState().end?.kind === 'stopped';
     const result: SequenceResult = { label: item.label, settings: item.settings, finalAccuracy: last?.test.accuracy ?? Number.NaN, finalLoss: last?.test.loss ?? Number.NaN, failed, stopped };
     const complete = (r: SequenceResult) => !r.failed && !r.stopped;
     if (failed) nextTag = null;
