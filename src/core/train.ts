@@ -432,7 +432,13 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     }
     if (good.length > 0) observer.onBatches(good);
     const first = points[bad];
-    if (first) throw new DivergenceError(first.step, first.loss, divergenceAdvice(settings, first.learningRate), watch.startingLoss);
+    if (first) {
+      // Where it stopped, also when that is before the first progress report (lr 5 explodes in 3 steps).
+      const at = good.at(-1) ?? first;
+      const e = Math.floor((at.step - 1) / batchesPerEpoch) + 1;
+      observer.onProgress({ epoch: e, epochs, batch: at.step - (e - 1) * batchesPerEpoch, batchesPerEpoch, examplesPerSecond: rateWindow.rate || rateWindow.examples / Math.max(1e-3, (now() - rateWindow.time) / 1000), etaSeconds: 0 });
+      throw new DivergenceError(first.step, first.loss, divergenceAdvice(settings, first.learningRate), watch.startingLoss);
+    }
   };
 
   // Host checkpoints for recovery (only when the observer keeps them).
@@ -505,7 +511,11 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       }
       await flush();
       const trainSeconds = (now() - epochStart) / 1000;
-      if (control.stopped && examplesThisEpoch < trainCount) break;
+      if (control.stopped && examplesThisEpoch < trainCount) {
+        // The last report may be a few steps behind: say where the run really stopped.
+        observer.onProgress({ epoch, epochs, batch: step - (epoch - 1) * batchesPerEpoch, batchesPerEpoch, examplesPerSecond: rateWindow.rate, etaSeconds: 0 });
+        break;
+      }
       // Evaluation is long on a slow backend: a loss during it resumes right here.
       await checkpoint(position(batchesPerEpoch));
 

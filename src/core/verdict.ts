@@ -246,14 +246,14 @@ function overfittingCauses(s: Settings): Cause[] {
   if (s.patience === 0 && s.validationSize > 0) {
     causes.push({ text: 'Nothing stops the run when the validation loss turns: early stopping keeps the best epoch.', fix: { label: 'Stop early (patience 3)', patch: { patience: 3, restoreBest: true } } });
   }
-  if (s.dropout === 0 && s.model !== 'lenet5-classic') causes.push({ text: 'No dropout.', fix: { label: 'Add dropout 0.25', patch: { dropout: 0.25 } } });
-  if (s.l2 === 0) causes.push({ text: 'No weight decay.', fix: { label: 'Add L2 weight decay 0.001', patch: { l2: 0.001 } } });
+  if (s.dropout === 0 && s.model !== 'lenet5-classic') causes.push({ text: 'No dropout: nothing keeps units from fitting the training examples together.', fix: { label: 'Add dropout 0.25', patch: { dropout: 0.25 } } });
+  if (s.l2 === 0) causes.push({ text: 'No weight decay (L2): the weights are free to grow until every training example fits.', fix: { label: 'Add L2 weight decay 0.001', patch: { l2: 0.001 } } });
   if (causes.length === 0) causes.push({ text: 'The model has more capacity than the data needs for this many epochs; fewer epochs or more regularisation help.' });
   return causes;
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-const loss = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 ? v.toExponential(1) : v.toFixed(2)) : Number.isNaN(v) ? 'NaN' : '∞');
+const loss = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 ? v.toExponential(1) : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2)) : Number.isNaN(v) ? 'NaN' : '∞');
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 /** Accuracy a run is judged by: the last test accuracy, else the mean of the last 50 batches. */
@@ -403,7 +403,7 @@ export function judgeRun(input: VerdictInput): Verdict {
       kind: 'overfitting',
       label: 'Overfitting',
       status: `Overfitting: ${overfit.what} loss rose from ${loss(overfit.best)} (epoch ${overfit.bestEpoch}) to ${loss(overfit.last)}`,
-      summary: `It learned (${learnedText}), but since epoch ${overfit.bestEpoch} the ${overfit.what} loss rose from ${loss(overfit.best)} to ${loss(overfit.last)} while the training loss kept falling: it memorises the training examples.`,
+      summary: `It learned — ${learnedText} — but since epoch ${overfit.bestEpoch} the ${overfit.what} loss rose from ${loss(overfit.best)} to ${loss(overfit.last)} while the training loss kept falling: it memorises the training examples.`,
       causes: textsOf(causes),
       fixes: fixesOf(causes),
     };
