@@ -54,6 +54,15 @@ describe('verdict: learned', () => {
     expect(v.fixes).toEqual([]);
   });
 
+  it('a run that was still improving when it ended says so and offers more epochs', () => {
+    const short = judge({ batches: learning.slice(0, 16), epochs: [epochOf(1, 2.2, 0.4)], settings: { epochs: 1 } });
+    expect(short.kind).toBe('learned');
+    expect(short.summary).toMatch(/still falling when it ended \(after only 16 steps\): more epochs would help/);
+    expect(short.fixes).toEqual([{ label: 'Train for 2 epochs', patch: { epochs: 2 } }]);
+    const falling = curve(400, (i) => LN10 - i / 200, () => 0.6);
+    expect(judge({ batches: falling, settings: { epochs: 3 } }).fixes).toEqual([{ label: 'Train for 6 epochs', patch: { epochs: 6 } }]);
+  });
+
   it('one huge batch loss is a spike, not divergence', () => {
     const spiky = learning.map((p, i) => (i === 150 ? { ...p, loss: 1e6 } : p));
     expect(judge({ batches: spiky }).kind).toBe('learned');

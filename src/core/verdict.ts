@@ -409,13 +409,19 @@ export function judgeRun(input: VerdictInput): Verdict {
     };
   }
   const early = last?.stoppedEarly && last.bestEpoch !== null ? ` Early stopping ended it: the validation loss was lowest at epoch ${last.bestEpoch}.` : '';
+  // Still improving when it ended: after only a few steps, or the loss fell by 5 % of ln(classes) over the last half.
+  const q = Math.floor(batches.length / 4);
+  const quarter = (from: number) => batches.slice(from, from + q).reduce((a, p) => a + p.loss, 0) / Math.max(1, q);
+  const stillFalling = !last?.stoppedEarly && (steps < MIN_STEPS_TO_JUDGE || (q >= 5 && quarter(batches.length - 2 * q) - quarter(batches.length - q) > 0.05 * lnC));
+  const more = Math.min(SETTINGS.epochs.max, s.epochs * 2);
+  const longer = stillFalling && more > s.epochs;
   return {
     kind: 'learned',
     label: 'Learned',
     status: `Learned: ${learnedText}${time}`,
-    summary: `It learned: ${learnedText}.${early}${spike}`,
+    summary: `It learned: ${learnedText}.${early}${spike}${longer ? ` The loss was still falling when it ended${steps < MIN_STEPS_TO_JUDGE ? ` (after only ${plural(steps, 'step')})` : ''}: more epochs would help.` : ''}`,
     causes: [],
-    fixes: [],
+    fixes: longer ? [{ label: `Train for ${more} epochs`, patch: { epochs: more } }] : [],
   };
 }
 

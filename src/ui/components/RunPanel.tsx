@@ -72,7 +72,8 @@ function ProgressLine() {
   const done = progress ? (progress.epoch - 1 + progress.batch / progress.batchesPerEpoch) / epochs : 0;
   return (
     <div className="progress">
-      <progress max={1} value={runState === 'done' && progress ? Math.max(done, progress.epoch === epochs ? 1 : done) : done} aria-label="Training progress" />
+      {/* The last report says where the run ended (a stopped or diverged run's bar is not full). */}
+      <progress max={1} value={done} aria-label="Training progress" />
       <span>
         Epoch{' '}
         <b data-testid="epoch" data-value={progress?.epoch ?? 0}>

@@ -83,8 +83,7 @@ export function HistoryPanel() {
                       onChange={(e) => setSelected(e.target.checked ? records.map((r) => r.id) : [])}
                     />
                   </th>
-                  <th>Name</th>
-                  <th>Verdict</th>
+                  <th>Name · verdict</th>
                   <th className="num" title="Test accuracy after the last epoch">Final acc.</th>
                   <th className="num" title="Best test accuracy of any epoch">Best acc.</th>
                   <th className="num" title="Test loss after the last epoch">Loss</th>
@@ -148,9 +147,9 @@ function RunRow({ record, checked }: { record: RunRecord; checked: boolean }) {
             if (e.key === 'Escape') setName(record.name);
           }}
         />
-      </td>
-      <td data-testid="run-verdict" data-kind={record.verdict.kind}>
-        <VerdictBadge kind={record.verdict.kind} label={record.verdict.label} title={record.verdict.status} />
+        <div className="run-verdict" data-testid="run-verdict" data-kind={record.verdict.kind}>
+          <VerdictBadge kind={record.verdict.kind} label={record.verdict.label} title={record.verdict.status} />
+        </div>
       </td>
       <td className="num" data-testid="run-final-accuracy" data-value={s.finalAccuracy}>
         {pct(s.finalAccuracy)}
