@@ -41,7 +41,7 @@ function epochOf(epoch: number, trainLoss: number, testAccuracy: number, validat
 const learning = curve(300, (i) => LN10 * Math.exp(-i / 60) + 0.05, (i) => Math.min(0.98, 0.1 + i / 150));
 const finished: RunEnd = { kind: 'finished' };
 
-function judge(over: Partial<VerdictInput> & { settings?: Partial<Settings> }) {
+function judge(over: Omit<Partial<VerdictInput>, 'settings'> & { settings?: Partial<Settings> }) {
   const { settings, ...rest } = over;
   return judgeRun({ batches: learning, epochs: [epochOf(1, 0.3, 0.95), epochOf(2, 0.1, 0.975)], numClasses: 10, end: finished, batchesPerEpoch: 150, ...rest, settings: { ...DEFAULT_SETTINGS, ...settings } });
 }
