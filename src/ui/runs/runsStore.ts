@@ -33,6 +33,8 @@ export interface SequenceResult {
   readonly failed: boolean;
   /** Stopped by Cancel before its last epoch: shown, but left out of the statistics. */
   readonly stopped: boolean;
+  /** The run's verdict label ("Diverged", "Not learning"…); null when it failed without one. */
+  readonly verdict: string | null;
 }
 
 export interface Sequence {
@@ -150,6 +152,13 @@ export function setSelected(ids: readonly string[]): void {
   useRuns.setState({ selected: ids });
 }
 
+/** What a sequence's table says next to a result that did not simply learn: "(diverged)", "(not learning)", "(failed)". */
+export function resultNote(r: Pick<SequenceResult, 'failed' | 'stopped' | 'verdict'>): string {
+  if (r.verdict && r.verdict !== 'Learned') return ` (${r.verdict.toLowerCase()})`;
+  if (r.failed) return ' (failed)';
+  return r.stopped ? ' (stopped)' : '';
+}
+
 /** Name and group the recorder gives the next finished run (set by the sequencer). */
 let nextTag: { name: string; group: string } | null = null;
 
@@ -241,7 +250,7 @@ export async function runSequence(kind: Sequence['kind'], label: string, items: 
     const last = state.epochs.at(-1);
     const failed = end === 'error' || !last || useVerdict.getState().end?.kind === 'diverged';
     const stopped = end === 'done' && useVerdict.getState().end?.kind === 'stopped';
-    const result: SequenceResult = { label: item.label, settings: item.settings, finalAccuracy: last?.test.accuracy ?? Number.NaN, finalLoss: last?.test.loss ?? Number.NaN, failed, stopped };
+    const result: SequenceResult = { label: item.label, settings: item.settings, finalAccuracy: last?.test.accuracy ?? Number.NaN, finalLoss: last?.test.loss ?? Number.NaN, failed, stopped, verdict: end === 'done' ? (useVerdict.getState().verdict?.label ?? null) : null };
     const complete = (r: SequenceResult) => !r.failed && !r.stopped;
     if (failed) nextTag = null;
     const results = [...(useRuns.getState().sequence?.results ?? []), result];
