@@ -4,7 +4,7 @@ import { useStore } from '../store';
 import { pauseTraining, resumeTraining, startTraining, stopTraining } from '../workerClient';
 import { TrainBlocked } from './TrainBlocked';
 import { useDatasetAvailability } from './useDatasetAvailability';
-import { useCurrentVerdict, VERDICT_ICON, VerdictPanel } from './VerdictPanel';
+import { useCurrentVerdict, VerdictPanel } from './VerdictPanel';
 
 
 function formatDuration(seconds: number): string {
@@ -41,7 +41,6 @@ export function RunPanel() {
           Stop
         </button>
         <span className={`status status-${runState}${verdict ? ` verdict-${verdict.kind}` : ''}`} data-testid="run-status" data-state={runState} data-verdict={verdict?.kind ?? ''} role="status" aria-live="polite">
-          {verdict && <span className="verdict-icon" aria-hidden="true">{VERDICT_ICON[verdict.kind]}</span>}
           {statusMessage}
         </span>
       </div>
