@@ -232,7 +232,7 @@ describe('negatives, augmentation, dropout, BN in a run', () => {
     const error = await run.then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(DivergenceError);
     const message = (error as Error).message;
-    expect(message).toMatch(/learning rate 10 is probably too high for SGD with ReLU activations; try 1\b/);
+    expect(message).toMatch(/learning rate 10 is probably too high for SGD with ReLU activations; try 0\.01 \(SGD usually wants lr ≈ 0\.01\)/);
     expect(message).toMatch(/Normal \(σ below\) at 5/);
     expect(message).toMatch(/clipping/);
   });

@@ -44,6 +44,7 @@ function record(over: Partial<RunRecord> = {}): RunRecord {
     stopped: false,
     confusion: null,
     group: null,
+    verdict: { kind: 'learned', label: 'Learned', status: 'Learned: test accuracy 94.0% after 3 epochs (chance is 10.0%)' },
     ...over,
   };
 }
@@ -60,7 +61,7 @@ describe('run records', () => {
     [[1, 2], /not a run record/],
     [{ id: 'x' }, /no format version/],
     [{ ...record(), version: 0 }, /no format version/],
-    [{ ...record(), version: 2 }, /newer version.*clear the history/],
+    [{ ...record(), version: RUN_RECORD_VERSION + 1 }, /newer version.*clear the history/],
     [{ ...record(), id: '' }, /without an id/],
     [{ ...record(), epochs: [{ epoch: 1 }] }, /per-epoch metrics are damaged/],
     [{ ...record(), batches: 'x' }, /batch metrics are damaged/],
@@ -78,6 +79,24 @@ describe('run records', () => {
     if (!result.ok) return;
     expect(result.record.settings).toEqual({ ...DEFAULT_SETTINGS, epochs: 7 });
     expect(result.notes).toEqual(['Batch size: stored value no longer valid; default shown']);
+  });
+
+  it('a format-1 record (before verdicts) loads with a verdict judged from its stored curves', () => {
+    const { verdict: _none, ...v1 } = { ...record(), version: 1 };
+    const learned = validateRunRecord(JSON.parse(JSON.stringify(v1)));
+    expect(learned.ok && learned.record.version).toBe(RUN_RECORD_VERSION);
+    expect(learned.ok && learned.record.verdict.kind).toBe('learned');
+    const stopped = validateRunRecord({ ...v1, stopped: true, epochs: [epoch(1, 0.9)] });
+    expect(stopped.ok && stopped.record.verdict).toMatchObject({ kind: 'stopped', status: 'Stopped during epoch 2' });
+    // Stored as bucket means: the explosion still shows.
+    const exploding = Array.from({ length: 40 }, (_, i) => ({ epoch: (i + 1) / 40, loss: i < 5 ? 2.3 : 10 ** (i / 3), accuracy: 0.1 }));
+    const diverged = validateRunRecord({ ...v1, batches: exploding, epochs: [] });
+    expect(diverged.ok && diverged.record.verdict.kind).toBe('diverged');
+  });
+
+  it('a damaged stored verdict is judged again from the curves, not trusted', () => {
+    const result = validateRunRecord({ ...record(), verdict: { kind: 'brilliant', label: 1 } });
+    expect(result.ok && result.record.verdict.kind).toBe('learned');
   });
 
   it('a row-major confusion matrix becomes rows; a wrong shape gives null', () => {

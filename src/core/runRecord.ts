@@ -6,9 +6,10 @@
  */
 import { coerce, DEFAULT_SETTINGS, SETTING_NAMES, SETTINGS, type Settings } from './settings';
 import type { EpochMetrics, Evaluation } from './train';
+import { judgeRun, type VerdictKind } from './verdict';
 
 /** Version of the stored record format. Bump and add a step to MIGRATIONS when a field's meaning changes. */
-export const RUN_RECORD_VERSION = 1;
+export const RUN_RECORD_VERSION = 2;
 /** Batch points kept per run (bucket means), enough for a smooth curve and small in storage. */
 export const MAX_BATCH_POINTS = 500;
 
@@ -40,7 +41,18 @@ export interface RunRecord {
   readonly confusion: readonly (readonly number[])[] | null;
   /** Runs made together (a repeat or a preset comparison) share a group id. */
   readonly group: string | null;
+  /** The run's verdict when it ended (see verdict.ts); records of format 1 get one judged from their curves. */
+  readonly verdict: StoredVerdict;
 }
+
+/** A verdict as the history keeps it: the kind and the words shown then. */
+export interface StoredVerdict {
+  readonly kind: VerdictKind;
+  readonly label: string;
+  readonly status: string;
+}
+
+const VERDICT_KINDS: readonly VerdictKind[] = ['learned', 'diverged', 'not-learning', 'overfitting', 'stopped', 'too-early'];
 
 export type RecordResult = { readonly ok: true; readonly record: RunRecord; readonly notes: readonly string[] } | { readonly ok: false; readonly reason: string };
 
@@ -69,8 +81,37 @@ export function confusionRows(matrix: ArrayLike<number>, n: number): number[][] 
   return Array.from({ length: n }, (_, r) => Array.from({ length: n }, (_, c) => matrix[r * n + c]!));
 }
 
-/** Migrations from version k to k + 1. None yet: version 1 is the first stored format. */
-const MIGRATIONS: Readonly<Record<number, (record: Record<string, unknown>) => Record<string, unknown>>> = {};
+/**
+ * Migrations from version k to k + 1. 1 → 2 adds `verdict`: left out here, it is judged from the
+ * stored curves once they have been validated (see {@link storedVerdict}).
+ */
+const MIGRATIONS: Readonly<Record<number, (record: Record<string, unknown>) => Record<string, unknown>>> = {
+  1: ({ verdict: _dropped, ...rest }) => ({ ...rest, version: 2 }),
+};
+
+/**
+ * The stored verdict when it is well-formed, else one judged from the stored curves (bucket means: a
+ * single exploding step may be averaged away, and a stopped run's batch position is unknown).
+ */
+function storedVerdict(raw: unknown, record: Pick<RunRecord, 'settings' | 'epochs' | 'batches' | 'stopped' | 'seconds'>): StoredVerdict {
+  if (isObject(raw) && VERDICT_KINDS.includes(raw['kind'] as VerdictKind) && typeof raw['label'] === 'string' && typeof raw['status'] === 'string') {
+    return { kind: raw['kind'] as VerdictKind, label: raw['label'].slice(0, 100), status: raw['status'].slice(0, 300) };
+  }
+  const s = record.settings;
+  const trainCount = s.trainSubset > 0 ? s.trainSubset : (s.dataset === 'cifar10' ? 50000 : 60000) - s.validationSize;
+  const stepsPerEpoch = Math.ceil(Math.max(1, trainCount) / s.batchSize);
+  const lastEpoch = record.batches.at(-1)?.epoch ?? 0;
+  const v = judgeRun({
+    batches: record.batches,
+    epochs: record.epochs,
+    numClasses: 10,
+    settings: s,
+    end: record.stopped ? { kind: 'stopped' } : { kind: 'finished' },
+    steps: Math.round(lastEpoch * stepsPerEpoch),
+    seconds: record.seconds,
+  });
+  return { kind: v.kind, label: v.label, status: v.status };
+}
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isNum = (x: unknown): x is number => typeof x === 'number';
@@ -134,6 +175,13 @@ export function validateRunRecord(raw: unknown): RecordResult {
   const notes: string[] = [];
   const settings = settingsFromStored(record['settings'], notes);
   const name = typeof record['name'] === 'string' ? record['name'].slice(0, 200) : id;
+  const checked = {
+    settings,
+    epochs: epochs as EpochMetrics[],
+    batches: downsampleBatches(batches as StoredBatchPoint[]),
+    seconds: isNum(record['seconds']) ? record['seconds'] : Number.NaN,
+    stopped: record['stopped'] === true,
+  };
   return {
     ok: true,
     notes,
@@ -150,6 +198,7 @@ export function validateRunRecord(raw: unknown): RecordResult {
       stopped: record['stopped'] === true,
       confusion: isConfusion(record['confusion']) ? record['confusion'] : null,
       group: typeof record['group'] === 'string' ? record['group'] : null,
+      verdict: storedVerdict(record['verdict'], checked),
     },
   };
 }

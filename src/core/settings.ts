@@ -503,6 +503,14 @@ export const SETTINGS = {
     max: 2 ** 31 - 1,
     step: 1,
   }),
+  divergenceStop: flag({
+    key: 'dstop',
+    label: 'Stop a diverging run',
+    help: 'Ends the run as soon as the loss explodes (10× its start) and keeps its curves; turn off to watch the explosion. A NaN loss always stops it.',
+    group: 'training',
+    default: true,
+    advanced: true,
+  }),
   l2: num({
     key: 'l2',
     label: 'L2 weight decay λ',

@@ -163,6 +163,38 @@ describe('Step (TensorFlow Playground style)', () => {
     expect(control.paused).toBe(false);
     control.stepTaken(true);
     expect(control.paused).toBe(true);
+    });
+  });
+
+describe('divergence guard (an exploding, still finite loss)', () => {
+  // SGD + momentum at lr 5: the loss climbs by orders of magnitude within a few steps (2.3, 4.4, 7.7, 19, 750, …).
+  const exploding: Settings = { ...base, optimizer: 'momentum', learningRate: 5, epochs: 1 };
+  const run = async (s: Settings) => {
+    const { batches, observer } = recorder();
+    const error = await runExperiment(s, syntheticSplit(160, 20, 1, 16), new RunControl(), observer).then(
+      (r) => (r.model.dispose(), null),
+      (e: unknown) => e,
+    );
+    return { batches, error };
+  };
+
+  it('stops the run at once by default, keeps the curve up to the explosion and says how far the loss climbed', async () => {
+    const { batches, error } = await run(exploding);
+    expect(error).toBeInstanceOf(DivergenceError);
+    const e = error as DivergenceError;
+    expect(Number.isFinite(e.loss)).toBe(true);
+    expect(e.loss).toBeGreaterThan(10 * batches[0]!.loss);
+    expect(e.message).toMatch(/^The loss climbed to .* at step \d+, more than 10× its starting value 2\.\d+: training diverged\. The learning rate 5 is probably too high/);
+    // The exploded step itself is on the curve, and nothing after it.
+    expect(batches.at(-1)!.step).toBe(e.step);
+    expect(batches.length).toBeLessThan(10);
+  });
+
+  it('with divergenceStop off the run goes on past the explosion (to show it), ending only at its end or on NaN', async () => {
+    const stopped = await run(exploding);
+    const { batches, error } = await run({ ...exploding, divergenceStop: false });
+    expect(batches.length).toBeGreaterThan(stopped.batches.length);
+    if (error) expect(Number.isFinite((error as DivergenceError).loss)).toBe(false);
   });
 });
 

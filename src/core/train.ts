@@ -12,7 +12,8 @@ import { getLearningRate, learningRateAt, setLearningRate } from './optimizers';
 import { captureCheckpoint, type LoopPosition, type TrainCheckpoint } from './recovery';
 import type { GradientNormPoint } from './inspect/types';
 import { createRng, deriveSeed, permutation } from './rng';
-import { SCALED_INITIALIZERS, SETTINGS, type Settings } from './settings';
+import type { Settings } from './settings';
+import { divergenceAdvice, DivergenceWatch, EXPLODE_FACTOR, fmtRate } from './verdict';
 
 /** One training step's metrics. */
 export interface BatchPoint {
@@ -200,49 +201,29 @@ export class RunControl {
   }
 }
 
-/** Thrown when the loss stops being a finite number. */
+/** Thrown when the loss stops being a finite number, or (with `divergenceStop`) explodes. */
 export class DivergenceError extends Error {
   override readonly name = 'DivergenceError';
   /**
    * @param advice what probably caused it under the run's settings (see {@link divergenceAdvice});
    *   the generic learning-rate advice when absent.
+   * @param startingLoss for a finite `loss`: the starting loss it exploded from.
    */
   constructor(
     readonly step: number,
     readonly loss: number,
     advice = 'The learning rate is probably too high for this optimizer; try a smaller one.',
+    startingLoss?: number,
   ) {
-    super(`The loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'} at step ${step}: training diverged. ${advice}`);
+    super(
+      Number.isFinite(loss)
+        ? `The loss climbed to ${fmtRate(loss)} at step ${step}, more than ${EXPLODE_FACTOR}× its starting value ${fmtRate(startingLoss ?? Number.NaN)}: training diverged. ${advice}`
+        : `The loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'} at step ${step}: training diverged. ${advice}`,
+    );
   }
 }
 
-const optionLabel = <K extends 'optimizer' | 'activation' | 'initializer'>(name: K, value: Settings[K]): string =>
-  SETTINGS[name].options.find((o) => o.value === value)?.label ?? String(value);
-
-const fmtRate = (v: number) => (v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(1));
-
-/**
- * The likely causes of a diverged loss under `s`, most likely first: the learning rate for the
- * optimizer, then initial weights too large for an unbounded activation, a deep plain stack, and
- * the missing gradient clipping.
- */
-export function divergenceAdvice(s: Partial<Settings>, learningRate: number): string {
-  const parts: string[] = [];
-  const optimizer = s.optimizer ? optionLabel('optimizer', s.optimizer) : 'this optimizer';
-  const unbounded = s.model !== 'lenet5-classic' && (s.activation === undefined || s.activation === 'relu' || s.activation === 'leaky-relu' || s.activation === 'elu');
-  const activation = s.model === 'lenet5-classic' ? 'scaled tanh' : s.activation ? optionLabel('activation', s.activation) : 'ReLU';
-  parts.push(`The learning rate ${fmtRate(learningRate)} is probably too high for ${optimizer} with ${activation} activations; try ${fmtRate(learningRate / 10)}.`);
-  if (s.initializer && SCALED_INITIALIZERS.includes(s.initializer) && (s.initScale ?? 0) >= 1 && unbounded) {
-    parts.push(`Weights initialised with ${optionLabel('initializer', s.initializer)} at ${s.initScale} grow through every ${activation} layer; He or Glorot initialisation keeps the signal's scale.`);
-  }
-  if (s.model === 'deep' && !s.batchNorm && !s.residual && (s.depth ?? 0) > 10) {
-    parts.push(`A plain stack of ${s.depth} conv blocks is hard to train: turn on batch norm or residual connections.`);
-  }
-  if ((s.optimizer === 'sgd' || s.optimizer === 'momentum' || s.optimizer === 'nesterov') && !s.clipNorm) {
-    parts.push('Gradient clipping (e.g. a global norm of 5) bounds every step.');
-  }
-  return parts.join(' ');
-}
+export { divergenceAdvice } from './verdict';
 
 /** The settings `train` reads; what is absent keeps its default (off / constant). */
 export type TrainSettings = Pick<Settings, 'batchSize' | 'epochs' | 'seed'> &
@@ -264,6 +245,7 @@ export type TrainSettings = Pick<Settings, 'batchSize' | 'epochs' | 'seed'> &
       | 'erasingAspectMin'
       | 'erasingAspectMax'
       | 'shift'
+      | 'divergenceStop'
       // Read only to phrase the divergence message.
       | 'optimizer'
       | 'activation'
@@ -381,7 +363,7 @@ export function macrotask(): Promise<void> {
  * Trains `model` for `settings.epochs` epochs of shuffled mini-batches, evaluating on the validation and
  * test subsets (and the negative test set, when given) after each epoch. Applies the learning-rate
  * schedule per step, L2 and gradient clipping, training-time augmentation, and early stopping on the
- * validation loss. Resolves when done, stopped or stopped early; rejects with DivergenceError on NaN loss.
+ * validation loss. Resolves when done, stopped or stopped early; rejects with DivergenceError on a NaN loss or (with `divergenceStop`) an exploding one.
  */
 export async function train(input: TrainInput): Promise<TrainResult> {
   const { model, optimizer, control, observer, numClasses } = input;
@@ -436,6 +418,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   let epochAccSum = 0;
   let epochSteps = 0;
   let rateWindow = { time: now(), examples: 0, rate: 0 };
+  const watch = new DivergenceWatch(numClasses);
 
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
@@ -465,9 +448,10 @@ export async function train(input: TrainInput): Promise<TrainResult> {
         withNorms.map((p, j) => ({ step: p.step, epoch: p.epoch, norms: Float32Array.from(values.subarray(at + j * k, at + (j + 1) * k) as Float32Array) })),
       );
     }
-    const bad = points.findIndex((p) => !Number.isFinite(p.loss));
-    // The curve up to the divergence goes out first, so the student sees the blow-up itself.
-    const good = bad < 0 ? points : points.slice(0, bad);
+    // A NaN/∞ loss always ends the run; an exploding one too unless `divergenceStop` is off.
+    const bad = points.findIndex((p) => watch.add(p.loss) && (!Number.isFinite(p.loss) || (settings.divergenceStop ?? true)));
+    // The curve up to the divergence (with the exploded point itself) goes out first, so the student sees the blow-up.
+    const good = bad < 0 ? points : points.slice(0, Number.isFinite(points[bad]!.loss) ? bad + 1 : bad);
     for (const p of good) {
       epochLossSum += p.loss;
       epochAccSum += p.accuracy;
@@ -475,7 +459,13 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     }
     if (good.length > 0) observer.onBatches(good);
     const first = points[bad];
-    if (first) throw new DivergenceError(first.step, first.loss, divergenceAdvice(settings, first.learningRate));
+    if (first) {
+      // Where it stopped, also when that is before the first progress report (lr 5 explodes in 3 steps).
+      const at = good.at(-1) ?? first;
+      const e = Math.floor((at.step - 1) / batchesPerEpoch) + 1;
+      observer.onProgress({ epoch: e, epochs, batch: at.step - (e - 1) * batchesPerEpoch, batchesPerEpoch, examplesPerSecond: rateWindow.rate || rateWindow.examples / Math.max(1e-3, (now() - rateWindow.time) / 1000), etaSeconds: 0 });
+      throw new DivergenceError(first.step, first.loss, divergenceAdvice(settings, first.learningRate), watch.startingLoss);
+    }
   };
 
   // Host checkpoints for recovery (only when the observer keeps them).
@@ -551,7 +541,11 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       }
       await flush();
       const trainSeconds = (now() - epochStart) / 1000;
-      if (control.stopped && examplesThisEpoch < trainCount) break;
+      if (control.stopped && examplesThisEpoch < trainCount) {
+        // The last report may be a few steps behind: say where the run really stopped.
+        observer.onProgress({ epoch, epochs, batch: step - (epoch - 1) * batchesPerEpoch, batchesPerEpoch, examplesPerSecond: rateWindow.rate, etaSeconds: 0 });
+        break;
+      }
       // Evaluation is long on a slow backend: a loss during it resumes right here.
       await checkpoint(position(batchesPerEpoch));
 

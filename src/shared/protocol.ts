@@ -29,6 +29,8 @@ export type ToWorker =
   | { readonly type: 'reset'; readonly runId: number }
   | { readonly type: 'resume'; readonly runId: number }
   | { readonly type: 'stop'; readonly runId: number }
+  /** Score the ended run's model (e.g. one stopped mid-epoch) on the test set: answered by `test-score`. */
+  | { readonly type: 'score-test'; readonly runId: number; /** Where the model is, in epochs (1.6), for the panels' captions. */ readonly epoch: number }
   /** Probe and initialise the backend now (on page load) so the UI can show it before a run. */
   | { readonly type: 'init-backend'; readonly choice: BackendChoice }
   | { readonly type: 'load-cifar'; readonly files: readonly UploadedFile[] }
@@ -96,7 +98,13 @@ export type FromWorker =
   | { readonly type: 'batches'; readonly runId: number; readonly points: readonly BatchPoint[] }
   | { readonly type: 'progress'; readonly runId: number; readonly progress: Progress }
   | { readonly type: 'epoch'; readonly runId: number; readonly metrics: EpochMetrics }
-  | { readonly type: 'done'; readonly runId: number; readonly stopped: boolean; readonly seconds: number }
+  /**
+   * The run ended: finished, stopped by the user, or (`diverged`) stopped by the divergence guard, whose
+   * message names the likely causes; its curves are kept, its model is gone.
+   */
+  | { readonly type: 'done'; readonly runId: number; readonly stopped: boolean; readonly seconds: number; readonly diverged?: { readonly step: number; readonly loss: number; readonly message: string } }
+  /** The answer to `score-test`: the run's current model on the test set, or why it could not be scored. */
+  | { readonly type: 'test-score'; readonly runId: number; readonly test: Evaluation | null; readonly message?: string }
   | { readonly type: 'error'; readonly runId: number | null; readonly message: string; readonly kind: ErrorKind }
   | { readonly type: 'cifar-loaded'; readonly info: DatasetInfo }
   | { readonly type: 'cifar-error'; readonly message: string }

@@ -8,6 +8,7 @@ import type { DebugFault, FromWorker, RunState, ToWorker, UploadedFile } from '.
 import { receiveInspect } from './inspectClient';
 import { receiveModelFiles } from './modelFiles';
 import { freshRun, useStore } from './store';
+import { judgeEndedRun, receiveTestScore, resetVerdict } from './verdicts';
 
 let worker: Worker | null = null;
 /** Batch points are appended to the store at most this often, to keep React renders cheap. */
@@ -109,6 +110,7 @@ function startRun(step?: StepUnit): void {
   const next = nextRunId();
   pendingPoints = [];
   useStore.setState(freshRun(next, settings));
+  resetVerdict(next);
   send({ type: 'start', runId: next, settings, ...(step ? { step } : {}) });
 }
 
@@ -127,13 +129,15 @@ export function stepTraining(unit: StepUnit): void {
 export function resetTraining(): void {
   if (flushTimer) clearTimeout(flushTimer);
   flushPoints();
-  const { runId, runState, settings, epochs } = useStore.getState();
+  const { runId, runState, settings } = useStore.getState();
   const active = runState === 'loading' || runState === 'training' || runState === 'paused';
   // The run ends here for everything that waits on it (history recorder, a sequence in progress).
-  if (active) useStore.setState({ runState: 'done', statusMessage: `Stopped after ${epochs.length} epoch(s)` });
+  if (active) useStore.setState({ runState: 'done', statusMessage: 'Stopped by Reset' });
   send({ type: 'reset', runId });
   pendingPoints = [];
-  useStore.setState({ ...freshRun(nextRunId(), settings), runSettings: null, runState: 'idle', statusMessage: 'Reset: the next run starts from fresh weights' });
+  const next = nextRunId();
+  resetVerdict(next);
+  useStore.setState({ ...freshRun(next, settings), runSettings: null, runState: 'idle', statusMessage: 'Reset: the next run starts from fresh weights' });
 }
 
 export function pauseTraining(): void {
@@ -203,15 +207,22 @@ function receive(message: FromWorker): void {
       flushPoints();
       useStore.setState({ epochs: [...state.epochs, message.metrics] });
       return;
-    case 'done':
+    case 'done': {
       flushPoints();
+      // Judged before the state turns `done`: the history records the run with its verdict.
+      const verdict = judgeEndedRun(message);
       useStore.setState({
         runState: 'done',
         runSeconds: message.seconds,
-        statusMessage: message.stopped
-          ? state.runState === 'loading' ? 'Stopped while loading the data' : `Stopped after ${useStore.getState().epochs.length} epoch(s)`
-          : `Finished in ${message.seconds.toFixed(1)} s`,
+        statusMessage:
+          message.stopped && state.runState === 'loading'
+            ? 'Stopped while loading the data'
+            : (verdict?.status ?? (message.stopped ? 'Stopped' : `Finished in ${message.seconds.toFixed(1)} s`)),
       });
+      return;
+    }
+    case 'test-score':
+      receiveTestScore(message);
       return;
     case 'error':
       flushPoints();

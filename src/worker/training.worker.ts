@@ -9,7 +9,7 @@ import { loadCifarFromFiles } from '../core/data/cifar';
 import { unitPreprocessing } from '../core/data/transforms';
 import { DownloadStopped } from '../core/data/download';
 import { DataFormatError } from '../core/data/types';
-import { runExperiment } from '../core/experiment';
+import { runExperiment, type ExperimentSetup } from '../core/experiment';
 import { summarize } from '../core/model';
 import { describeMetadata, loadModelFiles, saveModelFiles, type LoadedModel, type ModelMetadata } from '../core/modelFile';
 import { serializeSettings, type BackendChoice } from '../core/settings';
@@ -47,6 +47,8 @@ let queue: Promise<unknown> = Promise.resolve();
 let current: { runId: number; control: RunControl; download: AbortController } | null = null;
 /** The last trained (or loaded) model, kept for later inspection; disposed when the next run starts. */
 let lastModel: LayersModel | null = null;
+/** What `score-test` needs of the last run's model (its test subset and preprocessing); null without one. */
+let lastSetup: { runId: number; setup: ExperimentSetup } | null = null;
 /**
  * What Download saves: the current run's model (saved only while paused) or the last one, with what
  * its model.json records. Null when there is none (before the first run, after a failed one).
@@ -93,6 +95,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
     savable = null;
     lastModel?.dispose();
     lastModel = null;
+    lastSetup = null;
 
     post({ type: 'state', runId, state: 'loading', message: `Loading ${settings.dataset}…` });
     let lastProgress = 0;
@@ -129,6 +132,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
         ...hooks,
         onSetup: (setup) => {
           hooks.onSetup(setup);
+          lastSetup = { runId, setup };
           const { height, width, channels } = setup.test.source;
           const metadata = describeMetadata({
             dataset: settings.dataset,
@@ -172,6 +176,12 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
     // The run's model is gone (runExperiment disposes it on failure).
     inspector.reset();
     savable = null;
+    lastSetup = null;
+    if (error instanceof DivergenceError) {
+      // Not a failure of the app: the run ends with its verdict, its curves kept.
+      post({ type: 'done', runId, stopped: false, seconds: (performance.now() - started) / 1000, diverged: { step: error.step, loss: error.loss, message: error.message } });
+      return;
+    }
     post({ type: 'error', runId, ...classify(error) });
   } finally {
     if (current?.runId === runId) current = null;
@@ -241,6 +251,7 @@ async function loadModel(message: Extract<ToWorker, { type: 'load-model' }>): Pr
     inspector.reset();
     if (lastModel !== model) lastModel?.dispose();
     lastModel = model;
+    lastSetup = { runId: loadId, setup: { model, preprocessing, test, numClasses } };
     const epochs = metadata?.epochs ?? 0;
     savable = {
       model,
@@ -272,6 +283,30 @@ async function loadModel(message: Extract<ToWorker, { type: 'load-model' }>): Pr
     if (loaded && loaded.model !== lastModel) loaded.model.dispose();
     const text = error instanceof Error ? error.message : String(error);
     post({ type: 'model-error', action: 'load', message: error instanceof DataFormatError ? text : `The model could not be loaded: ${text}` });
+  }
+}
+
+/**
+ * Scores the ended run's model on the test set (a run stopped mid-epoch has no test score for the
+ * steps since its last epoch): the same evaluation as a run's, predictions included, so the confusion
+ * matrix and the other panels follow.
+ */
+async function scoreTest(runId: number, at: number): Promise<void> {
+  const target = lastSetup;
+  if (!target || target.runId !== runId || current) {
+    post({ type: 'test-score', runId, test: null, message: current ? 'The run is still going: stop it (or let it finish) first.' : 'This run has no model left to score: train again.' });
+    return;
+  }
+  try {
+    const { model, test, numClasses, preprocessing } = target.setup;
+    const predictions = { predicted: new Uint8Array(test.indices.length), confidence: new Float32Array(test.indices.length) };
+    const evaluation = await evaluate(model, test, numClasses, preprocessing, predictions);
+    inspector.hooks(runId, []).onTestPredictions(at, predictions);
+    await inspector.finish();
+    post({ type: 'test-score', runId, test: evaluation });
+  } catch (error) {
+    console.error(error);
+    post({ type: 'test-score', runId, test: null, message: `The test set could not be scored: ${error instanceof Error ? error.message : String(error)}` });
   }
 }
 
@@ -335,6 +370,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       void saving.then(() => control.stop());
       return;
     }
+    case 'score-test':
+      enqueue(() => scoreTest(message.runId, message.epoch));
+      return;
     case 'init-backend':
       enqueue(async () => {
         try {

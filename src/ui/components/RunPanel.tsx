@@ -6,6 +6,7 @@ import { resetAll } from '../classroom/shortcuts';
 import { pauseTraining, resumeTraining, startTraining, stepTraining, stopTraining } from '../workerClient';
 import { TrainBlocked } from './TrainBlocked';
 import { useDatasetAvailability } from './useDatasetAvailability';
+import { useCurrentVerdict, VerdictPanel } from './VerdictPanel';
 
 
 function formatDuration(seconds: number): string {
@@ -39,6 +40,7 @@ export function RunPanel() {
   const active = runState === 'loading' || runState === 'training' || runState === 'paused';
   const running = runState === 'training' || runState === 'paused';
   const canStep = running || (!active && unavailable === null);
+  const verdict = useCurrentVerdict();
   return (
     // The skip link's target: focusable by script only.
     <section className="panel run" aria-label="Run" id="run-controls" tabIndex={-1}>
@@ -61,12 +63,13 @@ export function RunPanel() {
         <RunButton data-testid="reset-training" enabled={active || hasCurves} onPress={resetAll} title="Stop, clear the charts and the trained weights: the next run starts from fresh weights (R)">
           Reset
         </RunButton>
-        <span className={`status status-${runState}`} data-testid="run-status" data-state={runState} role="status" aria-live="polite">
+        <span className={`status status-${runState}${verdict ? ` verdict-${verdict.kind}` : ''}`} data-testid="run-status" data-state={runState} data-verdict={verdict?.kind ?? ''} role="status" aria-live="polite">
           {statusMessage}
         </span>
       </div>
       <TrainBlocked />
       <ProgressLine />
+      <VerdictPanel />
       <Metrics />
     </section>
   );
@@ -91,7 +94,8 @@ function ProgressLine() {
   const done = progress ? (progress.epoch - 1 + progress.batch / progress.batchesPerEpoch) / epochs : 0;
   return (
     <div className="progress">
-      <progress max={1} value={runState === 'done' && progress ? Math.max(done, progress.epoch === epochs ? 1 : done) : done} aria-label="Training progress" />
+      {/* The last report says where the run ended (a stopped or diverged run's bar is not full). */}
+      <progress max={1} value={done} aria-label="Training progress" />
       <span>
         Epoch{' '}
         <b data-testid="epoch" data-value={progress?.epoch ?? 0}>

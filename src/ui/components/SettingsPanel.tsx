@@ -17,6 +17,7 @@ import { initBackend } from '../workerClient';
 import { NumberField } from './NumberField';
 import { useTrainCount } from './useTrainCount';
 import { useDatasetAvailability } from './useDatasetAvailability';
+import { LearningRateHint } from './LearningRateHint';
 
 const GROUPS: { id: SettingGroup; title: string }[] = [
   { id: 'data', title: 'Data' },
@@ -109,6 +110,7 @@ function SettingControl({ name, settings }: { name: SettingName; settings: Setti
       <p className="help" id={helpId}>
         {reason ?? spec.help}
       </p>
+      {name === 'learningRate' && <LearningRateHint />}
     </div>
   );
 }

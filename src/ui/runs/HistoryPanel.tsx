@@ -7,6 +7,7 @@ import { serializeSettings } from '../../core/settings';
 import { useStore } from '../store';
 import { clearRuns, deleteRuns, renameRun, saveAgain, setSelected, toggleSelected, useRuns } from './runsStore';
 import { downloadFile } from '../download';
+import { VerdictBadge } from '../components/VerdictPanel';
 
 /** Okabe–Ito, then a few more: distinguishable with the common colour-vision deficiencies. */
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#999933', '#882255', '#44AA99'];
@@ -82,7 +83,7 @@ export function HistoryPanel() {
                       onChange={(e) => setSelected(e.target.checked ? records.map((r) => r.id) : [])}
                     />
                   </th>
-                  <th>Name</th>
+                  <th>Name · verdict</th>
                   <th className="num" title="Test accuracy after the last epoch">Final acc.</th>
                   <th className="num" title="Best test accuracy of any epoch">Best acc.</th>
                   <th className="num" title="Test loss after the last epoch">Loss</th>
@@ -146,7 +147,9 @@ function RunRow({ record, checked }: { record: RunRecord; checked: boolean }) {
             if (e.key === 'Escape') setName(record.name);
           }}
         />
-        {record.stopped && <span className="hint"> (stopped)</span>}
+        <div className="run-verdict" data-testid="run-verdict" data-kind={record.verdict.kind}>
+          <VerdictBadge kind={record.verdict.kind} label={record.verdict.label} title={record.verdict.status} />
+        </div>
       </td>
       <td className="num" data-testid="run-final-accuracy" data-value={s.finalAccuracy}>
         {pct(s.finalAccuracy)}

@@ -4,7 +4,7 @@ import type { Summary } from '../../core/stats';
 import { useStore } from '../store';
 import { NumberField } from '../components/NumberField';
 import { useDatasetAvailability } from '../components/useDatasetAvailability';
-import { cancelSequence, repeatCurrent, useRuns } from './runsStore';
+import { cancelSequence, repeatCurrent, resultNote, useRuns } from './runsStore';
 
 /** Trials of one repeat: read like every other number field (never clamped silently). */
 const TRIALS: NumberSpec = { kind: 'number', key: 'trials', label: 'Trials', help: '', group: 'training', default: 3, min: 2, max: 20, integer: true, scale: 'linear', step: 1 };
@@ -73,7 +73,7 @@ export function RepeatPanel() {
                 <tbody>
                   {sequence.results.map((r, i) => (
                     <tr key={i}>
-                      <td>{r.label}{r.failed ? ' (failed)' : r.stopped ? ' (stopped)' : ''}</td>
+                      <td>{r.label}{resultNote(r)}</td>
                       <td className="num">{pct(r.finalAccuracy)}</td>
                       <td className="num">{num(r.finalLoss)}</td>
                     </tr>

@@ -5,7 +5,7 @@ import { defaultSweepText, logRange, MAX_SWEEP_VALUES, parseSweepValues, SWEEPAB
 import { NumberField } from '../components/NumberField';
 import { useDatasetAvailability } from '../components/useDatasetAvailability';
 import { useStore } from '../store';
-import { cancelSequence, runSequence, useRuns } from './runsStore';
+import { cancelSequence, resultNote, runSequence, useRuns } from './runsStore';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '–');
 const show = (v: unknown) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
@@ -99,7 +99,7 @@ function SweepResults() {
   const param = sequence.param!;
   const spec = SETTINGS[param];
   const numeric = spec.kind === 'number';
-  const points = sequence.results.map((r) => ({ x: numeric ? (r.settings[param] as number) : show(r.settings[param]), y: r.finalAccuracy, loss: r.finalLoss, failed: r.failed, stopped: r.stopped }));
+  const points = sequence.results.map((r) => ({ x: numeric ? (r.settings[param] as number) : show(r.settings[param]), y: r.finalAccuracy, loss: r.finalLoss, failed: r.failed, stopped: r.stopped, verdict: r.verdict }));
   return (
     <div data-testid="sweep-results" data-running={sequence.running} data-done={sequence.results.length}>
       <p>
@@ -119,7 +119,7 @@ function SweepResults() {
               <tbody>
                 {points.map((p, i) => (
                   <tr key={i}>
-                    <td>{String(p.x)}{p.failed ? ' (failed)' : p.stopped ? ' (stopped)' : ''}</td>
+                    <td>{String(p.x)}{resultNote(p)}</td>
                     <td className="num">{pct(p.y)}</td>
                     <td className="num">{Number.isFinite(p.loss) ? p.loss.toFixed(4) : '–'}</td>
                   </tr>

@@ -19,6 +19,10 @@ import { useInspect } from '../inspectStore';
 import { useStore, type UiState } from '../store';
 import { startTraining, stopTraining } from '../workerClient';
 import { clearRecords, deleteRecords, getAllRaw, putRecords, storageEstimate } from './db';
+import { useVerdict } from '../verdicts';
+import type { Verdict } from '../../core/verdict';
+
+const storedVerdictOf = (v: Verdict | null): RunRecord['verdict'] => (v ? { kind: v.kind, label: v.label, status: v.status } : { kind: 'too-early', label: 'Too early to tell', status: 'No verdict' });
 
 /** One finished run of a sequence. */
 export interface SequenceResult {
@@ -29,6 +33,8 @@ export interface SequenceResult {
   readonly failed: boolean;
   /** Stopped by Cancel before its last epoch: shown, but left out of the statistics. */
   readonly stopped: boolean;
+  /** The run's verdict label ("Diverged", "Not learning"…); null when it failed without one. */
+  readonly verdict: string | null;
 }
 
 export interface Sequence {
@@ -146,6 +152,13 @@ export function setSelected(ids: readonly string[]): void {
   useRuns.setState({ selected: ids });
 }
 
+/** What a sequence's table says next to a result that did not simply learn: "(diverged)", "(not learning)", "(failed)". */
+export function resultNote(r: Pick<SequenceResult, 'failed' | 'stopped' | 'verdict'>): string {
+  if (r.verdict && r.verdict !== 'Learned') return ` (${r.verdict.toLowerCase()})`;
+  if (r.failed) return ' (failed)';
+  return r.stopped ? ' (stopped)' : '';
+}
+
 /** Name and group the recorder gives the next finished run (set by the sequencer). */
 let nextTag: { name: string; group: string } | null = null;
 
@@ -189,9 +202,10 @@ export function startRunRecorder(): () => void {
       batches: downsampleBatches(state.batches),
       seconds: state.runSeconds ?? Number.NaN,
       backend: state.backend?.name ?? null,
-      stopped: state.statusMessage.startsWith('Stopped'),
+      stopped: useVerdict.getState().end?.kind === 'stopped',
       confusion: finalConfusion(state),
       group: tag?.group ?? null,
+      verdict: storedVerdictOf(useVerdict.getState().verdict),
     };
     pendingSave = save(record);
   });
@@ -234,9 +248,9 @@ export async function runSequence(kind: Sequence['kind'], label: string, items: 
     await pendingSave;
     const state = useStore.getState();
     const last = state.epochs.at(-1);
-    const failed = end === 'error' || !last;
-    const stopped = end === 'done' && state.statusMessage.startsWith('Stopped');
-    const result: SequenceResult = { label: item.label, settings: item.settings, finalAccuracy: last?.test.accuracy ?? Number.NaN, finalLoss: last?.test.loss ?? Number.NaN, failed, stopped };
+    const failed = end === 'error' || !last || useVerdict.getState().end?.kind === 'diverged';
+    const stopped = end === 'done' && useVerdict.getState().end?.kind === 'stopped';
+    const result: SequenceResult = { label: item.label, settings: item.settings, finalAccuracy: last?.test.accuracy ?? Number.NaN, finalLoss: last?.test.loss ?? Number.NaN, failed, stopped, verdict: end === 'done' ? (useVerdict.getState().verdict?.label ?? null) : null };
     const complete = (r: SequenceResult) => !r.failed && !r.stopped;
     if (failed) nextTag = null;
     const results = [...(useRuns.getState().sequence?.results ?? []), result];
