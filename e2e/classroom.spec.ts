@@ -97,6 +97,8 @@ test('every shortcut: ? lists them, Space plays/pauses, S steps one batch, E to 
   // S from idle: a run that pauses after exactly one batch; S again: one more.
   await page.keyboard.press('s');
   await expect(status(page)).toHaveAttribute('data-state', 'paused', { timeout: 60_000 });
+  // The chart renders deferred: wait for its first point, then check that no second one follows.
+  await expect.poll(points).toBe(1);
   expect(await points()).toBe(1);
   await expect(page.locator('.progress')).toContainText('batch 1/10');
   const firstLoss = await value(page, 'metric-train-loss');
@@ -126,6 +128,8 @@ test('every shortcut: ? lists them, Space plays/pauses, S steps one batch, E to 
   // Fresh weights: the first step after Reset starts from the same initial weights as the first run (same seed).
   await page.keyboard.press('s');
   await expect(status(page)).toHaveAttribute('data-state', 'paused', { timeout: 60_000 });
+  // The chart renders deferred: wait for its first point, then check that no second one follows.
+  await expect.poll(points).toBe(1);
   expect(await points()).toBe(1);
   expect(await value(page, 'metric-train-loss')).toBeCloseTo(firstLoss, 5);
   // X stops (kept, like Stop).
