@@ -77,6 +77,8 @@ export function chartSvg(figure: Element, title = captionOf(figure)): ChartImage
   body.setAttribute('width', String(width));
   body.setAttribute('height', String(plotHeight));
   body.removeAttribute('style');
+  body.removeAttribute('role');
+  body.removeAttribute('tabindex');
   // Tooltips and hover cursors are not part of a picture.
   body.querySelectorAll('.recharts-tooltip-cursor, .recharts-active-dot').forEach((e) => e.remove());
   root.appendChild(body);
@@ -127,9 +129,9 @@ export async function chartPng(image: ChartImage, scale = 2): Promise<Blob> {
   }
 }
 
-/** A file name from a chart's title: "loss-cross-entropy.png". */
+/** A file name from a chart's title without its live readouts: "Loss (cross-entropy) · train 0.75" → "…-loss-cross-entropy.png". */
 export function chartFileName(title: string, ext: 'png' | 'svg'): string {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'chart';
+  const slug = (title.split(' · ')[0] ?? title).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'chart';
   return `cnn-playground-${slug}.${ext}`;
 }
 

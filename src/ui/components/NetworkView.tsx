@@ -169,6 +169,20 @@ function NetworkDiagram({ layers, total, inputShape }: { layers: readonly LayerR
           </Card>
         ))}
       </ol>
+      {(lastHist || lastGrad) && (
+        <p className="hint net-legend">
+          Health of each layer's outputs on a fixed batch of test images: σ = their spread, zeros = share exactly 0 (dead ReLUs), ∇ = ‖∂loss/∂W‖ of its weights.{' '}
+          <span className="net-health ok inline">
+            <span className="dot" aria-hidden="true" /> fine
+          </span>{' '}
+          <span className="net-health warn inline">
+            <span className="dot" aria-hidden="true" /> many zeros
+          </span>{' '}
+          <span className="net-health bad inline">
+            <span className="dot" aria-hidden="true" /> dead, flat or vanishing
+          </span>
+        </p>
+      )}
     </>
   );
 }
@@ -218,8 +232,8 @@ function Card({
           data-level={health.level}
         >
           <span className="dot" aria-hidden="true" />
-          {activation ? `σ ${fmtSmall(activation.std)} · ${Math.round(activation.zeros * 100)}% 0` : ''}
-          {gradient !== undefined ? `${activation ? ' · ' : ''}‖∇‖ ${fmtSmall(gradient)}` : ''}
+          {activation ? `σ ${fmtSmall(activation.std)} · ${Math.round(activation.zeros * 100)}% zeros` : ''}
+          {gradient !== undefined ? `${activation ? ' · ' : ''}∇ ${fmtSmall(gradient)}` : ''}
           <span className="visually-hidden">: {health.text}</span>
         </button>
       )}
@@ -228,7 +242,7 @@ function Card({
   );
 }
 
-const THUMB = 22;
+const THUMB = 19;
 
 function FilterThumbs() {
   const snapshot = useInspect((s) => s.filters);
@@ -237,6 +251,7 @@ function FilterThumbs() {
   const shown = Math.min(images.count, 16);
   return (
     <button type="button" className="net-thumbs" onClick={() => openPanel('filters')} title="First-layer filters: open the filter panel" data-testid="net-filters" data-count={shown}>
+      <span className="net-thumbs-label">filters</span>
       {Array.from({ length: shown }, (_, f) => (
         <SignedThumb key={f} values={images.values} offset={f * images.height * images.width * images.channels} height={images.height} width={images.width} channels={images.channels} />
       ))}
@@ -255,6 +270,7 @@ function MapThumbs({ layer }: { layer: FeatureMapLayer }) {
   }, [layer]);
   return (
     <button type="button" className="net-thumbs" onClick={() => openPanel('featureMaps')} title={`${layer.layer} feature maps of the chosen image: open the feature-map panel`} data-testid="net-maps" data-count={shown}>
+      <span className="net-thumbs-label">maps of the input</span>
       {Array.from({ length: shown }, (_, c) => (
         <SignedThumb key={c} values={scaled} offset={0} height={layer.height} width={layer.width} channels={1} stride={layer.channels} channel={c} />
       ))}
