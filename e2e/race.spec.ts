@@ -29,6 +29,7 @@ test('a race of two variants from a link: two live series on the same charts, ex
   // The curves keep growing: it is live, not drawn at the end.
   const before = await lanePoints(page);
   await expect.poll(async () => (await lanePoints(page)).every((n, i) => n > before[i]!), { timeout: 60_000 }).toBe(true);
+  await page.mouse.move(0, 0);
   await screenshot(page.getByTestId('race'), 'race-in-progress');
 
   await page.getByTestId('race-stop').click();

@@ -37,6 +37,7 @@ describe('race= in the address', () => {
       ['adam', 0.001, 1000],
     ]);
     expect(plan?.variants.map((v) => v.label)).toEqual(['opt=sgd lr=0.05', 'opt=adam lr=0.001']);
+    expect(plan?.title).toBe('Race: Optimizer + Learning rate');
   });
 
   it('reads a preset id', () => {

@@ -123,7 +123,8 @@ export function parseRaceSpec(raw: string, base: Settings = DEFAULT_SETTINGS): {
     reject(`a race needs ${MIN_RACE_LANES} to ${MAX_RACE_LANES} variants (${settings.length} usable); no race`);
     return { plan: null, rejected };
   }
-  return { plan: planOf('Race', settings), rejected };
+  const varied = differingSettings(settings).map((name) => SETTINGS[name].label);
+  return { plan: planOf(varied.length ? `Race: ${varied.join(' + ')}` : 'Race', settings), rejected };
 }
 
 /** The `race=` value of a plan: each variant's values of the settings that differ between them. */

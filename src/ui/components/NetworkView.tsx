@@ -6,6 +6,7 @@ import { paintSigned } from '../canvas';
 import { useInspect, type PanelId } from '../inspectStore';
 import { setNetworkLive, setPanelOpen } from '../inspectClient';
 import { useStore } from '../store';
+import { healthOf } from '../networkHealth';
 import { nameOf, Thumb } from './InspectParts';
 import '../race/race.css';
 
@@ -26,35 +27,6 @@ function openPanel(id: PanelId): void {
 
 function scrollToModelTable(): void {
   document.getElementById('model-title')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
-}
-
-/** What a layer's health numbers say, in words and as a level: dead units, a collapsed signal, a vanishing gradient. */
-export function healthOf(activation: LayerHistogram | undefined, gradient: number | undefined): { level: 'ok' | 'warn' | 'bad'; text: string } | null {
-  if (!activation && gradient === undefined) return null;
-  const problems: string[] = [];
-  let level: 'ok' | 'warn' | 'bad' = 'ok';
-  if (activation) {
-    if (activation.zeros >= 0.9) {
-      problems.push(`${Math.round(activation.zeros * 100)}% of outputs are 0 (dead units)`);
-      level = 'bad';
-    } else if (activation.zeros >= 0.6) {
-      problems.push(`${Math.round(activation.zeros * 100)}% of outputs are 0`);
-      level = 'warn';
-    }
-    if (activation.std < 1e-3) {
-      problems.push('outputs barely vary (σ < 0.001)');
-      level = 'bad';
-    }
-  }
-  if (gradient !== undefined && Number.isFinite(gradient) && gradient < 1e-5) {
-    problems.push('gradient vanishing (‖∇W‖ < 1e-5)');
-    level = 'bad';
-  }
-  if (gradient !== undefined && !Number.isFinite(gradient)) {
-    problems.push('gradient is not finite');
-    level = 'bad';
-  }
-  return { level, text: problems.length ? problems.join('; ') : 'signal and gradient look healthy' };
 }
 
 /**
@@ -217,7 +189,10 @@ function Card({
       <button type="button" className="net-name link-button" onClick={scrollToModelTable} title="See the layer table">
         {layer.name}
       </button>
-      <div className="net-kind">{layer.kind}</div>
+      <div className="net-kind">
+        {layer.kind}
+        {layer.name.endsWith('_proj') ? ' · on the skip path (matches the channels for the residual add)' : ''}
+      </div>
       <div className="net-shape">{layer.outputShape.join('×')}</div>
       <div className="net-params">{fmtParams(layer.params)} params</div>
       {isFilterLayer && <FilterThumbs />}
