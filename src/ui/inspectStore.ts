@@ -17,7 +17,7 @@ import type {
   Prediction,
 } from '../core/inspect/types';
 
-export const PANELS = ['confusion', 'misclassified', 'filters', 'featureMaps', 'histograms', 'drawing', 'network'] as const;
+export const PANELS = ['confusion', 'misclassified', 'filters', 'featureMaps', 'histograms', 'drawing'] as const;
 export type PanelId = (typeof PANELS)[number];
 
 /** Histogram snapshots kept per run; older ones are thinned (every other dropped) beyond this. */
@@ -42,11 +42,13 @@ export interface InspectState {
   drawn: Uint8Array | null;
   drawRequest: number;
   prediction: Prediction | null;
+  /** The network view (outside the panels above) is expanded. */
+  networkOpen: boolean;
   /** The network view is open and on screen: its thumbnails want filters, feature maps and health. */
   networkLive: boolean;
 }
 
-const DEFAULT_OPEN: Record<PanelId, boolean> = { confusion: true, misclassified: false, filters: true, featureMaps: false, histograms: false, drawing: true, network: true };
+const DEFAULT_OPEN: Record<PanelId, boolean> = { confusion: true, misclassified: false, filters: true, featureMaps: false, histograms: false, drawing: true };
 
 export const useInspect = create<InspectState>()(() => ({
   open: DEFAULT_OPEN,
@@ -54,6 +56,7 @@ export const useInspect = create<InspectState>()(() => ({
   featureSource: { kind: 'test', index: 0 },
   drawn: null,
   drawRequest: 0,
+  networkOpen: true,
   networkLive: false,
 }));
 

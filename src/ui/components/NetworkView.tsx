@@ -39,7 +39,7 @@ function scrollToModelTable(): void {
 export function NetworkView() {
   const model = useStore((s) => s.model);
   const dataset = useStore((s) => s.runSettings?.dataset ?? s.settings.dataset);
-  const isOpen = useInspect((s) => s.open.network ?? true);
+  const isOpen = useInspect((s) => s.networkOpen);
   const ref = useRef<HTMLDetailsElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -59,7 +59,7 @@ export function NetworkView() {
       ref={ref}
       className="panel network"
       open={isOpen}
-      onToggle={(e) => setPanelOpen('network', e.currentTarget.open)}
+      onToggle={(e) => useInspect.setState({ networkOpen: e.currentTarget.open })}
       data-testid="network-view"
       aria-labelledby="network-title"
     >

@@ -238,6 +238,7 @@ function RaceView() {
           {active ? (race.paused ? 'Paused' : `Racing ${race.lanes.length} variants`) : 'Race over: the runs are in the history below, ticked for comparison'}
         </span>
       </div>
+      <div className="race-lanes-scroll">
       <table className="race-lanes" data-testid="race-lanes">
         <caption className="visually-hidden">Race lanes: what differs, progress, speed and results</caption>
         <thead>
@@ -256,6 +257,7 @@ function RaceView() {
           ))}
         </tbody>
       </table>
+      </div>
       {active && training > 0 && (
         <p className="hint" data-testid="race-throughput">
           {training} variant{training === 1 ? '' : 's'} training at once{cores ? ` on ${cores} CPU core${cores === 1 ? '' : 's'}` : ''}: {Math.round(total).toLocaleString('en-US')} examples/s in all. Alone,
