@@ -50,6 +50,7 @@ test('a race set up in the panel: current settings against another value, its li
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('/?n=1000&opt=sgd');
   await page.getByTestId('race-param').selectOption('optimizer');
+  await expect(page.getByTestId('race-values')).toHaveValue('adam');
   await page.getByTestId('race-values').fill('adam, rmsprop');
   await expect(page.getByTestId('race-preview')).toHaveText('3 lanes: opt=sgd  vs  opt=adam  vs  opt=rmsprop');
   await page.getByTestId('race-copy-link').click();

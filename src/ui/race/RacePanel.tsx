@@ -18,7 +18,9 @@ const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ?
 /** A sensible first rival for a setting: the next option of a choice, ten times less/more for a rate. */
 function rivalText(name: SettingName, current: Settings[SettingName]): string {
   const spec = SETTINGS[name];
-  if (spec.kind === 'enum') return spec.options.find((o) => o.value !== current)?.value ?? '';
+  // The last option is the far end for the teaching comparisons (relu → sigmoid, momentum → adam);
+  // a dataset or backend races its next option.
+  if (spec.kind === 'enum') return (name === 'dataset' || name === 'backend' ? spec.options : [...spec.options].reverse()).find((o) => o.value !== current)?.value ?? '';
   if (spec.kind === 'boolean') return current ? '0' : '1';
   return defaultSweepText(name).split(', ').filter((v) => Number(v) !== current).slice(0, 1).join(', ');
 }
@@ -239,24 +241,24 @@ function RaceView() {
         </span>
       </div>
       <div className="race-lanes-scroll">
-      <table className="race-lanes" data-testid="race-lanes">
-        <caption className="visually-hidden">Race lanes: what differs, progress, speed and results</caption>
-        <thead>
-          <tr>
-            <th scope="col">Variant (what differs)</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">Epoch</th>
-            <th scope="col" className="num" title="Training examples per second this variant gets right now">Examples/s</th>
-            <th scope="col" className="num">Train loss</th>
-            <th scope="col" className="num">Test acc.</th>
-          </tr>
-        </thead>
-        <tbody>
-          {race.lanes.map((l) => (
-            <LaneRow key={l.index} lane={l} />
-          ))}
-        </tbody>
-      </table>
+        <table className="race-lanes" data-testid="race-lanes">
+          <caption className="visually-hidden">Race lanes: what differs, progress, speed and results</caption>
+          <thead>
+            <tr>
+              <th scope="col">Variant (what differs)</th>
+              <th scope="col" className="narrow-hide">Status</th>
+              <th scope="col" className="num">Epoch</th>
+              <th scope="col" className="num" title="Training examples per second this variant gets right now">Examples/s</th>
+              <th scope="col" className="num narrow-hide">Train loss</th>
+              <th scope="col" className="num">Test acc.</th>
+            </tr>
+          </thead>
+          <tbody>
+            {race.lanes.map((l) => (
+              <LaneRow key={l.index} lane={l} />
+            ))}
+          </tbody>
+        </table>
       </div>
       {active && training > 0 && (
         <p className="hint" data-testid="race-throughput">
@@ -282,7 +284,7 @@ function LaneRow({ lane }: { lane: Lane }) {
       <th scope="row">
         <span className="swatch" style={{ background: lane.color }} aria-hidden="true" /> {lane.label}
       </th>
-      <td>
+      <td className="narrow-hide">
         {lane.status}
         {lane.error && (
           <span className="field-error" role="alert">
@@ -295,7 +297,7 @@ function LaneRow({ lane }: { lane: Lane }) {
       <td className="num" data-testid="race-lane-speed" data-value={p?.examplesPerSecond ?? ''}>
         {p && laneActive(lane) ? Math.round(p.examplesPerSecond).toLocaleString('en-US') : '–'}
       </td>
-      <td className="num">{num(lastTrain?.loss)}</td>
+      <td className="num narrow-hide">{num(lastTrain?.loss)}</td>
       <td className="num">{pct(lastEpoch?.test.accuracy)}</td>
     </tr>
   );
@@ -337,7 +339,8 @@ const RaceChartView = memo(function RaceChartView({ metric, title, lanes, maxEpo
           <XAxis type="number" dataKey="x" domain={[0, maxEpochs]} allowDecimals={false} tickCount={Math.min(11, maxEpochs + 1)} label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }} />
           <YAxis type="number" dataKey="y" domain={accuracy ? [0, 1] : [0, 'auto']} tickFormatter={(v: number) => (accuracy ? `${Math.round(v * 100)}%` : v >= 10 ? v.toFixed(0) : v.toFixed(2))} width={54} />
           <Tooltip formatter={(v) => (typeof v === 'number' ? (accuracy ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
-          <Legend />
+          {/* Lane order, as in the table above (recharts sorts by name by default). */}
+          <Legend itemSorter={null} />
           {series.map((s) => (
             <Line key={`train-${s.lane.index}`} data={s.train} dataKey="y" name={s.lane.label} stroke={s.lane.color} dot={false} strokeWidth={2} isAnimationActive={false} />
           ))}
