@@ -284,7 +284,7 @@ function LaneRow({ lane }: { lane: Lane }) {
       <th scope="row">
         <span className="swatch" style={{ background: lane.color }} aria-hidden="true" /> {lane.label}
       </th>
-      <td className="narrow-hide">
+      <td className={lane.error ? undefined : 'narrow-hide'}>
         {lane.status}
         {lane.error && (
           <span className="field-error" role="alert">
