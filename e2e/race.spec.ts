@@ -74,4 +74,13 @@ test('a race set up in the panel: current settings against another value, its li
   await expect(notice).toContainText('variant 3: "zzz" is not a setting');
   await expect(notice).toContainText('a race needs 2 to 4 variants (1 usable)');
   await expect(page.getByTestId('race-proposal')).toHaveCount(0);
+
+  // A course preset races from its own entry too; stopped before any step, nothing goes into the history.
+  await page.goto('/');
+  await page.getByTestId('preset-optimizers').locator('summary').click();
+  await page.getByTestId('preset-optimizers-race').click();
+  await expect(page.getByTestId('race')).toHaveAttribute('data-state', 'running');
+  await expect(page.getByTestId('race-lane')).toHaveText([/SGD/, /momentum 0.9/, /Adam/]);
+  await page.getByTestId('race-stop').click();
+  await expect(page.getByTestId('race')).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
 });
