@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The app's root URL (where index.html, data/ and tfjs-wasm/ are served), the same from the UI thread
  * and from a worker, so the build works under any sub-path of a static host.
