@@ -45,7 +45,9 @@ test('the network at a glance: LeNet-5 layer by layer with live filters, feature
   expect(svg.suggestedFilename()).toBe('cnn-playground-accuracy.svg');
   const svgText = await readFile((await svg.path())!, 'utf8');
   expect(svgText).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  expect(svgText).toMatch(/>Accuracy · train \d+\.\d%</);
-  expect(svgText).toContain('>validation<');
+  expect(svgText).toMatch(/>Accuracy · train[^<]*\d+(\.\d+)?%</);
+  // The legend is drawn in (recharts renders it as HTML beside the SVG).
+  expect(svgText).toContain('>test<');
+  expect(svgText).toContain('>train (per batch, smoothed)<');
   expect(svgText).toContain('recharts-line-curve');
 });
