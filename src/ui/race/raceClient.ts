@@ -13,6 +13,7 @@
  */
 import { create } from 'zustand';
 import { downsampleBatches, RUN_RECORD_VERSION, type RunRecord } from '../../core/runRecord';
+import { judgeRun } from '../../core/verdict';
 import type { RacePlan } from '../../core/race';
 import type { Settings } from '../../core/settings';
 import type { BatchPoint, EpochMetrics, Progress } from '../../core/train';
@@ -223,6 +224,7 @@ function receive(raceId: string, index: number, message: FromWorker): void {
       updateLane(index, (l) => ({ batches: l.batches.filter((p) => p.step <= message.step), epochs: l.epochs.slice(0, message.epochs) }));
       return;
     case 'dataset-ready':
+    case 'test-score':
     case 'model':
     case 'heartbeat':
     case 'inspect':
@@ -245,6 +247,16 @@ async function record(raceId: string, index: number): Promise<void> {
   const lane = race?.lanes[index];
   if (!race || race.id !== raceId || !lane || (lane.epochs.length === 0 && lane.batches.length === 0)) return;
   const now = Date.now();
+  // The same verdict as a run of the main worker gets (judged from the lane's full curves).
+  const verdict = judgeRun({
+    batches: lane.batches,
+    epochs: lane.epochs,
+    numClasses: 10,
+    settings: lane.settings,
+    end: lane.stopped ? { kind: 'stopped' } : { kind: 'finished' },
+    ...(lane.progress ? { batchesPerEpoch: lane.progress.batchesPerEpoch } : {}),
+    ...(lane.seconds !== null ? { seconds: lane.seconds } : {}),
+  });
   const entry: RunRecord = {
     version: RUN_RECORD_VERSION,
     id: `${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
@@ -258,6 +270,7 @@ async function record(raceId: string, index: number): Promise<void> {
     stopped: lane.stopped,
     confusion: null,
     group: raceId,
+    verdict: { kind: verdict.kind, label: verdict.label, status: verdict.status },
   };
   await saveRunRecord(entry);
   if (useRuns.getState().records.some((r) => r.id === entry.id)) updateLane(index, { recordId: entry.id });
