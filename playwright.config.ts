@@ -20,6 +20,9 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
     trace: 'off',
     screenshot: 'only-on-failure',
+    // The service worker would serve the datasets from its cache on a second load, past the network
+    // faults some specs inject; e2e/offline.spec.ts allows it and tests offline use.
+    serviceWorkers: 'block',
   },
   webServer: {
     // Tests run against the production build (minified worker and all), as users get it.

@@ -12,6 +12,7 @@ import { createOptimizer } from '../core/optimizers';
 import { restoreShippedWasmKernels } from '../core/wasmKernels';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import { evaluate, macrotask, RunControl, train, type TrainObserver } from '../core/train';
+import { appBaseUrl } from '../shared/appBase';
 import { initBackend } from '../worker/backend';
 import { loadDataset } from '../worker/datasets';
 import type { BenchReplies, BenchRequest, FromBenchWorker, MemorySample, ToBenchWorker } from './protocol';
@@ -40,7 +41,7 @@ async function startWebGpu(): Promise<BenchReplies['init']> {
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const WASM_PATH = new URL(`${import.meta.env.BASE_URL}tfjs-wasm/`, self.location.href).href;
+const WASM_PATH = `${appBaseUrl()}tfjs-wasm/`;
 const NUM_CLASSES = 10;
 
 const post = (message: FromBenchWorker) => self.postMessage(message);

@@ -4,11 +4,13 @@
  * and cache busting). Read by the UI (dataset picker) and the worker (downloads).
  */
 import { DataFormatError } from '../core/data/types';
+import { appBaseUrl } from './appBase';
 import { MANIFEST_PATH, parseManifest, type Manifest } from './manifestFormat';
 
 export type { DatasetManifestEntry, Manifest } from './manifestFormat';
 
-export const DATA_BASE_URL = `${import.meta.env.BASE_URL}data/`;
+/** Absolute, so that it means the same in the UI thread and in a worker (see appBase.ts). */
+export const DATA_BASE_URL = `${appBaseUrl()}data/`;
 /** A manifest request that has not finished after this long is given up. */
 const MANIFEST_TIMEOUT_MS = 30_000;
 

@@ -13,6 +13,10 @@ import { useStore } from './store';
 import { DrawerToggle, EmbedLink, PresetBar, PresetNoteAlone, ShortcutsOverlay, SkipLink, useChartsFill, ViewToggles } from './classroom/ClassroomParts';
 import { settingsPanelShown } from './classroom/flags';
 import { usePanel, useView } from './classroom/viewStore';
+import { ChartExportFrame } from './components/ChartExport';
+import { NetworkView } from './components/NetworkView';
+import { OfflineStatus } from './components/OfflineStatus';
+import { RacePanel } from './race/RacePanel';
 
 function BackendBadge() {
   const backend = useStore((s) => s.backend);
@@ -49,6 +53,8 @@ export function App() {
     noise: usePanel('noise-matrix'),
     inside: usePanel('inside'),
     runs: usePanel('runs'),
+    race: usePanel('race'),
+    network: usePanel('network'),
   };
   useChartsFill();
   return (
@@ -59,6 +65,7 @@ export function App() {
         <BackendBadge />
         {shown.share && <ShareBar />}
         <ViewToggles />
+        <OfflineStatus />
       </header>
       <EmbedLink />
       <Notices />
@@ -72,7 +79,13 @@ export function App() {
         <div className="content">
           <RunPanel />
           {shown.presets ? <PresetBar /> : <PresetNoteAlone />}
-          {shown.charts && <Charts key={chartsKey} />}
+          {shown.charts && (
+            <ChartExportFrame>
+              <Charts key={chartsKey} />
+            </ChartExportFrame>
+          )}
+          {shown.race && <RacePanel />}
+          {shown.network && <NetworkView />}
           <div className="two-col">
             {shown.model && <ModelTable />}
             {shown.files && <ModelFilesPanel />}

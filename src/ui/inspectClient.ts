@@ -35,6 +35,13 @@ export function setAllPanels(open: boolean): void {
   syncWants();
 }
 
+/** The network view came into view (open and on screen) or left it. */
+export function setNetworkLive(live: boolean): void {
+  if (useInspect.getState().networkLive === live) return;
+  useInspect.setState({ networkLive: live });
+  syncWants();
+}
+
 export function selectCell(truth: number, predicted: number): void {
   useInspect.setState({ selectedCell: { truth, predicted }, cell: null });
   sendToWorker({ type: 'inspect', request: { kind: 'cell', runId: useStore.getState().runId, truth, predicted } });

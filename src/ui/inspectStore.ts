@@ -42,6 +42,10 @@ export interface InspectState {
   drawn: Uint8Array | null;
   drawRequest: number;
   prediction: Prediction | null;
+  /** The network view (outside the panels above) is expanded. */
+  networkOpen: boolean;
+  /** The network view is open and on screen: its thumbnails want filters, feature maps and health. */
+  networkLive: boolean;
 }
 
 const DEFAULT_OPEN: Record<PanelId, boolean> = { confusion: true, misclassified: false, filters: true, featureMaps: false, histograms: false, drawing: true };
@@ -52,6 +56,8 @@ export const useInspect = create<InspectState>()(() => ({
   featureSource: { kind: 'test', index: 0 },
   drawn: null,
   drawRequest: 0,
+  networkOpen: true,
+  networkLive: false,
 }));
 
 /** Fields that belong to one run (cleared when the next starts). */
@@ -73,13 +79,14 @@ export function emptyRun(): Pick<InspectState, 'anatomy' | 'classNames' | 'confu
 }
 
 /** What the worker should compute for the panels as they are. */
-export function wantsOf(s: Pick<InspectState, 'open' | 'featureSource'>): InspectWants {
+export function wantsOf(s: Pick<InspectState, 'open' | 'featureSource'> & Partial<Pick<InspectState, 'networkLive'>>): InspectWants {
+  const network = s.networkLive === true;
   return {
     confusion: s.open.confusion,
     misclassified: s.open.misclassified,
-    filters: s.open.filters,
-    histograms: s.open.histograms,
-    featureMaps: s.open.featureMaps ? s.featureSource : null,
+    filters: s.open.filters || network,
+    histograms: s.open.histograms || network,
+    featureMaps: s.open.featureMaps || network ? s.featureSource : null,
     drawing: s.open.drawing,
   };
 }

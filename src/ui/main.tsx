@@ -9,11 +9,16 @@ import { initBackend, startTraining } from './workerClient';
 import { installScrollCues } from './classroom/scrollCues';
 import { installShortcuts } from './classroom/shortcuts';
 import { mirrorViewOnDocument } from './classroom/viewStore';
+import { startPwa } from './pwa';
+import { startRace } from './race/raceClient';
+import { proposeRace, takeRaceFromAddress } from './race/raceUrl';
 import './styles.css';
 // After styles.css: the classroom views override its rules.
 import './classroom/classroom.css';
 
+const raceSpec = takeRaceFromAddress();
 const autostart = readSettingsFromUrl();
+const racePlan = raceSpec === null ? null : proposeRace(raceSpec);
 syncUrlWithSettings();
 mirrorViewOnDocument();
 installShortcuts();
@@ -21,8 +26,11 @@ installScrollCues();
 initBackend(useStore.getState().settings.backend);
 startRunRecorder();
 // Lecture demos: `?…&autostart=1` starts training as soon as the page opens (the worker queues it).
-if (autostart) startTraining();
+// With `race=…`, autostart starts the race instead.
+if (autostart && racePlan) startRace(racePlan);
+else if (autostart) startTraining();
 void loadManifest();
+startPwa();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -16,6 +16,7 @@ import { serializeSettings, type BackendChoice } from '../core/settings';
 import { DivergenceError, evaluate, macrotask, RunControl, type EpochMetrics } from '../core/train';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendReport, ErrorKind, FromWorker, ToWorker } from '../shared/protocol';
+import { appBaseUrl } from '../shared/appBase';
 import { discardLostWebGL, initBackend } from './backend';
 import { loadDataset, setStallTimeout, setUploadedCifar } from './datasets';
 import { Inspector } from './inspector';
@@ -23,7 +24,7 @@ import { injectFault, installLossAftermathFilter, runResilient, withHeartbeat } 
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const WASM_PATH = `${new URL(`${import.meta.env.BASE_URL}tfjs-wasm/`, self.location.href).href}`;
+const WASM_PATH = `${appBaseUrl()}tfjs-wasm/`;
 /** Dataset download progress is posted at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
 

@@ -19,13 +19,15 @@ export const PANELS = {
   'noise-matrix': 'the label-noise matrix',
   inside: 'the inside-the-network panels (confusion matrix, filters, …)',
   runs: 'repeat, sweep and the run history',
+  race: 'the live race panel',
+  network: 'the network at a glance',
   share: 'Copy link',
 } as const;
 export type PanelId = keyof typeof PANELS;
 export const PANEL_IDS = Object.keys(PANELS) as PanelId[];
 
 /** The panels `controls=0` hides: everything a student could change, leaving the run bar and what it shows. */
-export const CONTROL_PANELS: readonly PanelId[] = ['settings', 'presets', 'files', 'dataset', 'runs', 'share'];
+export const CONTROL_PANELS: readonly PanelId[] = ['settings', 'presets', 'files', 'dataset', 'runs', 'race', 'share'];
 
 export interface ClassroomView {
   /** Presentation mode: large type, big run bar, charts filling the screen. */

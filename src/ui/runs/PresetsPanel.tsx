@@ -3,6 +3,7 @@ import { PresetNoteBanner } from '../classroom/ClassroomParts';
 import { applyVariant, compareVariants } from '../classroom/presetActions';
 import { useStore } from '../store';
 import { useRuns } from './runsStore';
+import { RaceButton } from '../race/RaceButton';
 
 /** The experiments of the course material, one click each, with what to look for. */
 export function PresetsPanel() {
@@ -51,6 +52,7 @@ function PresetItem({ preset, index, busy }: { preset: Preset; index: number; bu
             Run all {preset.variants.length} &amp; compare
           </button>
         )}
+        {preset.variants.length > 1 && <RaceButton preset={preset} busy={busy} />}
       </div>
       <PresetNoteBanner about={preset.title} />
     </details>

@@ -111,6 +111,9 @@ export async function saveAgain(): Promise<void> {
   if (record) await save(record);
 }
 
+/** Saves a run recorded elsewhere (a live race's lane) to the history. */
+export const saveRunRecord = save;
+
 export async function renameRun(id: string, name: string): Promise<void> {
   const record = useRuns.getState().records.find((r) => r.id === id);
   const trimmed = name.trim().slice(0, 200);

@@ -1,0 +1,365 @@
+import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { PRESETS } from '../../core/presets';
+import { MAX_RACE_LANES, planAgainst, planFromPreset, RACE_KEY, serializeRaceSpec, type RacePlan } from '../../core/race';
+import { downsample, smooth, type XY } from '../../core/series';
+import { serializeSettings, SETTINGS, type SettingName, type Settings } from '../../core/settings';
+import { defaultSweepText, parseSweepValues, SWEEPABLE } from '../../core/sweep';
+import { ChartExportButtons } from '../components/ChartExport';
+import { useStore } from '../store';
+import { closeRace, laneActive, pauseRace, raceActive, resumeRace, startRace, stopRace, useRace, type Lane } from './raceClient';
+import './race.css';
+
+const RACE_SETTINGS: readonly SettingName[] = [...SWEEPABLE, 'seed', 'dataset'];
+const RACEABLE_PRESETS = PRESETS.filter((p) => p.variants.length >= 2);
+const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`);
+const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(3));
+
+/** A sensible first rival for a setting: the next option of a choice, ten times less/more for a rate. */
+function rivalText(name: SettingName, current: Settings[SettingName]): string {
+  const spec = SETTINGS[name];
+  // The last option is the far end for the teaching comparisons (relu → sigmoid, momentum → adam);
+  // a dataset or backend races its next option.
+  if (spec.kind === 'enum') return (name === 'dataset' || name === 'backend' ? spec.options : [...spec.options].reverse()).find((o) => o.value !== current)?.value ?? '';
+  if (spec.kind === 'boolean') return current ? '0' : '1';
+  return defaultSweepText(name).split(', ').filter((v) => Number(v) !== current).slice(0, 1).join(', ');
+}
+
+/** The address that opens this race (and starts it when `autostart`). */
+export function raceLink(plan: RacePlan, autostart = false): string {
+  const { origin, pathname } = window.location;
+  const base = serializeSettings(plan.variants[0]!.settings);
+  return `${origin}${pathname}?${base}&${RACE_KEY}=${encodeURIComponent(serializeRaceSpec(plan))}${autostart ? '&autostart=1' : ''}`;
+}
+
+/**
+ * Live race: 2–4 variants trained at the same time, each in its own worker, on the same charts. Set
+ * up from the current settings ("race against …") or from a course experiment's variants.
+ */
+export function RacePanel() {
+  const race = useRace((s) => s.race);
+  return (
+    <section className="panel race" id="race" aria-labelledby="race-title" data-testid="race" data-state={race ? (race.finished ? 'finished' : 'running') : 'none'}>
+      <h2 id="race-title">Live race</h2>
+      {race ? <RaceView /> : null}
+      {!raceActive(race) && <Proposal />}
+      {!raceActive(race) && <RaceBuilder />}
+    </section>
+  );
+}
+
+/** The race a link set up (`race=`), ready to start. */
+function Proposal() {
+  const proposal = useRace((s) => s.proposal);
+  const runState = useStore((s) => s.runState);
+  if (!proposal) return null;
+  const mainBusy = runState === 'loading' || runState === 'training' || runState === 'paused';
+  return (
+    <div className="race-proposal" data-testid="race-proposal" role="region" aria-label="Race from the link">
+      <p>
+        <b>This link sets up a race</b> ({proposal.title}): {proposal.variants.map((v) => v.label).join('  vs  ')}.
+      </p>
+      <div className="buttons">
+        <button type="button" className="primary" data-testid="race-proposal-start" disabled={mainBusy} onClick={() => startRace(proposal)}>
+          Start this race ({proposal.variants.length})
+        </button>
+        <button type="button" onClick={() => useRace.setState({ proposal: null })}>
+          Dismiss
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function RaceBuilder() {
+  const settings = useStore((s) => s.settings);
+  const runState = useStore((s) => s.runState);
+  const pendingPlan = useRace((s) => s.race);
+  const [mode, setMode] = useState<'against' | 'preset'>('against');
+  const [param, setParam] = useState<SettingName>('activation');
+  const [text, setText] = useState(() => rivalText('activation', settings.activation));
+  const [presetId, setPresetId] = useState(RACEABLE_PRESETS[0]?.id ?? '');
+  const preset = RACEABLE_PRESETS.find((p) => p.id === presetId);
+  const [chosen, setChosen] = useState<readonly string[]>(() => preset?.variants.slice(0, MAX_RACE_LANES).map((v) => v.id) ?? []);
+  const [copied, setCopied] = useState(false);
+  const parsed = useMemo(() => parseSweepValues(param, text), [param, text]);
+  const plan: RacePlan | null = useMemo(() => {
+    if (mode === 'preset') return planFromPreset(presetId, chosen);
+    return planAgainst(settings, param, parsed.values as Settings[SettingName][]);
+  }, [mode, presetId, chosen, settings, param, parsed]);
+  const mainBusy = runState === 'loading' || runState === 'training' || runState === 'paused';
+  const lanes = plan?.variants.length ?? 0;
+  const tooMany = mode === 'against' && parsed.values.filter((v) => v !== settings[param]).length > MAX_RACE_LANES - 1;
+  const problem = mainBusy
+    ? 'A run is training: stop it or let it finish first (a race needs the cores).'
+    : lanes < 2
+      ? mode === 'preset'
+        ? 'Tick 2 to 4 variants.'
+        : `Give at least one value of ${SETTINGS[param].label} other than the current one.`
+      : null;
+  const copy = async () => {
+    if (!plan) return;
+    try {
+      await navigator.clipboard.writeText(raceLink(plan));
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      window.prompt('Copy this link:', raceLink(plan));
+    }
+  };
+  return (
+    <div className="race-builder" data-testid="race-builder">
+      <p className="hint">
+        Train 2–{MAX_RACE_LANES} variants at the same time and watch them on the same charts: ReLU vs sigmoid, SGD vs Adam, ε = 0 vs 0.8. Each variant trains in its own worker
+        and they share this machine's {navigator.hardwareConcurrency || 'few'} CPU cores, so each is slower than alone; every variant shows the examples/s it really gets.
+        {pendingPlan?.finished ? ' The last race stays above until you close it or start another.' : ''}
+      </p>
+      <div className="race-modes" role="radiogroup" aria-label="What to race">
+        <label>
+          <input type="radio" name="race-mode" checked={mode === 'against'} onChange={() => setMode('against')} data-testid="race-mode-against" /> the current settings against other values
+        </label>
+        <label>
+          <input type="radio" name="race-mode" checked={mode === 'preset'} onChange={() => setMode('preset')} data-testid="race-mode-preset" /> variants of a course experiment
+        </label>
+      </div>
+      {mode === 'against' ? (
+        <div className="race-form">
+          <label>
+            Setting{' '}
+            <select
+              data-testid="race-param"
+              value={param}
+              onChange={(e) => {
+                const name = e.target.value as SettingName;
+                setParam(name);
+                setText(rivalText(name, settings[name]));
+              }}
+            >
+              {RACE_SETTINGS.map((n) => (
+                <option key={n} value={n}>
+                  {SETTINGS[n].label}
+                </option>
+              ))}
+            </select>
+          </label>{' '}
+          <label>
+            now <b>{String(settings[param])}</b>, against{' '}
+            <input data-testid="race-values" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={parsed.rejected.length > 0 || tooMany} placeholder="values, comma-separated" />
+          </label>
+          {parsed.rejected.length > 0 && (
+            <p className="field-error" role="alert">
+              Not used: {parsed.rejected.join(' · ')}
+            </p>
+          )}
+          {tooMany && <p className="field-error">At most {MAX_RACE_LANES} variants race at a time: the first {MAX_RACE_LANES - 1} values are used.</p>}
+        </div>
+      ) : (
+        <div className="race-form">
+          <label>
+            Experiment{' '}
+            <select
+              data-testid="race-preset"
+              value={presetId}
+              onChange={(e) => {
+                const next = RACEABLE_PRESETS.find((p) => p.id === e.target.value);
+                setPresetId(e.target.value);
+                setChosen(next?.variants.slice(0, MAX_RACE_LANES).map((v) => v.id) ?? []);
+              }}
+            >
+              {RACEABLE_PRESETS.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="race-variants" role="group" aria-label="Variants to race">
+            {preset?.variants.map((v) => {
+              const on = chosen.includes(v.id);
+              return (
+                <label key={v.id}>
+                  <input
+                    type="checkbox"
+                    checked={on}
+                    disabled={!on && chosen.length >= MAX_RACE_LANES}
+                    onChange={() => setChosen(on ? chosen.filter((id) => id !== v.id) : [...chosen, v.id])}
+                    data-testid={`race-variant-${v.id}`}
+                  />{' '}
+                  {v.label}
+                </label>
+              );
+            })}
+          </span>
+        </div>
+      )}
+      {plan && lanes >= 2 && (
+        <p className="race-preview hint" data-testid="race-preview">
+          {lanes} lanes: {plan.variants.map((v) => v.label).join('  vs  ')}
+        </p>
+      )}
+      <div className="buttons">
+        <button type="button" className="primary" data-testid="race-start" disabled={problem !== null} title={problem ?? 'Start all variants now'} onClick={() => plan && startRace(plan)}>
+          Start race{lanes >= 2 ? ` (${lanes})` : ''}
+        </button>
+        <button type="button" data-testid="race-copy-link" disabled={lanes < 2} onClick={() => void copy()} title="A link that opens this race set up (add &autostart=1 to start it on open)">
+          {copied ? 'Link copied' : 'Copy race link'}
+        </button>
+        {problem && <span className="hint">{problem}</span>}
+      </div>
+    </div>
+  );
+}
+
+function RaceView() {
+  const race = useRace((s) => s.race)!;
+  const active = raceActive(race);
+  const anyTraining = race.lanes.some((l) => l.state === 'training' || l.state === 'paused');
+  const total = race.lanes.reduce((sum, l) => sum + (l.state === 'training' ? (l.progress?.examplesPerSecond ?? 0) : 0), 0);
+  const cores = navigator.hardwareConcurrency || 0;
+  const training = race.lanes.filter((l) => l.state === 'training').length;
+  const maxEpochs = Math.max(1, ...race.lanes.map((l) => l.progress?.epochs ?? l.settings.epochs));
+  return (
+    <div className="race-view" data-testid="race-view">
+      <div className="buttons race-controls">
+        <strong className="race-title">{race.title}</strong>
+        {active ? (
+          <>
+            <button type="button" data-testid="race-pause" disabled={!anyTraining} onClick={race.paused ? resumeRace : pauseRace}>
+              {race.paused ? 'Resume all' : 'Pause all'}
+            </button>
+            <button type="button" data-testid="race-stop" onClick={stopRace}>
+              Stop race
+            </button>
+          </>
+        ) : (
+          <button type="button" data-testid="race-close" onClick={closeRace}>
+            Close race
+          </button>
+        )}
+        <span className="status" role="status" aria-live="polite" data-testid="race-status">
+          {active ? (race.paused ? 'Paused' : `Racing ${race.lanes.length} variants`) : 'Race over: the runs are in the history below, ticked for comparison'}
+        </span>
+      </div>
+      <div className="race-lanes-scroll">
+        <table className="race-lanes" data-testid="race-lanes">
+          <caption className="visually-hidden">Race lanes: what differs, progress, speed and results</caption>
+          <thead>
+            <tr>
+              <th scope="col">Variant (what differs)</th>
+              <th scope="col" className="narrow-hide">Status</th>
+              <th scope="col" className="num">Epoch</th>
+              <th scope="col" className="num" title="Training examples per second this variant gets right now">Examples/s</th>
+              <th scope="col" className="num narrow-hide">Train loss</th>
+              <th scope="col" className="num">Test acc.</th>
+            </tr>
+          </thead>
+          <tbody>
+            {race.lanes.map((l) => (
+              <LaneRow key={l.index} lane={l} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {active && training > 0 && (
+        <p className="hint" data-testid="race-throughput">
+          {training} variant{training === 1 ? '' : 's'} training at once{cores ? ` on ${cores} CPU core${cores === 1 ? '' : 's'}` : ''}: {Math.round(total).toLocaleString('en-US')} examples/s in all. Alone,
+          one would run faster; the examples/s of each is what it gets while sharing.
+        </p>
+      )}
+      <div className="race-charts">
+        <RaceChart metric="loss" title="Race: loss" lanes={race.lanes} maxEpochs={maxEpochs} />
+        <RaceChart metric="accuracy" title="Race: accuracy" lanes={race.lanes} maxEpochs={maxEpochs} />
+      </div>
+      <p className="hint">Solid line: training (per batch, smoothed); dots: test set after each epoch. Same colour, same variant.</p>
+    </div>
+  );
+}
+
+function LaneRow({ lane }: { lane: Lane }) {
+  const p = lane.progress;
+  const lastTrain = lane.batches.at(-1);
+  const lastEpoch = lane.epochs.at(-1);
+  return (
+    <tr data-testid="race-lane" data-state={lane.state} data-points={lane.batches.length} data-epochs={lane.epochs.length} data-record={lane.recordId ?? ''}>
+      <th scope="row">
+        <span className="swatch" style={{ background: lane.color }} aria-hidden="true" /> {lane.label}
+      </th>
+      <td className={lane.error ? undefined : 'narrow-hide'}>
+        {lane.status}
+        {lane.error && (
+          <span className="field-error" role="alert">
+            {' '}
+            {lane.error}
+          </span>
+        )}
+      </td>
+      <td className="num">{p ? `${p.epoch}/${p.epochs}` : '–'}</td>
+      <td className="num" data-testid="race-lane-speed" data-value={p?.examplesPerSecond ?? ''}>
+        {p && laneActive(lane) ? Math.round(p.examplesPerSecond).toLocaleString('en-US') : '–'}
+      </td>
+      <td className="num narrow-hide">{num(lastTrain?.loss)}</td>
+      <td className="num">{pct(lastEpoch?.test.accuracy)}</td>
+    </tr>
+  );
+}
+
+const MAX_POINTS = 300;
+
+function RaceChart({ metric, title, lanes, maxEpochs }: { metric: 'loss' | 'accuracy'; title: string; lanes: readonly Lane[]; maxEpochs: number }) {
+  const deferred = useDeferredValue(lanes);
+  return <RaceChartView metric={metric} title={title} lanes={deferred} maxEpochs={maxEpochs} />;
+}
+
+const RaceChartView = memo(function RaceChartView({ metric, title, lanes, maxEpochs }: { metric: 'loss' | 'accuracy'; title: string; lanes: readonly Lane[]; maxEpochs: number }) {
+  const ref = useRef<HTMLElement>(null);
+  const series = useMemo(
+    () =>
+      lanes.map((l) => ({
+        lane: l,
+        train: downsample(smooth(l.batches.map((b) => ({ x: b.epoch, y: b[metric] })), 0.9), MAX_POINTS) as XY[],
+        test: l.epochs.map((e) => ({ x: e.epoch, y: e.test[metric] })),
+      })),
+    [lanes, metric],
+  );
+  const accuracy = metric === 'accuracy';
+  return (
+    <figure
+      ref={ref}
+      className="chart race-chart"
+      data-testid={`race-chart-${metric}`}
+      data-series={series.filter((s) => s.train.length > 0).length}
+      data-points={series.map((s) => s.lane.batches.length).join('|')}
+    >
+      <figcaption>
+        {title} <ChartExportButtons figure={ref} name={title} />
+      </figcaption>
+      <ResponsiveContainer width="100%" height={260}>
+        <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
+          <XAxis type="number" dataKey="x" domain={[0, maxEpochs]} allowDecimals={false} tickCount={Math.min(11, maxEpochs + 1)} label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }} />
+          <YAxis type="number" dataKey="y" domain={accuracy ? [0, 1] : [0, 'auto']} tickFormatter={(v: number) => (accuracy ? `${Math.round(v * 100)}%` : v >= 10 ? v.toFixed(0) : v.toFixed(2))} width={54} />
+          <Tooltip formatter={(v) => (typeof v === 'number' ? (accuracy ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
+          {/* Lane order, as in the table above (recharts sorts by name by default). */}
+          <Legend itemSorter={null} />
+          {series.map((s) => (
+            <Line key={`train-${s.lane.index}`} data={s.train} dataKey="y" name={s.lane.label} stroke={s.lane.color} dot={false} strokeWidth={2} isAnimationActive={false} />
+          ))}
+          {series.map((s) => (
+            <Line
+              key={`test-${s.lane.index}`}
+              data={s.test}
+              dataKey="y"
+              name={`${s.lane.label} (test)`}
+              legendType="none"
+              stroke={s.lane.color}
+              strokeDasharray="4 4"
+              strokeWidth={1}
+              dot={{ r: 4, fill: s.lane.color }}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+});
