@@ -224,7 +224,7 @@ export function useChartsFill(): void {
     const root = document.documentElement;
     const measure = () => {
       const charts = document.querySelector('.panel.charts');
-      if (charts) root.style.setProperty('--charts-top', `${Math.round(charts.getBoundingClientRect().top + window.scrollY)}px`);
+      if (charts) root.style.setProperty('--charts-top', `${Math.ceil(charts.getBoundingClientRect().top + window.scrollY)}px`);
     };
     const observer = new ResizeObserver(measure);
     // The body's size changes with anything above the charts (and with the charts: then the top stays put).

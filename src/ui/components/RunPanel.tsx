@@ -63,7 +63,7 @@ export function RunPanel() {
         <RunButton data-testid="reset-training" enabled={active || hasCurves} onPress={resetAll} title="Stop, clear the charts and the trained weights: the next run starts from fresh weights (R)">
           Reset
         </RunButton>
-        <span className={`status status-${runState}${verdict ? ` verdict-${verdict.kind}` : ''}`} data-testid="run-status" data-state={runState} data-verdict={verdict?.kind ?? ''} role="status" aria-live="polite">
+        <span className={`status status-${runState}${verdict ? ` verdict-${verdict.kind}` : ''}`} data-testid="run-status" data-state={runState} data-verdict={verdict?.kind ?? ''} title={statusMessage} role="status" aria-live="polite">
           {statusMessage}
         </span>
       </div>
