@@ -36,6 +36,8 @@ export type BenchRequest =
       readonly flags?: Readonly<Record<string, boolean | number>>;
       /** WASM only: the kernels tfjs ships instead of ours (the "before" of the kernel work). */
       readonly shippedKernels?: boolean;
+      /** WASM only: threads (1 = the single-threaded SIMD build); default as in the app, one per core. */
+      readonly threads?: number;
     }
   /** Loads a dataset as the app does (fetch, Cache Storage, gunzip, parse). */
   | { readonly kind: 'load'; readonly dataset: DatasetId }
@@ -52,7 +54,15 @@ export type BenchRequest =
   | { readonly kind: 'memory'; readonly epochs: number; readonly examples: number; readonly batchSize: number; readonly testImages: number };
 
 export interface BenchReplies {
-  readonly init: { readonly backend: BenchBackend | 'none'; readonly reason: string; readonly renderer: string | null; readonly seconds: number };
+  readonly init: {
+    readonly backend: BenchBackend | 'none';
+    readonly reason: string;
+    readonly renderer: string | null;
+    readonly seconds: number;
+    /** WASM: threads it computes on, and why only one when so. */
+    readonly threads?: { readonly count: number; readonly why: string | null };
+    readonly isolated?: boolean;
+  };
   readonly load: { readonly dataset: DatasetId; readonly seconds: number; readonly train: number; readonly test: number };
   readonly 'first-batch': { readonly ms: number; readonly loss: number };
   readonly throughput: {

@@ -90,7 +90,14 @@ function crashed(message: string): void {
 
 /** Starts the worker early and has it pick a backend, so the badge shows before the first run. */
 export function initBackend(choice: BackendChoice): void {
-  send({ type: 'init-backend', choice });
+  send({ type: 'init-backend', choice, settings: useStore.getState().settings });
+}
+
+/** Measures the backends again for the current settings (the badge's "measure again"). */
+export function reprobeBackend(): void {
+  const { settings } = useStore.getState();
+  useStore.setState({ backend: null });
+  send({ type: 'init-backend', choice: settings.backend, settings, reprobe: true });
 }
 
 let lastIssuedRunId = 0;
