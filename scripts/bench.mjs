@@ -31,7 +31,7 @@ const PYTHON = '/usr/bin/python3';
 // ---------- options ----------
 
 function parseArgs(argv) {
-  const options = { url: null, quick: false, out: path.join(ROOT, 'bench-results'), label: '', torch: true, ui: true, naive: true, backends: null };
+  const options = { url: null, quick: false, out: path.join(ROOT, 'bench-results'), label: '', torch: true, ui: true, naive: true, backends: null, uiOnly: false, uiRuns: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -46,10 +46,12 @@ function parseArgs(argv) {
     else if (arg === '--label') options.label = value();
     else if (arg === '--skip-torch') options.torch = false;
     else if (arg === '--skip-ui') options.ui = false;
+    else if (arg === '--ui-only') options.uiOnly = true;
+    else if (arg === '--ui-runs') options.uiRuns = Number(value());
     else if (arg === '--skip-naive') options.naive = false;
     else if (arg === '--backends') options.backends = value().split(',');
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/bench.mjs [--url URL] [--quick] [--out DIR] [--label NAME] [--skip-torch] [--skip-ui] [--skip-naive] [--backends webgl,wasm,cpu]');
+      console.log('usage: node scripts/bench.mjs [--url URL] [--quick] [--out DIR] [--label NAME] [--skip-torch] [--skip-ui] [--skip-naive] [--backends webgl,wasm,cpu] [--ui-only] [--ui-runs N]');
       process.exit(0);
     } else throw new Error(`unknown option ${arg} (see --help)`);
   }
@@ -72,6 +74,8 @@ const PLANS = {
     datasets: ['mnist', 'fashion'],
     naiveExamples: 8192,
     uiQuery: 'val=0&ep=1&bs=32',
+    // The issue's target: no long task in three consecutive measurements, every panel open.
+    uiRuns: 3,
   },
   quick: {
     backends: ['webgl', 'wasm', 'cpu', 'webgpu'],
@@ -85,6 +89,7 @@ const PLANS = {
     datasets: ['mnist'],
     naiveExamples: 1024,
     uiQuery: 'val=0&ep=1&bs=32&n=1500',
+    uiRuns: 1,
   },
 };
 
@@ -468,6 +473,11 @@ async function measureUi(browser, url, plan, traced = false) {
     await page.goto(`${url}?${plan.uiQuery}`);
     await page.getByTestId('backend').and(page.locator('[data-value]:not([data-value=""])')).waitFor({ timeout: 60_000 });
     const backend = await page.getByTestId('backend').getAttribute('data-value');
+    const backendReason = await page.getByTestId('backend').locator('..').innerText().catch(() => '');
+    // Every panel open: the inside-the-network panels (the charts are always shown).
+    const toggle = page.getByTestId('panels-toggle-all');
+    if ((await toggle.innerText()).includes('Open all')) await toggle.click();
+    await page.getByText('Close all').waitFor({ timeout: 10_000 });
     const heapBefore = await pageHeap(page);
     await page.getByTestId('start-training').click();
     // A trace of the training itself (from the first batch the UI receives): each main-thread task's
@@ -499,6 +509,8 @@ async function measureUi(browser, url, plan, traced = false) {
     const trainingTasks = b.longtasks.filter((t) => during(t.start));
     const out = {
       backend,
+      backendReason,
+      panels: 'all open',
       state,
       query: plan.uiQuery,
       trainingSeconds: seconds,
@@ -601,8 +613,13 @@ function markdown(report) {
 
   if (ui && !ui.error) {
     lines.push(`### UI responsiveness while training (the app, backend ${ui.backend}, \`?${ui.query}\`, ${fixed(ui.trainingSeconds)} s of training)`, '');
-    lines.push('| longest main-thread task | tasks over 50 ms | frames/s | chart updates/s | Train → first batch on the UI thread | main-thread heap before → after |', '| --- | --- | --- | --- | --- | --- |');
-    lines.push(`| ${int(ui.longestTaskMs)} ms | ${ui.tasksOver50} | ${fixed(ui.framesPerSecond)} | ${fixed(ui.chartUpdatesPerSecond, 2)} | ${int(ui.clickToFirstBatchMs)} ms (dataset download and parse included) | ${mb(ui.mainHeapBefore)} → ${mb(ui.mainHeapAfter)} |`, '');
+    lines.push(`Every "inside the network" panel open; ${(ui.runs ?? [ui]).length} consecutive measurement(s), one row each.`, '');
+    lines.push('| run | longest main-thread task | tasks over 50 ms | frames/s | chart updates/s | Train → first batch on the UI thread | main-thread heap before → after |', '| --- | --- | --- | --- | --- | --- | --- |');
+    (ui.runs ?? [ui]).forEach((u, i) => {
+      if (u.error) lines.push(`| ${i + 1} | failed: ${u.error} | | | | | |`);
+      else lines.push(`| ${i + 1} | ${int(u.longestTaskMs)} ms | ${u.tasksOver50} | ${fixed(u.framesPerSecond)} | ${fixed(u.chartUpdatesPerSecond, 2)} | ${int(u.clickToFirstBatchMs)} ms (dataset download and parse included) | ${mb(u.mainHeapBefore)} → ${mb(u.mainHeapAfter)} |`);
+    });
+    lines.push('');
     const t = ui.trace;
     if (t && !t.error) {
       lines.push('Wall time against CPU time of the main thread\'s tasks, from a Chromium trace of a second epoch like the first (on 2 shared cores a task\'s wall time includes waiting for a core while the worker trains):', '');
@@ -654,16 +671,20 @@ async function main() {
     await page.waitForFunction(() => 'cnnBench' in window, null, { timeout: 30_000 });
 
     let torchFirst = null;
+    if (options.uiOnly) {
+      options.torch = false;
+      plan.backends = [];
+    }
     if (options.torch) {
       log('PyTorch reference (1 of 2)…');
       torchFirst = measureTorch(plan);
       if (torchFirst.skipped) log(`PyTorch reference skipped: ${torchFirst.skipped}`);
     }
-    report.data = await measureData(page, plan);
+    report.data = options.uiOnly ? null : await measureData(page, plan);
     report.backends = [];
     for (const backend of plan.backends) report.backends.push(await measureBackend(browser, page, backend, plan));
-    report.naive = options.naive ? await measureNaive(page, plan) : null;
-    report.variants = await measureVariants(page, plan);
+    report.naive = options.naive && !options.uiOnly ? await measureNaive(page, plan) : null;
+    report.variants = options.uiOnly ? null : await measureVariants(page, plan);
     await context.close();
     if (options.torch && !torchFirst?.skipped) {
       log('PyTorch reference (2 of 2)…');
@@ -671,8 +692,13 @@ async function main() {
       if (report.torch.skipped) log(`PyTorch reference skipped: ${report.torch.skipped}`);
       else for (const [bs, t] of Object.entries(report.torch.training)) log(`PyTorch batch ${bs}: ${int(t?.median)} examples/s (OpenMP ${t?.policy}: ${(t?.samples ?? []).map(int).join(', ')})`);
     } else report.torch = torchFirst;
-    report.ui = options.ui ? await measureUi(browser, url, plan) : null;
-    if (report.ui && !report.ui.error) report.ui.trace = (await measureUi(browser, url, plan, true)).trace ?? null;
+    if (options.ui) {
+      const runs = [];
+      for (let r = 0; r < (options.uiRuns ?? plan.uiRuns); r++) runs.push(await measureUi(browser, url, plan));
+      const ok = runs.filter((u) => !u.error);
+      report.ui = ok.length === 0 ? runs[0] : { ...ok[0], runs, longestTaskMs: Math.max(...ok.map((u) => u.longestTaskMs)), tasksOver50: Math.max(...ok.map((u) => u.tasksOver50)), framesPerSecond: Math.min(...ok.map((u) => u.framesPerSecond)) };
+      if (ok.length > 0) report.ui.trace = (await measureUi(browser, url, plan, true)).trace ?? null;
+    } else report.ui = null;
   } finally {
     await browser.close();
     server?.stop();
@@ -689,7 +715,7 @@ async function main() {
   console.log(`\n${md}\n`);
   log(`written ${path.relative(ROOT, base)}.json and .md in ${fixed(report.seconds, 0)} s`);
   const failed = report.backends.filter((b) => b.error).length + (report.ui?.error ? 1 : 0) + (report.naive?.error ? 1 : 0);
-  if (failed > 0 || !report.backends.some((b) => b.started)) process.exitCode = 1;
+  if (failed > 0 || (!options.uiOnly && !report.backends.some((b) => b.started))) process.exitCode = 1;
 }
 
 main().catch((error) => {
