@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { CROSS_ORIGIN_ISOLATION, tfjsWasmThreads } from './scripts/vite-wasm-threads';
+import { CROSS_ORIGIN_ISOLATION, tfjsWasmThreads } from './scripts/vite-wasm-threads.ts';
 
 // The worker is an ES module worker (`new Worker(new URL(...), { type: 'module' })`), so the worker
 // bundle must be ES too. Unit tests run in Node on the tfjs CPU backend. Two pages: the app and the

@@ -201,7 +201,7 @@ async function measureBackend(browser, page, backend, plan) {
     await page.evaluate(() => window.cnnBench.request({ kind: 'load', dataset: 'mnist' }));
     const first = await page.evaluate((bs) => window.cnnBench.request({ kind: 'first-batch', batchSize: bs }), plan.batchSizes[0]);
     out.firstBatchMs = first.ms;
-    log(`${backend}: started in ${fixed(init.seconds, 2)} s (${init.reason}); first batch ${int(first.ms)} ms`);
+    log(`${backend}: started in ${fixed(init.seconds, 2)} s (${init.reason}${init.threads ? `; ${init.threads.count} thread(s)${init.threads.why ? `: ${init.threads.why}` : ''}` : ''}${init.renderer ? `; renderer ${init.renderer}` : ''}); first batch ${int(first.ms)} ms`);
     out.training = {};
     for (const batchSize of plan.backendBatchSizes[backend] ?? plan.batchSizes) {
       const t = await page.evaluate((r) => window.cnnBench.request(r), { kind: 'throughput', batchSize, repeats: plan.repeats, secondsPerRepeat: plan.secondsPerRepeat });
@@ -235,6 +235,60 @@ async function measureBackend(browser, page, backend, plan) {
     await page.evaluate(() => window.cnnBench.close()).catch(() => undefined);
   }
   return out;
+}
+
+/**
+ * WASM thread scaling: training throughput with 1, 2, 4, … threads up to the machine's cores, each
+ * in a fresh worker (tfjs fixes the count when WASM starts). Needs a cross-origin isolated page.
+ */
+async function measureThreadScaling(page, plan, cores) {
+  const counts = [];
+  for (let t = 1; t < cores; t *= 2) counts.push(t);
+  counts.push(cores);
+  const out = { cores, rows: [] };
+  for (const threads of counts) {
+    await page.evaluate(() => window.cnnBench.open());
+    try {
+      const init = await page.evaluate((t) => window.cnnBench.request({ kind: 'init', backend: 'wasm', threads: t }), threads);
+      out.isolated = init.isolated;
+      if (init.backend !== 'wasm' || (init.threads?.count ?? 1) !== threads) {
+        out.rows.push({ threads, skipped: `${init.threads?.count ?? 1} thread(s) started${init.threads?.why ? `: ${init.threads.why}` : ''}` });
+        log(`wasm ×${threads}: ${out.rows.at(-1).skipped}`);
+        continue;
+      }
+      await page.evaluate(() => window.cnnBench.request({ kind: 'load', dataset: 'mnist' }));
+      const training = {};
+      for (const batchSize of plan.batchSizes) {
+        const t = await page.evaluate((r) => window.cnnBench.request(r), { kind: 'throughput', batchSize, repeats: plan.repeats, secondsPerRepeat: plan.secondsPerRepeat });
+        training[batchSize] = { samples: t.samples, median: median(t.samples) };
+      }
+      out.rows.push({ threads, training });
+      log(`wasm ×${threads} thread(s): ${plan.batchSizes.map((bs) => `batch ${bs} ${int(training[bs].median)}`).join(', ')} examples/s`);
+    } catch (error) {
+      out.rows.push({ threads, error: String(error?.message ?? error).split('\n')[0] });
+      log(`wasm ×${threads}: FAILED ${out.rows.at(-1).error}`);
+    } finally {
+      await page.evaluate(() => window.cnnBench.close()).catch(() => undefined);
+    }
+  }
+  return out;
+}
+
+/** The app's measured backend choice, as a fresh page load without a cached outcome runs it. */
+async function measureProbe(page, batchSize) {
+  await page.evaluate(() => window.cnnBench.open());
+  try {
+    const start = Date.now();
+    const probe = await page.evaluate((bs) => window.cnnBench.request({ kind: 'probe', batchSize: bs }), batchSize);
+    log(`backend probe (batch ${batchSize}): ${probe.reason} in ${fixed(probe.probeMs / 1000, 2)} s (${fixed((Date.now() - start) / 1000, 2)} s with the worker's start); renderer ${probe.environment.renderer ?? 'none'}; isolated ${probe.environment.isolated}; ${probe.environment.cores} cores`);
+    return { batchSize, ...probe };
+  } catch (error) {
+    const message = String(error?.message ?? error).split('\n')[0];
+    log(`backend probe FAILED: ${message}`);
+    return { batchSize, error: message };
+  } finally {
+    await page.evaluate(() => window.cnnBench.close()).catch(() => undefined);
+  }
 }
 
 async function measureData(page, plan) {
@@ -543,7 +597,7 @@ async function measureUi(browser, url, plan, traced = false) {
 
 const BACKEND_LABEL = {
   webgl: 'tfjs WebGL, worker',
-  wasm: 'tfjs WASM (SIMD, 1 thread), worker',
+  wasm: 'tfjs WASM (SIMD), worker',
   cpu: 'tfjs plain JS, worker',
   webgpu: 'tfjs WebGPU, worker; bench only',
 };
@@ -559,7 +613,15 @@ function markdown(report) {
   lines.push(`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`);
   for (const b of backends) {
     const software = b.init?.renderer && /swiftshader/i.test(b.init.renderer);
-    const name = software && b.backend === 'webgl' ? 'tfjs WebGL (SwiftShader, software), worker' : software && b.backend === 'webgpu' ? 'tfjs WebGPU (SwiftShader, software), worker; bench only' : BACKEND_LABEL[b.backend];
+    const threads = b.init?.threads?.count;
+    const name =
+      software && b.backend === 'webgl'
+        ? 'tfjs WebGL (SwiftShader, software), worker'
+        : software && b.backend === 'webgpu'
+          ? 'tfjs WebGPU (SwiftShader, software), worker; bench only'
+          : b.backend === 'wasm' && threads
+            ? `tfjs WASM (SIMD, ×${threads} thread${threads === 1 ? '' : 's'}), worker`
+            : BACKEND_LABEL[b.backend];
     if (!b.started || b.error) {
       lines.push(`| ${name} | ${plan.batchSizes.map(() => '–').join(' | ')} | ${b.skipped ?? b.error ?? ''} | |`);
       continue;
@@ -583,6 +645,35 @@ function markdown(report) {
     lines.push(`| ${b.backend} | ${cells.join(' | ')} |`);
   }
   lines.push('');
+
+  const th = report.threads;
+  if (th) {
+    lines.push(`### WASM thread scaling (examples/s; ${th.cores} cores; page ${th.isolated ? 'cross-origin isolated' : 'NOT cross-origin isolated: one thread only'})`, '');
+    lines.push(`| threads | ${plan.batchSizes.map((b) => `batch ${b}`).join(' | ')} | ${plan.batchSizes.map((b) => `÷ 1 thread, batch ${b}`).join(' | ')} | ${plan.batchSizes.map((b) => `÷ PyTorch, batch ${b}`).join(' | ')} |`);
+    lines.push(`| --- | ${plan.batchSizes.map(() => '---').join(' | ')} | ${plan.batchSizes.map(() => '---').join(' | ')} | ${plan.batchSizes.map(() => '---').join(' | ')} |`);
+    const one = th.rows.find((r) => r.threads === 1 && r.training)?.training;
+    for (const r of th.rows) {
+      if (!r.training) {
+        lines.push(`| ${r.threads} | ${r.skipped ?? r.error} | ${plan.batchSizes.slice(1).map(() => '').join(' | ')}${plan.batchSizes.map(() => ' |').join('')}${plan.batchSizes.map(() => ' |').join('')}`);
+        continue;
+      }
+      const cells = plan.batchSizes.map((bs) => int(r.training[bs]?.median));
+      const scale = plan.batchSizes.map((bs) => ratio(r.training[bs]?.median, one?.[bs]?.median));
+      const vsTorch = plan.batchSizes.map((bs) => ratio(r.training[bs]?.median, torchOk ? torch.training[bs]?.median : NaN));
+      lines.push(`| ${r.threads} | ${cells.join(' | ')} | ${scale.join(' | ')} | ${vsTorch.join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  const pr = report.probe;
+  if (pr) {
+    lines.push(`### Measured backend choice (what the app's 'auto' does on a first visit; LeNet-5, batch ${pr.batchSize})`, '');
+    if (pr.error) lines.push(`Probe failed: ${pr.error}`, '');
+    else {
+      lines.push('| configuration | examples/s in the probe | warm-up step | note |', '| --- | --- | --- | --- |');
+      for (const r of pr.results) lines.push(`| ${r.backend === 'wasm' ? `WASM ×${r.threads}` : r.backend === 'webgl' ? 'WebGL' : r.backend} | ${int(r.examplesPerSecond ?? NaN)} | ${r.firstStepMs === null ? '–' : `${int(r.firstStepMs)} ms`} | ${r.failure ?? ''}${r.renderer ? ` ${r.renderer}` : ''} |`);
+      lines.push('', `Pick: **${pr.reason.split('→').at(-1).trim()}**, probe time ${fixed(pr.probeMs / 1000, 2)} s; renderer: ${pr.environment.renderer ?? 'no WebGL2'}; ${pr.environment.isolated ? 'cross-origin isolated' : 'not isolated'}; ${pr.environment.cores} cores.`, '');
+    }
+  }
 
   const v = report.variants;
   if (v) {
@@ -634,7 +725,7 @@ function markdown(report) {
     for (const [id, d] of Object.entries(data)) lines.push(`| ${id} | ${d.error ? d.error : `${fixed(d.coldMedian, 2)} s`} | ${d.error ? '' : `${fixed(d.cachedMedian, 2)} s`} |`);
     lines.push('');
   }
-  lines.push('WASM runs single-threaded: the app always takes the SIMD single-threaded binary (the threaded one needs cross-origin isolation, COOP/COEP headers, which the app does not set; it gained nothing on 2 cores). WebGPU is measured here only: the app does not offer it.');
+  lines.push("WASM rows: tfjs's threaded SIMD build with one thread per core where the page is cross-origin isolated (the servers send COOP/COEP), as the app starts it; the app's 'auto' then keeps whichever of 1 or all threads its probe measured faster. WebGPU is measured here only: the app does not offer it.");
   return lines.join('\n');
 }
 
@@ -683,6 +774,10 @@ async function main() {
     report.data = options.uiOnly ? null : await measureData(page, plan);
     report.backends = [];
     for (const backend of plan.backends) report.backends.push(await measureBackend(browser, page, backend, plan));
+    if (!options.uiOnly && plan.backends.includes('wasm')) {
+      report.threads = await measureThreadScaling(page, plan, report.environment.cpus);
+      report.probe = await measureProbe(page, plan.batchSizes[0]);
+    }
     report.naive = options.naive && !options.uiOnly ? await measureNaive(page, plan) : null;
     report.variants = options.uiOnly ? null : await measureVariants(page, plan);
     await context.close();

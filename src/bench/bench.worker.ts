@@ -15,6 +15,7 @@ import { evaluate, macrotask, RunControl, train, type TrainObserver } from '../c
 import { appBaseUrl } from '../shared/appBase';
 import { initBackend, setWasmThreads, wasmThreadInfo } from '../worker/backend';
 import { loadDataset } from '../worker/datasets';
+import { measureBackends, probeEnvironment } from '../worker/probe';
 import type { BenchReplies, BenchRequest, FromBenchWorker, MemorySample, ToBenchWorker } from './protocol';
 
 /**
@@ -205,6 +206,10 @@ async function handle(request: BenchRequest): Promise<BenchReplies[BenchRequest[
         optimizer.dispose();
       }
       return { samples };
+    }
+    case 'probe': {
+      const outcome = await measureBackends(settingsFor(request.batchSize), WASM_PATH, true);
+      return { results: outcome.results, chosen: outcome.chosen, reason: outcome.reason, probeMs: outcome.probeMs, environment: probeEnvironment() };
     }
     default: {
       const unknown: never = request;

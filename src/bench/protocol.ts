@@ -3,6 +3,7 @@
  * by id; one request at a time per worker. The worker runs the app's own code paths (backend choice,
  * dataset loading, the core training loop and evaluation), so what it measures is what users get.
  */
+import type { ProbeCandidate, ProbeEnvironment, ProbeResult } from '../core/backendChoice';
 import type { BackendName, DatasetId } from '../core/settings';
 
 /** `tf.memory()` after an epoch, plus what only some backends report. */
@@ -51,7 +52,9 @@ export type BenchRequest =
    * Trains `epochs` epochs in one `train` call and reports `tf.memory()` after each; the worker
    * waits for a `continue` message after each epoch so the driver can sample the heap.
    */
-  | { readonly kind: 'memory'; readonly epochs: number; readonly examples: number; readonly batchSize: number; readonly testImages: number };
+  | { readonly kind: 'memory'; readonly epochs: number; readonly examples: number; readonly batchSize: number; readonly testImages: number }
+  /** The app's measured backend choice (a fresh probe, no cache) for the default model at `batchSize`. */
+  | { readonly kind: 'probe'; readonly batchSize: number };
 
 export interface BenchReplies {
   readonly init: {
@@ -77,6 +80,13 @@ export interface BenchReplies {
   };
   readonly inference: { readonly samples: readonly number[]; readonly images: number };
   readonly memory: { readonly samples: readonly MemorySample[] };
+  readonly probe: {
+    readonly results: readonly ProbeResult[];
+    readonly chosen: ProbeCandidate | null;
+    readonly reason: string;
+    readonly probeMs: number;
+    readonly environment: ProbeEnvironment;
+  };
 }
 
 export type ToBenchWorker =

@@ -6,7 +6,7 @@
  * outcome in Cache Storage per browser, machine state and model/batch shape (`probeKey`).
  */
 import { decideBackend, probeCandidates, probeKey, probeReason, type ProbeCandidate, type ProbeEnvironment, type ProbeOutcome, type ProbeResult, type ProbeSettings } from '../core/backendChoice';
-import { probeWebGL } from './backend';
+import { probeWebGL, softwareRenderer } from './backend';
 import type { ProbeReply, ProbeRequest } from './probe.worker';
 
 /** Timed steps per candidate after its warm-up step. */
@@ -14,11 +14,15 @@ const STEP_BUDGET_MS = 250;
 /** From spawning a probe worker to its backend running (loading the worker's code included). */
 const START_DEADLINE_MS = 4000;
 /**
- * From the backend running to its figure. A configuration that cannot finish one step and time two
- * more in this long (WebGL compiling shaders on a software renderer: seconds) is slower than the rest
- * by far, and is cut short.
+ * From the backend running to its figure. WebGL's first step compiles its shaders: a few hundred ms
+ * on a GPU, seconds on a software renderer (SwiftShader, llvmpipe), where WebGL is also slower per
+ * step than WASM by far. So WebGL on a renderer that names itself software is cut short early, on a
+ * GPU it gets time to compile; WASM compiles nothing and is only slow on a busy machine.
  */
-const STEP_DEADLINE_MS = 900;
+function stepDeadlineMs(candidate: ProbeCandidate, env: ProbeEnvironment): number {
+  if (candidate.backend !== 'webgl') return 4000;
+  return env.renderer !== null && softwareRenderer(env.renderer) !== null ? 900 : 2500;
+}
 
 const CACHE_NAME = 'cnn-backend-probe';
 const memoryCache = new Map<string, ProbeOutcome>();
@@ -43,13 +47,19 @@ async function writeCache(outcome: ProbeOutcome): Promise<void> {
   }
 }
 
+let environment: ProbeEnvironment | null = null;
+
+/** This worker's machine facts (read once: a WebGL context per run start would cost time). */
 export function probeEnvironment(): ProbeEnvironment {
+  if (environment) return environment;
   const webgl = probeWebGL();
-  return { isolated: self.crossOriginIsolated === true, cores: Math.max(1, navigator.hardwareConcurrency || 1), renderer: webgl.available ? webgl.renderer : null };
+  environment = { isolated: self.crossOriginIsolated === true, cores: Math.max(1, navigator.hardwareConcurrency || 1), renderer: webgl.available ? webgl.renderer : null };
+  return environment;
 }
 
 /** Times one candidate in a fresh worker; never rejects. */
-function timeCandidate(candidate: ProbeCandidate, settings: ProbeSettings, wasmPath: string): Promise<ProbeResult> {
+function timeCandidate(candidate: ProbeCandidate, settings: ProbeSettings, wasmPath: string, env: ProbeEnvironment): Promise<ProbeResult> {
+  const deadline = stepDeadlineMs(candidate, env);
   return new Promise((resolve) => {
     const worker = new Worker(new URL('./probe.worker.ts', import.meta.url), { type: 'module', name: 'backend-probe' });
     let timer: ReturnType<typeof setTimeout>;
@@ -63,7 +73,7 @@ function timeCandidate(candidate: ProbeCandidate, settings: ProbeSettings, wasmP
     worker.onmessage = (event: MessageEvent<ProbeReply>) => {
       if (event.data.type === 'started') {
         clearTimeout(timer);
-        timer = setTimeout(cut(`slower than a step in ${STEP_DEADLINE_MS / 1000} s`), STEP_DEADLINE_MS);
+        timer = setTimeout(cut(`slower than a step in ${deadline / 1000} s`), deadline);
       } else finish(event.data.result);
     };
     worker.onerror = (event) => {
@@ -87,7 +97,7 @@ export async function measureBackends(settings: ProbeSettings, wasmPath: string,
   }
   const start = performance.now();
   const results: ProbeResult[] = [];
-  for (const candidate of probeCandidates(env)) results.push(await timeCandidate(candidate, settings, wasmPath));
+  for (const candidate of probeCandidates(env)) results.push(await timeCandidate(candidate, settings, wasmPath, env));
   const chosen = decideBackend(results);
   const probeMs = performance.now() - start;
   const reason = probeReason(results, chosen);
