@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { CROSS_ORIGIN_ISOLATION, tfjsWasmThreads } from './scripts/vite-wasm-threads.ts';
 
 // The worker is an ES module worker (`new Worker(new URL(...), { type: 'module' })`), so the worker
 // bundle must be ES too. Unit tests run in Node on the tfjs CPU backend. Two pages: the app and the
@@ -13,6 +14,7 @@ export default defineConfig({
   base: './',
   plugins: [
     react(),
+    tfjsWasmThreads(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',
@@ -31,14 +33,16 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  worker: { format: 'es' },
+  // The WASM backend's threads: see scripts/vite-wasm-threads.ts.
+  worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
+  optimizeDeps: { rolldownOptions: { plugins: [tfjsWasmThreads()] } },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
     rolldownOptions: { input: { main: 'index.html', bench: 'bench.html' } },
   },
-  server: { port: 5173, strictPort: true },
-  preview: { port: 5173, strictPort: true },
+  server: { port: 5173, strictPort: true, headers: CROSS_ORIGIN_ISOLATION },
+  preview: { port: 5173, strictPort: true, headers: CROSS_ORIGIN_ISOLATION },
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],

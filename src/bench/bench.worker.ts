@@ -13,8 +13,9 @@ import { restoreShippedWasmKernels } from '../core/wasmKernels';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import { evaluate, macrotask, RunControl, train, type TrainObserver } from '../core/train';
 import { appBaseUrl } from '../shared/appBase';
-import { initBackend } from '../worker/backend';
+import { initBackend, setWasmThreads, wasmThreadInfo } from '../worker/backend';
 import { loadDataset } from '../worker/datasets';
+import { measureBackends, probeEnvironment } from '../worker/probe';
 import type { BenchReplies, BenchRequest, FromBenchWorker, MemorySample, ToBenchWorker } from './protocol';
 
 /**
@@ -74,10 +75,19 @@ async function handle(request: BenchRequest): Promise<BenchReplies[BenchRequest[
     case 'init': {
       if (request.backend === 'webgpu') return await startWebGpu();
       const start = performance.now();
+      if (request.threads !== undefined) setWasmThreads(request.threads);
       const info = await initBackend(request.backend, WASM_PATH);
       for (const [flag, value] of Object.entries(request.flags ?? {})) tf.env().set(flag, value);
       if (request.shippedKernels && info.name === 'wasm') restoreShippedWasmKernels();
-      return { backend: info.name, reason: info.reason, renderer: info.renderer ?? null, seconds: (performance.now() - start) / 1000 };
+      const threads = info.name === 'wasm' ? wasmThreadInfo() : null;
+      return {
+        backend: info.name,
+        reason: info.reason,
+        renderer: info.renderer ?? null,
+        seconds: (performance.now() - start) / 1000,
+        ...(threads ? { threads } : {}),
+        isolated: self.crossOriginIsolated === true,
+      };
     }
     case 'load': {
       const start = performance.now();
@@ -196,6 +206,10 @@ async function handle(request: BenchRequest): Promise<BenchReplies[BenchRequest[
         optimizer.dispose();
       }
       return { samples };
+    }
+    case 'probe': {
+      const outcome = await measureBackends(settingsFor(request.batchSize), WASM_PATH, true);
+      return { results: outcome.results, chosen: outcome.chosen, reason: outcome.reason, probeMs: outcome.probeMs, environment: probeEnvironment() };
     }
     default: {
       const unknown: never = request;

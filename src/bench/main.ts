@@ -148,37 +148,89 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function runHere(log: (line: string) => void): Promise<void> {
-  for (const backend of ['webgl', 'wasm', 'cpu', 'webgpu'] as BenchBackend[]) {
+/** What "Run" measured, as the JSON the page offers to copy into a report. */
+interface HereResults {
+  userAgent: string;
+  cores: number;
+  crossOriginIsolated: boolean;
+  date: string;
+  probe?: Reply<'probe'> | { error: string };
+  backends: { backend: string; threads?: number; renderer?: string | null; reason: string; firstBatchMs?: number; examplesPerSecond?: Record<string, number>; error?: string }[];
+}
+
+/** The short in-browser run: the app's backend probe, then each backend (and WASM per thread count). */
+async function runHere(log: (line: string) => void, results: HereResults): Promise<void> {
+  const cores = navigator.hardwareConcurrency || 1;
+  log(`${cores} logical cores; page ${crossOriginIsolated ? 'cross-origin isolated (WASM threads possible)' : 'NOT cross-origin isolated (WASM on one thread)'}`);
+  open();
+  try {
+    const probe = await request({ kind: 'probe', batchSize: 32 });
+    results.probe = probe;
+    log(`renderer: ${probe.environment.renderer ?? 'no WebGL2'}`);
+    log(`the app's measured choice (batch 32): ${probe.reason} (probe ${(probe.probeMs / 1000).toFixed(2)} s)`);
+  } catch (error) {
+    results.probe = { error: error instanceof Error ? error.message : String(error) };
+    log(`probe failed: ${results.probe.error}`);
+  } finally {
+    close();
+  }
+  const runs: { backend: BenchBackend; threads?: number }[] = [{ backend: 'webgl' }, { backend: 'webgpu' }, { backend: 'cpu' }, { backend: 'wasm', threads: 1 }];
+  if (crossOriginIsolated && cores > 1) runs.push({ backend: 'wasm', threads: cores });
+  for (const { backend, threads } of runs) {
+    const label = threads ? `${backend} ×${threads}` : backend;
     open();
     try {
-      const init = await request({ kind: 'init', backend });
+      const init = await request({ kind: 'init', backend, ...(threads ? { threads } : {}) });
       if (init.backend !== backend) {
-        log(`${backend}: did not start (${init.reason})`);
+        log(`${label}: did not start (${init.reason})`);
+        results.backends.push({ backend, reason: init.reason, error: 'did not start', ...(threads ? { threads } : {}) });
         continue;
       }
+      if (init.renderer && backend !== 'wasm' && backend !== 'cpu') log(`${label}: ${init.renderer}`);
       const firstBatch = await request({ kind: 'first-batch', batchSize: 32 });
-      const rates: string[] = [];
+      const rates: Record<string, number> = {};
       for (const batchSize of [32, 128]) {
         const t = await request({ kind: 'throughput', batchSize, repeats: 3, secondsPerRepeat: 1.5 });
-        rates.push(`batch ${batchSize}: ${Math.round(median(t.samples)).toLocaleString('en-US')} examples/s`);
+        rates[batchSize] = Math.round(median(t.samples));
       }
-      log(`${backend}: ${rates.join(', ')}; first batch ${Math.round(firstBatch.ms)} ms`);
+      log(`${label}: ${Object.entries(rates).map(([b, r]) => `batch ${b}: ${r.toLocaleString('en-US')} examples/s`).join(', ')}; first batch ${Math.round(firstBatch.ms)} ms`);
+      results.backends.push({ backend, reason: init.reason, renderer: init.renderer, firstBatchMs: Math.round(firstBatch.ms), examplesPerSecond: rates, ...(init.threads ? { threads: init.threads.count } : {}) });
     } catch (error) {
-      log(`${backend}: failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+      const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      log(`${label}: failed (${message})`);
+      results.backends.push({ backend, reason: '', error: message, ...(threads ? { threads } : {}) });
     } finally {
       close();
     }
   }
-  log('done');
+  log('done — "Copy results (JSON)" puts every figure on the clipboard');
 }
 
 const button = document.getElementById('run');
 const output = document.getElementById('output');
+const copy = document.getElementById('copy');
+let lastResults: HereResults | null = null;
 if (button && output) {
   button.addEventListener('click', () => {
     button.setAttribute('disabled', '');
+    copy?.setAttribute('disabled', '');
     output.textContent = '';
-    void runHere((line) => (output.textContent += `${line}\n`)).finally(() => button.removeAttribute('disabled'));
+    const results: HereResults = { userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency || 1, crossOriginIsolated, date: new Date().toISOString(), backends: [] };
+    lastResults = results;
+    void runHere((line) => (output.textContent += `${line}\n`), results).finally(() => {
+      button.removeAttribute('disabled');
+      copy?.removeAttribute('disabled');
+    });
+  });
+}
+if (copy) {
+  copy.addEventListener('click', () => {
+    const text = JSON.stringify(lastResults, null, 2);
+    const json = document.getElementById('json');
+    if (json) json.textContent = text;
+    navigator.clipboard?.writeText(text).then(
+      () => (copy.textContent = 'Copied'),
+      () => (copy.textContent = 'Copy failed: select the JSON below'),
+    );
   });
 }

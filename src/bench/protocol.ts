@@ -3,6 +3,7 @@
  * by id; one request at a time per worker. The worker runs the app's own code paths (backend choice,
  * dataset loading, the core training loop and evaluation), so what it measures is what users get.
  */
+import type { ProbeCandidate, ProbeEnvironment, ProbeResult } from '../core/backendChoice';
 import type { BackendName, DatasetId } from '../core/settings';
 
 /** `tf.memory()` after an epoch, plus what only some backends report. */
@@ -36,6 +37,8 @@ export type BenchRequest =
       readonly flags?: Readonly<Record<string, boolean | number>>;
       /** WASM only: the kernels tfjs ships instead of ours (the "before" of the kernel work). */
       readonly shippedKernels?: boolean;
+      /** WASM only: threads (1 = the single-threaded SIMD build); default as in the app, one per core. */
+      readonly threads?: number;
     }
   /** Loads a dataset as the app does (fetch, Cache Storage, gunzip, parse). */
   | { readonly kind: 'load'; readonly dataset: DatasetId }
@@ -49,10 +52,20 @@ export type BenchRequest =
    * Trains `epochs` epochs in one `train` call and reports `tf.memory()` after each; the worker
    * waits for a `continue` message after each epoch so the driver can sample the heap.
    */
-  | { readonly kind: 'memory'; readonly epochs: number; readonly examples: number; readonly batchSize: number; readonly testImages: number };
+  | { readonly kind: 'memory'; readonly epochs: number; readonly examples: number; readonly batchSize: number; readonly testImages: number }
+  /** The app's measured backend choice (a fresh probe, no cache) for the default model at `batchSize`. */
+  | { readonly kind: 'probe'; readonly batchSize: number };
 
 export interface BenchReplies {
-  readonly init: { readonly backend: BenchBackend | 'none'; readonly reason: string; readonly renderer: string | null; readonly seconds: number };
+  readonly init: {
+    readonly backend: BenchBackend | 'none';
+    readonly reason: string;
+    readonly renderer: string | null;
+    readonly seconds: number;
+    /** WASM: threads it computes on, and why only one when so. */
+    readonly threads?: { readonly count: number; readonly why: string | null };
+    readonly isolated?: boolean;
+  };
   readonly load: { readonly dataset: DatasetId; readonly seconds: number; readonly train: number; readonly test: number };
   readonly 'first-batch': { readonly ms: number; readonly loss: number };
   readonly throughput: {
@@ -67,6 +80,13 @@ export interface BenchReplies {
   };
   readonly inference: { readonly samples: readonly number[]; readonly images: number };
   readonly memory: { readonly samples: readonly MemorySample[] };
+  readonly probe: {
+    readonly results: readonly ProbeResult[];
+    readonly chosen: ProbeCandidate | null;
+    readonly reason: string;
+    readonly probeMs: number;
+    readonly environment: ProbeEnvironment;
+  };
 }
 
 export type ToBenchWorker =

@@ -7,6 +7,7 @@ import type { LabelNoiseReport } from '../core/data/labelNoise';
 import type { RunInfo } from '../core/experiment';
 import type { InspectData, InspectRequest } from '../core/inspect/types';
 import type { ModelSummary } from '../core/model';
+import type { ProbeResult } from '../core/backendChoice';
 import type { BackendChoice, BackendName, DatasetId, Settings } from '../core/settings';
 import type { BatchPoint, EpochMetrics, Evaluation, Progress, StepUnit } from '../core/train';
 
@@ -32,7 +33,14 @@ export type ToWorker =
   /** Score the ended run's model (e.g. one stopped mid-epoch) on the test set: answered by `test-score`. */
   | { readonly type: 'score-test'; readonly runId: number; /** Where the model is, in epochs (1.6), for the panels' captions. */ readonly epoch: number }
   /** Probe and initialise the backend now (on page load) so the UI can show it before a run. */
-  | { readonly type: 'init-backend'; readonly choice: BackendChoice }
+  | {
+      readonly type: 'init-backend';
+      readonly choice: BackendChoice;
+      /** The settings the form holds: 'auto' measures the backends on their model and batch size. */
+      readonly settings?: Settings;
+      /** Measure again instead of using the cached outcome. */
+      readonly reprobe?: boolean;
+    }
   | { readonly type: 'load-cifar'; readonly files: readonly UploadedFile[] }
   /** Save the current model (of a paused or finished run, or a loaded one): answered by `model-saved` or `model-error`. */
   | { readonly type: 'save-model' }
@@ -70,6 +78,15 @@ export interface BackendReport {
   readonly name: BackendName;
   readonly reason: string;
   readonly renderer?: string;
+  /** WASM: threads it computes on, and why only one when so. */
+  readonly threads?: { readonly count: number; readonly why: string | null };
+  /** 'auto': the measured choice behind it (figures per configuration, probe time, cached or not). */
+  readonly probe?: {
+    readonly results: readonly ProbeResult[];
+    readonly probeMs: number;
+    readonly cached: boolean;
+    readonly measuredAt: number | null;
+  };
 }
 
 export interface DatasetInfo {

@@ -1,3 +1,4 @@
+import { BackendBadge } from './components/BackendBadge';
 import { Charts } from './components/Charts';
 import { DatasetPanel } from './components/DatasetPanel';
 import { InsidePanels } from './components/InsidePanels';
@@ -17,19 +18,6 @@ import { ChartExportFrame } from './components/ChartExport';
 import { NetworkView } from './components/NetworkView';
 import { OfflineStatus } from './components/OfflineStatus';
 import { RacePanel } from './race/RacePanel';
-
-function BackendBadge() {
-  const backend = useStore((s) => s.backend);
-  return (
-    <p className="backend" title={backend?.renderer ? `Renderer: ${backend.renderer}` : undefined}>
-      Backend:{' '}
-      <b data-testid="backend" data-value={backend?.name ?? ''}>
-        {backend?.name ?? 'starting…'}
-      </b>
-      {backend && <span className="backend-reason"> — {backend.reason}</span>}
-    </p>
-  );
-}
 
 function NoisePanel() {
   const report = useStore((s) => s.labelNoise);

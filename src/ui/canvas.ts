@@ -30,8 +30,9 @@ export function paintImage(canvas: HTMLCanvasElement, block: ImageBlock, index: 
  * the diverging map; `channels` = 3 paints RGB with 0 at mid grey (for colour filters).
  */
 export function paintSigned(canvas: HTMLCanvasElement, values: ArrayLike<number>, offset: number, height: number, width: number, channels: number, stride = channels, channel = 0): void {
-  canvas.width = width;
-  canvas.height = height;
+  // Resizing a canvas reallocates it: only when the size changes (putImageData covers every pixel).
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   const data = ctx.createImageData(width, height);
@@ -56,11 +57,22 @@ const clamp1 = (v: number) => Math.max(-1, Math.min(1, v));
 /** A canvas sized for the device pixel ratio; returns its 2D context scaled to CSS pixels. */
 export function hiDpi(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
   const ratio = Math.min(2, globalThis.devicePixelRatio || 1);
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
+  const w = Math.round(width * ratio);
+  const h = Math.round(height * ratio);
+  // Resizing reallocates the canvas (and restyling it costs a layout): only on a change of size;
+  // otherwise it is cleared, as a resize would have.
+  const resized = canvas.width !== w || canvas.height !== h;
+  if (resized) {
+    canvas.width = w;
+    canvas.height = h;
+  }
+  if (canvas.style.width !== `${width}px`) canvas.style.width = `${width}px`;
+  if (canvas.style.height !== `${height}px`) canvas.style.height = `${height}px`;
   const ctx = canvas.getContext('2d');
+  if (ctx && !resized) {
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+  }
   ctx?.setTransform(ratio, 0, 0, ratio, 0, 0);
   return ctx;
 }

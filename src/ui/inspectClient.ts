@@ -3,8 +3,9 @@
  * for cell examples and drawing predictions, and files the worker's inspection messages into the
  * inspect store. Messages reach it through workerClient's single listener.
  */
-import type { InspectData, InspectWants } from '../core/inspect/types';
+import type { GradientNormPoint, HistogramSnapshot, InspectData, InspectWants } from '../core/inspect/types';
 import { appendCapped, emptyRun, MAX_GRADIENT_POINTS, MAX_SNAPSHOTS, useInspect, wantsOf, type PanelId } from './inspectStore';
+import { schedule } from './paintQueue';
 import { useStore } from './store';
 import { sendToWorker } from './workerClient';
 
@@ -89,6 +90,23 @@ function release(): void {
 }
 
 /** Files one inspection message (already checked to belong to the current run). */
+/**
+ * Snapshots that redraw a panel (confusion matrix, mistakes, filters, feature maps, histograms) reach
+ * the store through the paint queue, one panel per task: at an epoch's end they arrive together with
+ * the evaluation, and drawing them all at once made the longest main-thread tasks. Only the newest
+ * of a kind is drawn; histogram and gradient points accumulate until their panel's turn.
+ */
+let pendingHistograms: HistogramSnapshot[] = [];
+let pendingGradients: { layers: readonly string[]; points: GradientNormPoint[] } | null = null;
+
+function later(key: string, apply: () => void): void {
+  const runId = useStore.getState().runId;
+  schedule(`inspect-${key}`, () => {
+    // A job queued for a run that has since been replaced draws nothing.
+    if (useStore.getState().runId === runId) apply();
+  });
+}
+
 export function receiveInspect(data: InspectData): void {
   const s = useInspect.getState();
   switch (data.kind) {
@@ -96,32 +114,51 @@ export function receiveInspect(data: InspectData): void {
       useInspect.setState({ anatomy: data.anatomy, classNames: data.classNames });
       return;
     case 'confusion':
-      useInspect.setState({ confusion: data.report });
-      // Keep an open cell in step with the new epoch.
-      if (s.selectedCell) selectCell(s.selectedCell.truth, s.selectedCell.predicted);
+      later('confusion', () => {
+        useInspect.setState({ confusion: data.report });
+        // Keep an open cell in step with the new epoch.
+        const selected = useInspect.getState().selectedCell;
+        if (selected) selectCell(selected.truth, selected.predicted);
+      });
       return;
     case 'cell':
       if (s.selectedCell?.truth === data.cell.truth && s.selectedCell.predicted === data.cell.predicted) useInspect.setState({ cell: data.cell });
       return;
     case 'misclassified':
-      useInspect.setState({ misclassified: data.report });
+      later('misclassified', () => useInspect.setState({ misclassified: data.report }));
       return;
     case 'filters':
-      useInspect.setState({ filters: data.snapshot });
+      later('filters', () => useInspect.setState({ filters: data.snapshot }));
       return;
     case 'histograms':
-      useInspect.setState({ histograms: appendCapped(s.histograms, [data.snapshot], MAX_SNAPSHOTS) });
+      pendingHistograms.push(data.snapshot);
+      later('histograms', () => {
+        const fresh = pendingHistograms;
+        pendingHistograms = [];
+        useInspect.setState((st) => ({ histograms: appendCapped(st.histograms, fresh, MAX_SNAPSHOTS) }));
+      });
       return;
     case 'gradients': {
-      const points = s.gradients.layers.join() === data.layers.join() ? s.gradients.points : [];
-      useInspect.setState({ gradients: { layers: data.layers, points: appendCapped(points, data.points, MAX_GRADIENT_POINTS) } });
+      pendingGradients =
+        pendingGradients && pendingGradients.layers.join() === data.layers.join()
+          ? { layers: data.layers, points: [...pendingGradients.points, ...data.points] }
+          : { layers: data.layers, points: [...data.points] };
+      later('gradients', () => {
+        const fresh = pendingGradients;
+        pendingGradients = null;
+        if (!fresh) return;
+        useInspect.setState((st) => {
+          const points = st.gradients.layers.join() === fresh.layers.join() ? st.gradients.points : [];
+          return { gradients: { layers: fresh.layers, points: appendCapped(points, fresh.points, MAX_GRADIENT_POINTS) } };
+        });
+      });
       return;
     }
     case 'feature-maps':
-      useInspect.setState({ featureMaps: data.maps, featureMessage: null });
+      later('feature-maps', () => useInspect.setState({ featureMaps: data.maps, featureMessage: null }));
       return;
     case 'feature-maps-unavailable':
-      useInspect.setState({ featureMaps: null, featureMessage: data.message });
+      later('feature-maps', () => useInspect.setState({ featureMaps: null, featureMessage: data.message }));
       return;
     case 'prediction':
       if (data.prediction.requestId === s.drawRequest) {
@@ -140,6 +177,8 @@ export function receiveInspect(data: InspectData): void {
 // run's start message goes out (this subscriber runs inside startTraining's setState, before its send).
 useStore.subscribe((state, previous) => {
   if (state.runId === previous.runId) return;
+  pendingHistograms = [];
+  pendingGradients = null;
   useInspect.setState(emptyRun());
   syncWants(true);
 });

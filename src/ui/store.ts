@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { LabelNoiseReport } from '../core/data/labelNoise';
 import type { ModelSummary } from '../core/model';
 import { DEFAULT_SETTINGS, type Rejection, type Settings } from '../core/settings';
+import type { XY } from '../core/series';
 import type { BatchPoint, EpochMetrics, Progress } from '../core/train';
 import type { Manifest } from '../shared/manifest';
 import type { BackendReport, DatasetInfo, ErrorKind, RunState } from '../shared/protocol';
@@ -41,6 +42,8 @@ export interface UiState {
   /** Realised training-label noise (noisy vs clean counts), when label noise is on. */
   labelNoise: LabelNoiseReport | null;
   batches: BatchPoint[];
+  /** What the charts draw of `batches`, kept bounded as they grow (see workerClient / LiveCurve). */
+  curves: Curves;
   epochs: EpochMetrics[];
   progress: Progress | null;
   runSeconds: number | null;
@@ -48,6 +51,16 @@ export interface UiState {
   /** Something the run survived, e.g. it continued on WASM after the GPU context was lost. */
   notice: string | null;
 }
+
+/** The per-batch training lines as drawn: smoothed loss and accuracy, and the learning rate. */
+export interface Curves {
+  readonly loss: readonly XY[];
+  /** The loss smoothed in log space, for a log axis (see `smoothInLog`). */
+  readonly lossLog: readonly XY[];
+  readonly accuracy: readonly XY[];
+  readonly learningRate: readonly XY[];
+}
+export const NO_CURVES: Curves = { loss: [], lossLog: [], accuracy: [], learningRate: [] };
 
 export const useStore = create<UiState>()(() => ({
   settings: DEFAULT_SETTINGS,
@@ -66,6 +79,7 @@ export const useStore = create<UiState>()(() => ({
   sizes: null,
   labelNoise: null,
   batches: [],
+  curves: NO_CURVES,
   epochs: [],
   progress: null,
   runSeconds: null,
@@ -85,6 +99,7 @@ export function freshRun(runId: number, settings: Settings): Partial<UiState> {
     sizes: null,
     labelNoise: null,
     batches: [],
+    curves: NO_CURVES,
     epochs: [],
     progress: null,
     runSeconds: null,

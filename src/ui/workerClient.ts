@@ -7,7 +7,9 @@ import type { StepUnit } from '../core/train';
 import type { DebugFault, FromWorker, RunState, ToWorker, UploadedFile } from '../shared/protocol';
 import { receiveInspect } from './inspectClient';
 import { receiveModelFiles } from './modelFiles';
-import { freshRun, useStore } from './store';
+import { LiveCurve } from '../core/series';
+import type { BatchPoint } from '../core/train';
+import { freshRun, NO_CURVES, useStore, type Curves } from './store';
 import { judgeEndedRun, receiveTestScore, resetVerdict } from './verdicts';
 
 let worker: Worker | null = null;
@@ -90,7 +92,14 @@ function crashed(message: string): void {
 
 /** Starts the worker early and has it pick a backend, so the badge shows before the first run. */
 export function initBackend(choice: BackendChoice): void {
-  send({ type: 'init-backend', choice });
+  send({ type: 'init-backend', choice, settings: useStore.getState().settings });
+}
+
+/** Measures the backends again for the current settings (the badge's "measure again"). */
+export function reprobeBackend(): void {
+  const { settings } = useStore.getState();
+  useStore.setState({ backend: null });
+  send({ type: 'init-backend', choice: settings.backend, settings, reprobe: true });
 }
 
 let lastIssuedRunId = 0;
@@ -165,13 +174,40 @@ export async function loadCifarFiles(files: readonly File[]): Promise<void> {
   }
 }
 
+/** Points a chart line keeps (about one per 2–3 px of a chart's width), and its smoothing. */
+const CURVE_POINTS = 300;
+const SMOOTHING = 0.9;
+/** The run's chart lines, extended as points arrive: O(new points) per flush, whatever the run's length. */
+const newCurves = (runId: number) => ({
+  runId,
+  loss: new LiveCurve(SMOOTHING, CURVE_POINTS),
+  lossLog: new LiveCurve(SMOOTHING, CURVE_POINTS, 'log'),
+  accuracy: new LiveCurve(SMOOTHING, CURVE_POINTS),
+  learningRate: new LiveCurve(0, CURVE_POINTS),
+});
+let live = newCurves(-1);
+
+function curvesFor(runId: number, fresh: readonly BatchPoint[], rebuildFrom?: readonly BatchPoint[]): Curves {
+  if (live.runId !== runId || rebuildFrom) {
+    live = newCurves(runId);
+    fresh = rebuildFrom ?? fresh;
+  }
+  for (const p of fresh) {
+    live.loss.push(p.epoch, p.loss);
+    live.lossLog.push(p.epoch, p.loss);
+    live.accuracy.push(p.epoch, p.accuracy);
+    live.learningRate.push(p.epoch, p.learningRate);
+  }
+  return live.loss.length === 0 ? NO_CURVES : { loss: live.loss.points(), lossLog: live.lossLog.points(), accuracy: live.accuracy.points(), learningRate: live.learningRate.points() };
+}
+
 function flushPoints(): void {
   flushTimer = null;
   const messages = pendingPoints;
   pendingPoints = [];
   const { runId, batches } = useStore.getState();
   const fresh = messages.flatMap((m) => (m.type === 'batches' && m.runId === runId ? m.points : []));
-  if (fresh.length > 0) useStore.setState({ batches: batches.concat(fresh) });
+  if (fresh.length > 0) useStore.setState({ batches: batches.concat(fresh), curves: curvesFor(runId, fresh) });
 }
 
 function receive(message: FromWorker): void {
@@ -250,8 +286,9 @@ function receive(message: FromWorker): void {
     case 'recovered': {
       // Steps after the checkpoint are trained again (on the new backend) and sent again.
       flushPoints();
-      const { batches, epochs } = useStore.getState();
-      useStore.setState({ batches: batches.filter((p) => p.step <= message.step), epochs: epochs.slice(0, message.epochs), notice: message.message });
+      const { batches, epochs, runId } = useStore.getState();
+      const kept = batches.filter((p) => p.step <= message.step);
+      useStore.setState({ batches: kept, curves: curvesFor(runId, [], kept), epochs: epochs.slice(0, message.epochs), notice: message.message });
       return;
     }
     default: {

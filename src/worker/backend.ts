@@ -8,7 +8,7 @@
  * and a failed backend leaves tfjs to pick one by itself at the next op.
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { registerWasmTrainingKernels } from '../core/wasmKernels';
 import type { BackendChoice, BackendName } from '../core/settings';
@@ -89,27 +89,96 @@ let wasmSimd: boolean | null = null;
 /** tfjs allows setting the path only before the first initialisation attempt, even a failed one. */
 let wasmPrefix: string | null = null;
 
+/** How many threads the WASM backend computes on, and why not more. */
+export interface WasmThreads {
+  readonly count: number;
+  /** Why it runs on one thread, when it does; null when threaded. */
+  readonly why: string | null;
+}
+let wasmThreads: WasmThreads | null = null;
+/** Thread count asked for (null: one per logical core); tfjs reads it once, when WASM starts. */
+let wantedThreads: number | null = null;
+
+/**
+ * Sets the WASM backend's thread count (1 = the single-threaded SIMD build). Takes effect only if
+ * called before WASM starts in this worker: tfjs builds its thread pool once.
+ */
+export function setWasmThreads(count: number | null): void {
+  wantedThreads = count;
+}
+
+/** The WASM backend's threads once it started in this worker, else null. */
+export function wasmThreadInfo(): WasmThreads | null {
+  return wasmThreads;
+}
+
+/**
+ * Why the threaded WASM build cannot run here, or null if it can. It needs SharedArrayBuffer, which
+ * browsers give only to cross-origin isolated pages (COOP/COEP headers), and more than one core.
+ */
+export function threadsUnavailable(isolated: boolean, cores: number, wanted: number | null): string | null {
+  if (wanted === 1) return 'one thread asked for';
+  if (!isolated) return 'the page is not cross-origin isolated (the server sends no COOP/COEP headers), so the browser allows no shared memory';
+  if (cores < 2) return 'this machine reports one core';
+  return null;
+}
+
 async function startWasm(wasmPath: string): Promise<string | null> {
+  let threaded = false;
   try {
     if (wasmPrefix === null) {
       wasmPrefix = wasmPath.endsWith('/') ? wasmPath : `${wasmPath}/`;
       setWasmPaths(wasmPrefix);
     }
-    // The threaded build needs cross-origin isolation, broke in a minified build and gained nothing
-    // on 2 cores: always take the single-threaded (SIMD) binary.
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    const cores = Math.max(1, navigator.hardwareConcurrency || 1);
+    const why = threadsUnavailable(self.crossOriginIsolated === true, cores, wantedThreads);
+    if (why !== null) {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      wasmThreads = { count: 1, why };
+    } else {
+      // tfjs checks SharedArrayBuffer and shared WebAssembly memory itself.
+      threaded = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
+      if (threaded) setThreadsCount(wantedThreads ?? cores);
+      else wasmThreads = { count: 1, why: 'this browser has no shared WebAssembly memory' };
+    }
     registerWasmTrainingKernels();
     wasmSimd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+    // The threaded binary is a SIMD build: without SIMD tfjs takes the plain one-thread binary.
+    if (threaded && !wasmSimd) wasmThreads = { count: 1, why: 'this browser has no WebAssembly SIMD, and the threaded build needs it' };
   } catch (e) {
     return message(e);
   }
-  const failed = await tryBackend('wasm');
-  return failed === null ? null : diagnoseWasm(wasmPrefix, failed);
+  // tfjs's C++ caps its thread pool at navigator.hardwareConcurrency / 2 (read once, when the module
+  // starts), assuming two logical cores per physical one: on a 2-core machine that is one thread.
+  // For the count asked for to take effect, the module is shown twice that many while it starts.
+  const restore = threaded && wasmSimd ? reportCores(2 * (wantedThreads ?? Math.max(1, navigator.hardwareConcurrency || 1))) : () => {};
+  let failed: string | null;
+  try {
+    failed = await tryBackend('wasm');
+  } finally {
+    restore();
+  }
+  if (failed !== null) return diagnoseWasm(wasmPrefix, failed);
+  if (threaded && wasmSimd) {
+    const count = getThreadsCount();
+    wasmThreads = { count, why: count > 1 ? null : 'tfjs started one thread' };
+  }
+  return null;
+}
+
+/** Makes `navigator.hardwareConcurrency` read `cores` until the returned function is called. */
+function reportCores(cores: number): () => void {
+  try {
+    Object.defineProperty(navigator, 'hardwareConcurrency', { configurable: true, get: () => cores });
+    return () => void delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+  } catch {
+    return () => {};
+  }
 }
 
 /** tfjs only logs why wasm failed; the usual cause, a binary not served, is worth naming. */
 async function diagnoseWasm(prefix: string, fallback: string): Promise<string> {
-  const file = wasmSimd === false ? 'tfjs-backend-wasm.wasm' : 'tfjs-backend-wasm-simd.wasm';
+  const file = wasmSimd === false ? 'tfjs-backend-wasm.wasm' : wasmThreads === null || wasmThreads.count > 1 ? 'tfjs-backend-wasm-threaded-simd.wasm' : 'tfjs-backend-wasm-simd.wasm';
   try {
     const response = await fetch(prefix + file, { method: 'HEAD' });
     return response.ok ? fallback : `${file} is not served at ${prefix} (HTTP ${response.status})`;

@@ -17,7 +17,10 @@ import { DivergenceError, evaluate, macrotask, RunControl, type EpochMetrics } f
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendReport, ErrorKind, FromWorker, ToWorker } from '../shared/protocol';
 import { appBaseUrl } from '../shared/appBase';
-import { discardLostWebGL, initBackend } from './backend';
+import { probeKey } from '../core/backendChoice';
+import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
+import { discardLostWebGL, initBackend, setWasmThreads, wasmThreadInfo, type BackendInfo } from './backend';
+import { measureBackends, probeEnvironment } from './probe';
 import { loadDataset, setStallTimeout, setUploadedCifar } from './datasets';
 import { Inspector } from './inspector';
 import { injectFault, installLossAftermathFilter, runResilient, withHeartbeat } from './resilience';
@@ -41,7 +44,7 @@ async function yieldAndInspect(): Promise<void> {
   await inspector.tick();
 }
 
-let backend: { choice: BackendChoice; report: BackendReport } | null = null;
+let backend: { choice: BackendChoice; key: string | null; report: BackendReport } | null = null;
 /** Serialises backend switches and runs: one thing touches tfjs at a time. */
 let queue: Promise<unknown> = Promise.resolve();
 /** The run in progress; `download` stops its dataset download at once (Stop, or a newer run). */
@@ -58,11 +61,49 @@ let savable: { model: LayersModel; baseName: string; metadata: ModelMetadata } |
 /** The save in progress: a run does not resume, stop or dispose its model until it is written out. */
 let saving: Promise<void> = Promise.resolve();
 
-async function ensureBackend(choice: BackendChoice): Promise<BackendReport> {
-  if (backend?.choice === choice) return backend.report;
-  const info = await initBackend(choice, WASM_PATH);
-  const report: BackendReport = { name: info.name, reason: info.reason, ...(info.renderer ? { renderer: info.renderer } : {}) };
-  backend = { choice, report };
+/**
+ * Starts the backend for `choice`. 'auto' is a measured choice (probe.ts) for the model and batch size
+ * of `settings`: cached per machine and shape, measured again when `reprobe` (or when the shape has
+ * no outcome yet). Without settings (a model being loaded, a fallback) the current backend stays.
+ */
+async function ensureBackend(choice: BackendChoice, settings: Settings | null = null, reprobe = false): Promise<BackendReport> {
+  if (choice !== 'auto' || (settings === null && backend?.choice === 'auto')) {
+    if (backend?.choice === choice) return backend.report;
+    if (choice === 'auto') return adopt(choice, null, await initBackend('auto', WASM_PATH));
+    return adopt(choice, null, await initBackend(choice, WASM_PATH));
+  }
+  const probeSettings = settings ?? DEFAULT_SETTINGS;
+  const env = probeEnvironment();
+  const key = probeKey(probeSettings, env);
+  if (!reprobe && backend?.choice === 'auto' && backend.key === key) return backend.report;
+  const outcome = await measureBackends(probeSettings, WASM_PATH, reprobe);
+  if (outcome.chosen === null) {
+    // Nothing gave a figure: start whatever starts, in the usual order, and say so.
+    const info = await initBackend('auto', WASM_PATH);
+    return adopt('auto', key, { ...info, reason: `measuring gave no figure (${outcome.reason}); ${info.reason}` }, outcome);
+  }
+  // WASM's thread count is fixed once it started in this worker (a reload applies a new one).
+  if (wasmThreadInfo() === null) setWasmThreads(outcome.chosen.threads);
+  const info = await initBackend(outcome.chosen.backend, WASM_PATH);
+  const live = info.name === 'wasm' ? wasmThreadInfo() : null;
+  const drift = info.name === outcome.chosen.backend && live && live.count !== outcome.chosen.threads ? ` (running ×${live.count}: the thread count changes on reload)` : '';
+  const reason = info.name === outcome.chosen.backend ? `${outcome.reason}${drift}` : `${outcome.reason}, but ${info.reason}`;
+  return adopt('auto', key, { ...info, reason }, outcome);
+}
+
+function adopt(choice: BackendChoice, key: string | null, info: BackendInfo, outcome?: Awaited<ReturnType<typeof measureBackends>>): BackendReport {
+  let threads = info.name === 'wasm' ? wasmThreadInfo() : null;
+  if (threads && outcome?.chosen?.threads === 1 && outcome.results.some((r) => r.backend === 'wasm' && r.threads > 1 && r.examplesPerSecond !== null)) {
+    threads = { ...threads, why: 'measured no faster with more threads on this machine' };
+  }
+  const report: BackendReport = {
+    name: info.name,
+    reason: info.reason,
+    ...(info.renderer ? { renderer: info.renderer } : {}),
+    ...(threads ? { threads } : {}),
+    ...(outcome ? { probe: { results: outcome.results, probeMs: outcome.probeMs, cached: outcome.cached, measuredAt: 'measuredAt' in outcome ? outcome.measuredAt : null } } : {}),
+  };
+  backend = { choice, key, report };
   post({ type: 'backend', backend: report });
   return report;
 }
@@ -91,7 +132,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
   try {
     post({ type: 'state', runId, state: 'loading', message: 'Starting the compute backend…' });
     inspector.reset();
-    await ensureBackend(settings.backend);
+    await ensureBackend(settings.backend, settings);
     await saving;
     savable = null;
     lastModel?.dispose();
@@ -377,7 +418,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     case 'init-backend':
       enqueue(async () => {
         try {
-          await ensureBackend(message.choice);
+          await ensureBackend(message.choice, message.settings ?? null, message.reprobe ?? false);
         } catch (error) {
           post({ type: 'error', runId: null, kind: 'backend', message: `The compute backend could not start (${error instanceof Error ? error.message : String(error)}). Reload the page; if it fails again, use another browser.` });
         }

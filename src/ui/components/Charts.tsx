@@ -1,8 +1,9 @@
-import { memo, useDeferredValue, useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { autoScale, axisWidth, compactNumber, smoothInLog, yAxisLayout, type AxisScale } from '../../core/chartScale';
-import { downsample, RECENT_BATCHES, recentMean, smooth, type XY } from '../../core/series';
+import { autoScale, axisWidth, compactNumber, yAxisLayout, type AxisScale } from '../../core/chartScale';
+import { RECENT_BATCHES, recentMean, type XY } from '../../core/series';
 import { fmtLoss, fmtPct, fmtRate } from '../format';
+import { useQueued } from '../paintQueue';
 import { useStore } from '../store';
 import { useView } from '../classroom/viewStore';
 import { SettingsChanged } from './SettingsChanged';
@@ -13,8 +14,6 @@ import { SettingsChanged } from './SettingsChanged';
  * line style too, so each stays visible where they overlap — also as the single points of a one-epoch run.
  */
 const COLORS = { train: '#0072B2', trainEpoch: '#56B4E9', validation: '#009E73', test: '#D55E00', testNegative: '#CC79A7', rate: '#000000', best: '#555555', chance: '#6b7280' };
-const MAX_POINTS = 400;
-const SMOOTHING = 0.9;
 
 type Metric = 'loss' | 'accuracy';
 
@@ -53,25 +52,28 @@ function useBestEpoch(): number | null {
 }
 
 /**
- * Re-rendering a recharts chart takes 100+ ms of main thread on a slow machine. The curves follow
- * the store through `useDeferredValue`, so React renders them in interruptible background passes
- * and input and animation frames go first (measured by `npm run bench`: the longest main-thread
- * task while training roughly halved).
+ * A recharts redraw is one synchronous piece of main-thread work (render, then effects that update
+ * recharts' own store and render again). Each chart therefore redraws through the paint queue, in a
+ * task of its own (never together with the other chart or the inspection panels), and from lines
+ * the store keeps bounded (`curves`: at most a few hundred points, however long the run).
  */
+const selectRun = (s: UiState) => [s.curves, s.epochs, s.batches] as const;
+
 function MetricChart({ metric, title }: { metric: Metric; title: string }) {
-  const batches = useDeferredValue(useStore((s) => s.batches));
-  const epochs = useDeferredValue(useStore((s) => s.epochs));
+  const [curves, epochs, batches] = useQueued(useStore, selectRun, `chart-${metric}`);
   const totalEpochs = useStore((s) => s.progress?.epochs ?? s.runSettings?.epochs ?? 1);
   const bestEpoch = useBestEpoch();
   const classes = useStore((s) => s.dataset?.classNames.length ?? 10);
   const chance = metric === 'accuracy' ? 1 / classes : null;
-  return <MetricChartView metric={metric} title={title} batches={batches} epochs={epochs} totalEpochs={totalEpochs} bestEpoch={bestEpoch} chance={chance} />;
+  return <MetricChartView metric={metric} title={title} curves={curves} batches={batches} epochs={epochs} totalEpochs={totalEpochs} bestEpoch={bestEpoch} chance={chance} />;
 }
 
 type UiState = ReturnType<typeof useStore.getState>;
 interface MetricChartProps {
   metric: Metric;
   title: string;
+  /** The per-batch lines as drawn, smoothed and bounded (store `curves`). */
+  curves: UiState['curves'];
   batches: UiState['batches'];
   epochs: UiState['epochs'];
   totalEpochs: number;
@@ -80,12 +82,9 @@ interface MetricChartProps {
   chance: number | null;
 }
 
-const MetricChartView = memo(function MetricChartView({ metric, title, batches, epochs, totalEpochs, bestEpoch, chance }: MetricChartProps) {
+const MetricChartView = memo(function MetricChartView({ metric, title, curves, batches, epochs, totalEpochs, bestEpoch, chance }: MetricChartProps) {
   const [scaleChoice, setScaleChoice] = useState<'auto' | AxisScale>('auto');
-  const trainLine = useMemo<XY[]>(
-    () => downsample(smooth(batches.map((b) => ({ x: b.epoch, y: b[metric] })), SMOOTHING), MAX_POINTS),
-    [batches, metric],
-  );
+  const trainLine = curves[metric];
   const perEpoch = useMemo(
     () => ({
       validation: epochs.flatMap((e) => (e.validation ? [{ x: e.epoch, y: e.validation[metric] }] : [])),
@@ -96,15 +95,12 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
     [epochs, metric],
   );
   // The caption's train number is the metric card's: the mean of the last 50 batches, named as such.
-  const latest = useMemo(() => recentMean(batches.map((b) => b[metric])), [batches, metric]);
+  const latest = useMemo(() => recentMean(batches.slice(-RECENT_BATCHES).map((b) => b[metric])), [batches, metric]);
   const latestNegative = perEpoch.testNegative.at(-1)?.y;
   const fmt = (v: number) => (metric === 'accuracy' ? fmtPct(v) : fmtLoss(v));
   // On a log axis the loss is smoothed in log space: an arithmetic average would trail a spike to
   // 1e10 for dozens of batches and draw a loss the network no longer has.
-  const logLine = useMemo<XY[] | null>(
-    () => (metric === 'loss' ? downsample(smoothInLog(batches.map((b) => ({ x: b.epoch, y: b.loss })), SMOOTHING), MAX_POINTS) : null),
-    [batches, metric],
-  );
+  const logLine: readonly XY[] | null = metric === 'loss' ? curves.lossLog : null;
   const epochValues = useMemo(() => [perEpoch.train, perEpoch.validation, perEpoch.test, perEpoch.testNegative].flatMap((l) => l.map((p) => p.y)), [perEpoch]);
   const auto = logLine ? autoScale([...logLine.map((p) => p.y), ...epochValues]) : 'linear';
   const scale: AxisScale = metric === 'loss' && scaleChoice !== 'auto' ? scaleChoice : auto;
@@ -189,10 +185,11 @@ const MetricChartView = memo(function MetricChartView({ metric, title, batches, 
 });
 
 /** The learning rate of every step (downsampled), as the schedule set it. */
+const selectRate = (s: UiState) => [s.curves.learningRate] as const;
+
 function LearningRateChart() {
-  const batches = useStore((s) => s.batches);
+  const [line] = useQueued(useStore, selectRate, 'chart-lr');
   const totalEpochs = useStore((s) => s.progress?.epochs ?? s.runSettings?.epochs ?? 1);
-  const line = useMemo<XY[]>(() => downsample(batches.map((b) => ({ x: b.epoch, y: b.learningRate })), MAX_POINTS), [batches]);
   const latest = line.at(-1)?.y;
   return (
     <figure className="chart chart-small" data-testid="chart-lr" data-points={line.length} data-value={latest ?? ''}>

@@ -1,0 +1,108 @@
+/**
+ * The measured backend choice, run from the training worker: times each candidate configuration
+ * (WASM ×1 thread, WASM × every core where the page is cross-origin isolated, WebGL where the browser
+ * has WebGL2) for a few training steps of the run's own model and batch size, each in a throwaway
+ * worker (probe.worker.ts), one after the other; picks the fastest (`decideBackend`) and caches the
+ * outcome in Cache Storage per browser, machine state and model/batch shape (`probeKey`).
+ */
+import { decideBackend, probeCandidates, probeKey, probeReason, type ProbeCandidate, type ProbeEnvironment, type ProbeOutcome, type ProbeResult, type ProbeSettings } from '../core/backendChoice';
+import { probeWebGL, softwareRenderer } from './backend';
+import type { ProbeReply, ProbeRequest } from './probe.worker';
+
+/** Timed steps per candidate after its warm-up step. */
+const STEP_BUDGET_MS = 250;
+/** From spawning a probe worker to its backend running (loading the worker's code included). */
+const START_DEADLINE_MS = 4000;
+/**
+ * From the backend running to its figure. WebGL's first step compiles its shaders: a few hundred ms
+ * on a GPU, seconds on a software renderer (SwiftShader, llvmpipe), where WebGL is also slower per
+ * step than WASM by far. So WebGL on a renderer that names itself software is cut short early, on a
+ * GPU it gets time to compile; WASM compiles nothing and is only slow on a busy machine.
+ */
+function stepDeadlineMs(candidate: ProbeCandidate, env: ProbeEnvironment): number {
+  if (candidate.backend !== 'webgl') return 4000;
+  return env.renderer !== null && softwareRenderer(env.renderer) !== null ? 900 : 2500;
+}
+
+const CACHE_NAME = 'cnn-backend-probe';
+const memoryCache = new Map<string, ProbeOutcome>();
+const cacheUrl = (key: string) => new URL(`/__backend-probe/${encodeURIComponent(key)}`, self.location.origin).href;
+
+async function readCache(key: string): Promise<ProbeOutcome | null> {
+  try {
+    const hit = await (await caches.open(CACHE_NAME)).match(cacheUrl(key));
+    if (hit) return (await hit.json()) as ProbeOutcome;
+  } catch {
+    // No Cache Storage (insecure context, private mode): the in-memory copy.
+  }
+  return memoryCache.get(key) ?? null;
+}
+
+async function writeCache(outcome: ProbeOutcome): Promise<void> {
+  memoryCache.set(outcome.key, outcome);
+  try {
+    await (await caches.open(CACHE_NAME)).put(cacheUrl(outcome.key), new Response(JSON.stringify(outcome), { headers: { 'Content-Type': 'application/json' } }));
+  } catch {
+    // Kept in memory for this worker's life.
+  }
+}
+
+let environment: ProbeEnvironment | null = null;
+
+/** This worker's machine facts (read once: a WebGL context per run start would cost time). */
+export function probeEnvironment(): ProbeEnvironment {
+  if (environment) return environment;
+  const webgl = probeWebGL();
+  environment = { isolated: self.crossOriginIsolated === true, cores: Math.max(1, navigator.hardwareConcurrency || 1), renderer: webgl.available ? webgl.renderer : null };
+  return environment;
+}
+
+/** Times one candidate in a fresh worker; never rejects. */
+function timeCandidate(candidate: ProbeCandidate, settings: ProbeSettings, wasmPath: string, env: ProbeEnvironment): Promise<ProbeResult> {
+  const deadline = stepDeadlineMs(candidate, env);
+  return new Promise((resolve) => {
+    const worker = new Worker(new URL('./probe.worker.ts', import.meta.url), { type: 'module', name: 'backend-probe' });
+    let timer: ReturnType<typeof setTimeout>;
+    const finish = (result: ProbeResult) => {
+      clearTimeout(timer);
+      worker.terminate();
+      resolve(result);
+    };
+    const cut = (failure: string) => () => finish({ ...candidate, examplesPerSecond: null, firstStepMs: null, steps: 0, failure });
+    timer = setTimeout(cut(`did not start in ${START_DEADLINE_MS / 1000} s`), START_DEADLINE_MS);
+    worker.onmessage = (event: MessageEvent<ProbeReply>) => {
+      if (event.data.type === 'started') {
+        clearTimeout(timer);
+        timer = setTimeout(cut(`slower than a step in ${deadline / 1000} s`), deadline);
+      } else finish(event.data.result);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      cut(`failed (${event.message || 'worker error'})`)();
+    };
+    worker.postMessage({ candidate, settings, wasmPath, stepBudgetMs: STEP_BUDGET_MS } satisfies ProbeRequest);
+  });
+}
+
+/**
+ * The measured choice for `settings` on this machine: from the cache unless `fresh`, else by timing
+ * every candidate (about a second). `chosen` is null only when no candidate gave a figure.
+ */
+export async function measureBackends(settings: ProbeSettings, wasmPath: string, fresh: boolean): Promise<(ProbeOutcome & { cached: boolean }) | { key: string; results: ProbeResult[]; chosen: null; reason: string; probeMs: number; cached: false }> {
+  const env = probeEnvironment();
+  const key = probeKey(settings, env);
+  if (!fresh) {
+    const cached = await readCache(key);
+    if (cached) return { ...cached, cached: true };
+  }
+  const start = performance.now();
+  const results: ProbeResult[] = [];
+  for (const candidate of probeCandidates(env)) results.push(await timeCandidate(candidate, settings, wasmPath, env));
+  const chosen = decideBackend(results);
+  const probeMs = performance.now() - start;
+  const reason = probeReason(results, chosen);
+  if (!chosen) return { key, results, chosen: null, reason, probeMs, cached: false };
+  const outcome: ProbeOutcome = { key, results, chosen, reason, probeMs, measuredAt: Date.now() };
+  await writeCache(outcome);
+  return { ...outcome, cached: false };
+}
