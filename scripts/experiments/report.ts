@@ -205,7 +205,7 @@ export function presetResultsModule(file: ResultsFile, meta: ReportMeta): string
   ].join('\n');
 }
 
-const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : Number.NaN);
+const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : null);
 
 /** The markdown report as a standalone HTML page (headings, paragraphs, lists, tables, links, bold, code). */
 export function htmlReport(markdown: string): string {

@@ -10,9 +10,10 @@ import { PRESET_RESULTS, RESULTS_INFO } from './presetResults';
 
 export interface MeasuredMetric {
   readonly label: string;
-  readonly mean: number;
+  /** Null when no run has this number (e.g. labels kept at ε = 0). */
+  readonly mean: number | null;
   /** Sample standard deviation over the seeds (0 for one run). */
-  readonly std: number;
+  readonly std: number | null;
   /** Runs (seeds) the mean is over. */
   readonly n: number;
 }
@@ -60,6 +61,6 @@ export function measuredPreset(preset: Preset): MeasuredPreset | null {
 
 /** "0.958 ± 0.004" (n > 1) or "0.958". */
 export function formatMeasured(m: MeasuredMetric, digits = 3): string {
-  if (!Number.isFinite(m.mean)) return '–';
-  return m.n > 1 ? `${m.mean.toFixed(digits)} ± ${m.std.toFixed(digits)}` : m.mean.toFixed(digits);
+  if (m.mean === null || !Number.isFinite(m.mean)) return '–';
+  return m.n > 1 && m.std !== null ? `${m.mean.toFixed(digits)} ± ${m.std.toFixed(digits)}` : m.mean.toFixed(digits);
 }

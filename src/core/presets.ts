@@ -33,9 +33,9 @@ export interface Preset {
 
 /**
  * Common to the LeNet-5 MNIST presets: the homework's best SGD setting (lr 0.01, momentum 0.9, batch
- * 128) on a 5,000-image subset, without a validation split (the test curve is drawn every epoch).
+ * 128) on a 2,000-image subset, without a validation split (the test curve is drawn every epoch).
  */
-const LENET_MNIST: Partial<Settings> = { dataset: 'mnist', model: 'lenet5', batchSize: 128, learningRate: 0.01, optimizer: 'momentum', momentum: 0.9, trainSubset: 5000, validationSize: 0 };
+const LENET_MNIST: Partial<Settings> = { dataset: 'mnist', model: 'lenet5', batchSize: 128, learningRate: 0.01, optimizer: 'momentum', momentum: 0.9, trainSubset: 2000, validationSize: 0 };
 /** Plain SGD with the same rate and batch (the initialisation experiment of the homework). */
 const LENET_SGD: Partial<Settings> = { ...LENET_MNIST, optimizer: 'sgd' };
 
@@ -74,10 +74,10 @@ export const PRESETS: readonly Preset[] = [
       'A LeNet-5 trained on ordinary digits (white on black) is also tested on their negatives (1 − x). Look at "test on negatives" in the accuracy chart next to the positives. Training on positives and negatives closes the gap; |I − mean(I)| makes an image and its negative identical, so both test sets score the same by construction. The table shows the spread of the negatives\' accuracy over seeds.',
     homework: 'Trained on positives only: 0.9899 on positives, 0.3294 ± 0.05 on negatives (5 trials: 0.24–0.38). Trained on both: 0.9899 / 0.9903. |I − mean(I)|: 0.9887 on both.',
     variants: [
-      { id: 'test-negative', label: 'train positives', homework: 'positives 0.9899, negatives 0.3294 ± 0.05', settings: { ...LENET_MNIST, trainSubset: 4000, negatives: 'test-negative', epochs: 3 } },
-      { id: 'test-negative-std', label: 'train positives, standardised inputs', settings: { ...LENET_MNIST, trainSubset: 4000, negatives: 'test-negative', normalization: 'standardize', epochs: 3 } },
-      { id: 'train-both', label: 'train both', homework: 'positives 0.9899, negatives 0.9903', settings: { ...LENET_MNIST, trainSubset: 4000, negatives: 'train-both', epochs: 3 } },
-      { id: 'abs-mean', label: '|I − mean(I)|', homework: 'positives 0.9887, negatives 0.9887', settings: { ...LENET_MNIST, trainSubset: 4000, negatives: 'abs-mean', epochs: 3 } },
+      { id: 'test-negative', label: 'train positives', homework: 'positives 0.9899, negatives 0.3294 ± 0.05', settings: { ...LENET_MNIST, trainSubset: 2000, negatives: 'test-negative', epochs: 3 } },
+      { id: 'test-negative-std', label: 'train positives, standardised inputs', settings: { ...LENET_MNIST, trainSubset: 2000, negatives: 'test-negative', normalization: 'standardize', epochs: 3 } },
+      { id: 'train-both', label: 'train both', homework: 'positives 0.9899, negatives 0.9903', settings: { ...LENET_MNIST, trainSubset: 2000, negatives: 'train-both', epochs: 3 } },
+      { id: 'abs-mean', label: '|I − mean(I)|', homework: 'positives 0.9887, negatives 0.9887', settings: { ...LENET_MNIST, trainSubset: 2000, negatives: 'abs-mean', epochs: 3 } },
     ],
   },
   {
@@ -89,7 +89,7 @@ export const PRESETS: readonly Preset[] = [
     variants: [0, 0.2, 0.4, 0.6, 0.8].map((eps) => ({
       id: `eps-${eps}`,
       label: `ε = ${eps}`,
-      settings: { ...LENET_MNIST, labelNoise: eps, trainSubset: 2000, batchSize: 32, epochs: 12 },
+      settings: { ...LENET_MNIST, labelNoise: eps, trainSubset: 2000, batchSize: 32, epochs: 8 },
     })),
   },
   {
@@ -162,7 +162,7 @@ export const PRESETS: readonly Preset[] = [
     explanation:
       'LeNet-5 on Fashion-MNIST (3 epochs, 10,000 images). Open the confusion matrix after the run: the classes that look alike — shirt, T-shirt, pullover, coat — take most of the mistakes.',
     homework: 'Fashion-MNIST ≈ 0.90 test accuracy (overfits after ~20 epochs); top confusions T-shirt ↔ shirt and shirt → coat.',
-    variants: [{ id: 'lenet', label: 'LeNet-5', homework: '≈ 0.90', settings: { ...LENET_MNIST, dataset: 'fashion', trainSubset: 10000, epochs: 3 } }],
+    variants: [{ id: 'lenet', label: 'LeNet-5', homework: '≈ 0.90', settings: { ...LENET_MNIST, dataset: 'fashion', trainSubset: 4000, epochs: 3 } }],
   },
   {
     id: 'regularization',
@@ -171,10 +171,10 @@ export const PRESETS: readonly Preset[] = [
       'LeNet-5 on only 2,000 images for 6 epochs, so it can overfit: no regularisation, L2 1e-3, dropout 0.5 before the dense layers, random erasing (p 0.5). Regularisers make the training set harder to fit; compare training and test accuracy.',
     homework: 'Coursework (CIFAR-100): random erasing (p 0.5, area 0.02–0.33, aspect 0.3–3.3) and L2 (1e-3) improve generalisation; dropout 0.5 added nothing on top.',
     variants: [
-      { id: 'none', label: 'none', settings: { ...LENET_MNIST, trainSubset: 2000, batchSize: 64, epochs: 6 } },
-      { id: 'l2', label: 'L2 1e-3', homework: 'improves', settings: { ...LENET_MNIST, trainSubset: 2000, batchSize: 64, epochs: 6, l2: 0.001 } },
-      { id: 'dropout', label: 'dropout 0.5', homework: 'no gain on top', settings: { ...LENET_MNIST, trainSubset: 2000, batchSize: 64, epochs: 6, dropout: 0.5 } },
-      { id: 'erasing', label: 'random erasing p 0.5', homework: 'improves', settings: { ...LENET_MNIST, trainSubset: 2000, batchSize: 64, epochs: 6, randomErasing: 0.5 } },
+      { id: 'none', label: 'none', settings: { ...LENET_MNIST, trainSubset: 1000, batchSize: 64, epochs: 6 } },
+      { id: 'l2', label: 'L2 1e-3', homework: 'improves', settings: { ...LENET_MNIST, trainSubset: 1000, batchSize: 64, epochs: 6, l2: 0.001 } },
+      { id: 'dropout', label: 'dropout 0.5', homework: 'no gain on top', settings: { ...LENET_MNIST, trainSubset: 1000, batchSize: 64, epochs: 6, dropout: 0.5 } },
+      { id: 'erasing', label: 'random erasing p 0.5', homework: 'improves', settings: { ...LENET_MNIST, trainSubset: 1000, batchSize: 64, epochs: 6, randomErasing: 0.5 } },
     ],
   },
 ];
