@@ -38,6 +38,8 @@ export interface Preset {
 const LENET_MNIST: Partial<Settings> = { dataset: 'mnist', model: 'lenet5', batchSize: 128, learningRate: 0.01, optimizer: 'momentum', momentum: 0.9, trainSubset: 2000, validationSize: 0 };
 /** Plain SGD with the same rate and batch (the initialisation experiment of the homework). */
 const LENET_SGD: Partial<Settings> = { ...LENET_MNIST, optimizer: 'sgd' };
+/** The comparisons' short run: 2,000 images at batch 32 (63 steps an epoch). */
+const SHORT: Partial<Settings> = { trainSubset: 2000, batchSize: 32 };
 
 export const PRESETS: readonly Preset[] = [
   {
@@ -59,12 +61,12 @@ export const PRESETS: readonly Preset[] = [
       'The homework\'s table of plain SGD and momentum settings, each trained for 2 epochs on 5,000 images (the homework trained to convergence on all 60,000). Absolute accuracies are therefore lower than the homework\'s; what carries over is the order: a higher rate and more momentum learn faster in the same number of steps. The measured numbers are below.',
     homework: 'LeNet-5 on all of MNIST, trained to convergence, mean of 5 trials; best 0.9899 ± 0.0006 (lr 0.01, momentum 0.9, batch 128, decay 1e-4).',
     variants: [
-      { id: 'lr0.001-b128-m0', label: 'lr 0.001, batch 128, no momentum', homework: '0.9787', settings: { ...LENET_SGD, learningRate: 0.001, epochs: 2 } },
-      { id: 'lr0.01-b128-m0', label: 'lr 0.01, batch 128, no momentum', homework: '0.9841', settings: { ...LENET_SGD, epochs: 2 } },
-      { id: 'lr0.01-b128-m0.5', label: 'lr 0.01, batch 128, momentum 0.5', homework: '0.9869', settings: { ...LENET_MNIST, momentum: 0.5, epochs: 2 } },
-      { id: 'lr0.01-b128-m0.9', label: 'lr 0.01, batch 128, momentum 0.9', homework: '0.9899', settings: { ...LENET_MNIST, epochs: 2 } },
-      { id: 'lr0.01-b32-m0.9', label: 'lr 0.01, batch 32, momentum 0.9', homework: '0.9893', settings: { ...LENET_MNIST, batchSize: 32, epochs: 2 } },
-      { id: 'lr0.01-b64-m0.9', label: 'lr 0.01, batch 64, momentum 0.9', homework: '0.9897', settings: { ...LENET_MNIST, batchSize: 64, epochs: 2 } },
+      { id: 'lr0.001-b128-m0', label: 'lr 0.001, batch 128, no momentum', homework: '0.9787', settings: { ...LENET_SGD, learningRate: 0.001, trainSubset: 5000, epochs: 2 } },
+      { id: 'lr0.01-b128-m0', label: 'lr 0.01, batch 128, no momentum', homework: '0.9841', settings: { ...LENET_SGD, trainSubset: 5000, epochs: 2 } },
+      { id: 'lr0.01-b128-m0.5', label: 'lr 0.01, batch 128, momentum 0.5', homework: '0.9869', settings: { ...LENET_MNIST, momentum: 0.5, trainSubset: 5000, epochs: 2 } },
+      { id: 'lr0.01-b128-m0.9', label: 'lr 0.01, batch 128, momentum 0.9', homework: '0.9899', settings: { ...LENET_MNIST, trainSubset: 5000, epochs: 2 } },
+      { id: 'lr0.01-b32-m0.9', label: 'lr 0.01, batch 32, momentum 0.9', homework: '0.9893', settings: { ...LENET_MNIST, batchSize: 32, trainSubset: 5000, epochs: 2 } },
+      { id: 'lr0.01-b64-m0.9', label: 'lr 0.01, batch 64, momentum 0.9', homework: '0.9897', settings: { ...LENET_MNIST, batchSize: 64, trainSubset: 5000, epochs: 2 } },
     ],
   },
   {
@@ -74,10 +76,10 @@ export const PRESETS: readonly Preset[] = [
       'A LeNet-5 trained on ordinary digits (white on black) is also tested on their negatives (1 − x). Look at "test on negatives" in the accuracy chart next to the positives. Training on positives and negatives closes the gap; |I − mean(I)| makes an image and its negative identical, so both test sets score the same by construction. The table shows the spread of the negatives\' accuracy over seeds.',
     homework: 'Trained on positives only: 0.9899 on positives, 0.3294 ± 0.05 on negatives (5 trials: 0.24–0.38). Trained on both: 0.9899 / 0.9903. |I − mean(I)|: 0.9887 on both.',
     variants: [
-      { id: 'test-negative', label: 'train positives', homework: 'positives 0.9899, negatives 0.3294 ± 0.05', settings: { ...LENET_MNIST, trainSubset: 2000, negatives: 'test-negative', epochs: 3 } },
-      { id: 'test-negative-std', label: 'train positives, standardised inputs', settings: { ...LENET_MNIST, trainSubset: 2000, negatives: 'test-negative', normalization: 'standardize', epochs: 3 } },
-      { id: 'train-both', label: 'train both', homework: 'positives 0.9899, negatives 0.9903', settings: { ...LENET_MNIST, trainSubset: 2000, negatives: 'train-both', epochs: 3 } },
-      { id: 'abs-mean', label: '|I − mean(I)|', homework: 'positives 0.9887, negatives 0.9887', settings: { ...LENET_MNIST, trainSubset: 2000, negatives: 'abs-mean', epochs: 3 } },
+      { id: 'test-negative', label: 'train positives', homework: 'positives 0.9899, negatives 0.3294 ± 0.05', settings: { ...LENET_MNIST, trainSubset: 2000, batchSize: 32, negatives: 'test-negative', epochs: 3 } },
+      { id: 'test-negative-std', label: 'train positives, standardised inputs', settings: { ...LENET_MNIST, trainSubset: 2000, batchSize: 32, negatives: 'test-negative', normalization: 'standardize', epochs: 3 } },
+      { id: 'train-both', label: 'train both', homework: 'positives 0.9899, negatives 0.9903', settings: { ...LENET_MNIST, trainSubset: 2000, batchSize: 32, negatives: 'train-both', epochs: 3 } },
+      { id: 'abs-mean', label: '|I − mean(I)|', homework: 'positives 0.9887, negatives 0.9887', settings: { ...LENET_MNIST, trainSubset: 2000, batchSize: 32, negatives: 'abs-mean', epochs: 3 } },
     ],
   },
   {
@@ -99,10 +101,10 @@ export const PRESETS: readonly Preset[] = [
       'The same LeNet-5 with four update rules for 2 epochs on 5,000 images (80 steps of batch 128). Plain SGD at lr 0.01 creeps; momentum 0.9 goes further in the same steps; RMSprop and Adam at their usual lr 0.001 adapt the step per weight and learn fastest in the first epoch. Compare the training-loss curves on one chart.',
     homework: 'Adam and RMSprop (Keras defaults) converge faster and smoother than plain SGD; SGD with momentum 0.9 gave the best final result (0.9899).',
     variants: [
-      { id: 'sgd', label: 'SGD', settings: { ...LENET_MNIST, optimizer: 'sgd', epochs: 2 } },
-      { id: 'momentum', label: 'momentum 0.9', settings: { ...LENET_MNIST, optimizer: 'momentum', epochs: 2 } },
-      { id: 'rmsprop', label: 'RMSprop', settings: { ...LENET_MNIST, optimizer: 'rmsprop', learningRate: 0.001, epochs: 2 } },
-      { id: 'adam', label: 'Adam', settings: { ...LENET_MNIST, optimizer: 'adam', learningRate: 0.001, epochs: 2 } },
+      { id: 'sgd', label: 'SGD', settings: { ...LENET_MNIST, ...SHORT, optimizer: 'sgd', epochs: 2 } },
+      { id: 'momentum', label: 'momentum 0.9', settings: { ...LENET_MNIST, ...SHORT, optimizer: 'momentum', epochs: 2 } },
+      { id: 'rmsprop', label: 'RMSprop', settings: { ...LENET_MNIST, ...SHORT, optimizer: 'rmsprop', learningRate: 0.001, epochs: 2 } },
+      { id: 'adam', label: 'Adam', settings: { ...LENET_MNIST, ...SHORT, optimizer: 'adam', learningRate: 0.001, epochs: 2 } },
     ],
   },
   {
@@ -112,12 +114,12 @@ export const PRESETS: readonly Preset[] = [
       'Plain SGD on LeNet-5 (2 epochs, 5,000 images, batch 32) from different starting weights. Weights drawn with σ = 0.01 shrink the signal at every layer, so the gradients vanish and the network stays at chance, with the training loss flat at ln 10 ≈ 2.30. Larger σ and the variance-scaling initialisers (Glorot, He) start training at once.',
     homework: 'Plain SGD: init std 0.01 fails to train (accuracy 0.098); std 0.1 and 1 both train. Glorot normal gives a better first epoch than Glorot uniform. Theory: Glorot suits tanh, He suits ReLU.',
     variants: [
-      { id: 'std-0.01', label: 'σ = 0.01', homework: '0.098 (does not train)', settings: { ...LENET_SGD, batchSize: 32, initializer: 'random-normal', initScale: 0.01, epochs: 2 } },
-      { id: 'std-0.1', label: 'σ = 0.1', homework: 'trains', settings: { ...LENET_SGD, batchSize: 32, initializer: 'random-normal', initScale: 0.1, epochs: 2 } },
-      { id: 'std-1', label: 'σ = 1', homework: 'trains', settings: { ...LENET_SGD, batchSize: 32, initializer: 'random-normal', initScale: 1, epochs: 2 } },
-      { id: 'glorot-uniform', label: 'Glorot uniform', settings: { ...LENET_SGD, batchSize: 32, initializer: 'glorot-uniform', epochs: 2 } },
-      { id: 'glorot-normal', label: 'Glorot normal', homework: 'better first epoch than uniform', settings: { ...LENET_SGD, batchSize: 32, initializer: 'glorot-normal', epochs: 2 } },
-      { id: 'he-normal', label: 'He normal', settings: { ...LENET_SGD, batchSize: 32, initializer: 'he-normal', epochs: 2 } },
+      { id: 'std-0.01', label: 'σ = 0.01', homework: '0.098 (does not train)', settings: { ...LENET_SGD, ...SHORT, initializer: 'random-normal', initScale: 0.01, epochs: 2 } },
+      { id: 'std-0.1', label: 'σ = 0.1', homework: 'trains', settings: { ...LENET_SGD, ...SHORT, initializer: 'random-normal', initScale: 0.1, epochs: 2 } },
+      { id: 'std-1', label: 'σ = 1', homework: 'trains', settings: { ...LENET_SGD, ...SHORT, initializer: 'random-normal', initScale: 1, epochs: 2 } },
+      { id: 'glorot-uniform', label: 'Glorot uniform', settings: { ...LENET_SGD, ...SHORT, initializer: 'glorot-uniform', epochs: 2 } },
+      { id: 'glorot-normal', label: 'Glorot normal', homework: 'better first epoch than uniform', settings: { ...LENET_SGD, ...SHORT, initializer: 'glorot-normal', epochs: 2 } },
+      { id: 'he-normal', label: 'He normal', settings: { ...LENET_SGD, ...SHORT, initializer: 'he-normal', epochs: 2 } },
     ],
   },
   {
@@ -129,7 +131,7 @@ export const PRESETS: readonly Preset[] = [
     variants: (['relu', 'leaky-relu', 'elu', 'tanh', 'sigmoid'] as const).map((act) => ({
       id: act,
       label: act,
-      settings: { ...LENET_MNIST, activation: act, epochs: 2 },
+      settings: { ...LENET_MNIST, ...SHORT, activation: act, epochs: 2 },
     })),
   },
   {
@@ -139,8 +141,8 @@ export const PRESETS: readonly Preset[] = [
       'LeNet-5 (about 62k weights shared over the image) against an MLP 300-100 (about 266k weights, every pixel its own), 3 epochs on 5,000 images. Compare test accuracy and training examples per second.',
     homework: 'One report compares LeNet-5 with an MLP for speed and accuracy (LeNet-5: 0.9899 on all of MNIST).',
     variants: [
-      { id: 'cnn', label: 'LeNet-5', settings: { ...LENET_MNIST, model: 'lenet5', epochs: 3 } },
-      { id: 'mlp', label: 'MLP 300-100', settings: { ...LENET_MNIST, model: 'mlp', epochs: 3 } },
+      { id: 'cnn', label: 'LeNet-5', settings: { ...LENET_MNIST, ...SHORT, model: 'lenet5', epochs: 3 } },
+      { id: 'mlp', label: 'MLP 300-100', settings: { ...LENET_MNIST, ...SHORT, model: 'mlp', epochs: 3 } },
     ],
   },
   {
@@ -162,7 +164,7 @@ export const PRESETS: readonly Preset[] = [
     explanation:
       'LeNet-5 on Fashion-MNIST (3 epochs, 10,000 images). Open the confusion matrix after the run: the classes that look alike — shirt, T-shirt, pullover, coat — take most of the mistakes.',
     homework: 'Fashion-MNIST ≈ 0.90 test accuracy (overfits after ~20 epochs); top confusions T-shirt ↔ shirt and shirt → coat.',
-    variants: [{ id: 'lenet', label: 'LeNet-5', homework: '≈ 0.90', settings: { ...LENET_MNIST, dataset: 'fashion', trainSubset: 4000, epochs: 3 } }],
+    variants: [{ id: 'lenet', label: 'LeNet-5', homework: '≈ 0.90', settings: { ...LENET_MNIST, dataset: 'fashion', trainSubset: 4000, batchSize: 32, epochs: 2 } }],
   },
   {
     id: 'regularization',

@@ -1,6 +1,8 @@
 import { formatMeasured, measuredPreset, measuredVariant, RESULTS_INFO } from '../../core/measured';
 import type { Preset } from '../../core/presets';
 
+const seedsText = (n: number) => (n === 1 ? '1 seed' : `${n} seeds`);
+
 /**
  * A preset's numbers as `npm run experiments` measured them with its own settings (generated
  * presetResults.ts), next to what the course reported, with the claims checked and a link to the
@@ -48,7 +50,7 @@ export function PresetMeasurements({ preset }: { preset: Preset }) {
       )}
       {measured && measured.checks.length > 0 && (
         <p className="hint" data-testid={`preset-${preset.id}-checks`}>
-          Measured over {Math.max(...Object.values(measured.variants).map((v) => v.metrics[0]?.n ?? 0))} seeds
+          Measured over {seedsText(Math.max(...Object.values(measured.variants).map((v) => v.metrics.reduce((n, m) => Math.max(n, m.n), 0))))}
           {measured.testImages < 10000 ? ` on the first ${measured.testImages.toLocaleString('en-US')} test images` : ''}: {measured.checks.filter((c) => c.holds).length} of {measured.checks.length} of the course’s claims hold.{' '}
           <a href={`${RESULTS_INFO.reportPath}#${preset.id}`} target="_blank" rel="noopener" data-testid={`preset-${preset.id}-report`}>
             Reproduction report
