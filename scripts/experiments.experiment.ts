@@ -6,7 +6,8 @@
  * After each run EXPERIMENTS.md, public/experiments.html and src/core/presetResults.ts are rewritten.
  *
  * Environment: EXP_ONLY=preset,ids (only these), EXP_REPORT_ONLY=1 (no training: regenerate the
- * report from the cache), EXP_MAX_SECONDS (stop starting new runs after this long).
+ * report from the cache), EXP_MAX_SECONDS (stop starting new runs after this long), EXP_SEEDS=2,3
+ * (only these seeds), EXP_RESULTS=<file> (cache elsewhere, no report: for a second process).
  */
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,7 +18,9 @@ import { PLANS } from './experiments/catalog';
 import { readResults, runKey, runQuery, writeReports, type ResultsFile } from './experiments/report';
 import { loadDataset, measureRun, useWasm, withTestSubset } from './experiments/run';
 
-const RESULTS = 'experiments/results.json';
+/** EXP_RESULTS: another cache file (a second process on other seeds; merge its runs into results.json). */
+const RESULTS = process.env['EXP_RESULTS'] ?? 'experiments/results.json';
+const WRITE_REPORTS = RESULTS === 'experiments/results.json';
 const PATHS = { markdown: 'EXPERIMENTS.md', html: 'public/experiments.html', module: 'src/core/presetResults.ts' };
 
 function meta(file: ResultsFile) {
@@ -35,9 +38,10 @@ it('experiments (full mode)', async () => {
     await useWasm();
     const plans = PLANS.filter((p) => !only || only.includes(p.preset.id));
     const maxSeeds = Math.max(...plans.map((p) => p.seeds));
+    const seeds = process.env['EXP_SEEDS']?.split(',').map(Number);
     for (let seed = 1; seed <= maxSeeds; seed++)
       for (const plan of plans) {
-        if (seed > plan.seeds) continue;
+        if (seed > plan.seeds || (seeds && !seeds.includes(seed))) continue;
         for (const [i, v] of plan.preset.variants.entries()) {
           const key = runKey(plan.preset.id, v.id, seed);
           const query = runQuery(plan, i, seed);
@@ -49,10 +53,10 @@ it('experiments (full mode)', async () => {
           const result = await measureRun(settings, data);
           file.runs[key] = { query, testImages: plan.testImages, finishedAt: new Date().toISOString(), result };
           await writeFile(RESULTS, `${JSON.stringify(file, null, 1)}\n`);
-          await writeReports(file, meta(file), PATHS);
+          if (WRITE_REPORTS) await writeReports(file, meta(file), PATHS);
           console.log(`${new Date().toISOString().slice(11, 19)} ${key}: test ${result.testAccuracy.toFixed(4)}, train ${result.trainAccuracy.toFixed(4)}${result.testNegativeAccuracy !== null ? `, negatives ${result.testNegativeAccuracy.toFixed(4)}` : ''}, ${result.seconds.toFixed(0)} s`);
         }
       }
   }
-  await writeReports(file, meta(file), PATHS);
+  if (WRITE_REPORTS) await writeReports(file, meta(file), PATHS);
 });
