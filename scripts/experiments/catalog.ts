@@ -135,7 +135,7 @@ export const PLANS: readonly ExperimentPlan[] = [
         ...(t(0.2).n > 1 && t(0.8).n > 1 ? [{ claim: 'spread across seeds grows with ε (std at 0.8 above std at 0.2)', holds: t(0.8).std > t(0.2).std, measured: `std ${f(t(0.2).std)} at 0.2, ${f(t(0.8).std)} at 0.8 (${t(0.8).n} seeds)` }] : []),
       ];
     },
-    quick: { overrides: {}, testImages: 1000, seeds: 1 },
+    quick: { overrides: { epochs: 4 }, testImages: 1000, seeds: 1 },
   },
   {
     preset: preset('negatives'),
@@ -144,9 +144,9 @@ export const PLANS: readonly ExperimentPlan[] = [
     metrics: ['test', 'negative', 'negative1'],
     conditions: 'The homework trained on all 60,000 images for longer; here 2,000 images, 3 epochs at batch 32.',
     checks: (runs) => [
-      learns(runs, 'test-negative', 0.95),
+      learns(runs, 'test-negative', 0.85),
       { claim: 'positives-only model fails on negatives (below 0.5)', holds: runs('test-negative').stat('negative').mean < 0.5, measured: ms(runs('test-negative').stat('negative')) },
-      learns(runs, 'train-both', 0.95, 'negative'),
+      close(runs, 'train-both', 'negative', 'test', 0.05),
       { claim: '|I − mean(I)|: positives and negatives score the same', holds: runs('abs-mean').runs.every((r) => r.testNegativeAccuracy === r.testAccuracy), measured: `${ms(runs('abs-mean').stat('test'))} vs ${ms(runs('abs-mean').stat('negative'))}` },
     ],
     quick: { overrides: {}, testImages: 1000, seeds: 1 },
@@ -157,7 +157,13 @@ export const PLANS: readonly ExperimentPlan[] = [
     testImages: 1000,
     metrics: ['test1', 'test', 'trainLoss'],
     conditions: 'Plain SGD, 2 epochs on 2,000 images at batch 32 (126 steps); the homework trained longer on all of MNIST.',
-    checks: (runs) => [atChance(runs, 'std-0.01'), above(runs, 'std-0.1', 'std-0.01', 'test', 0.3), above(runs, 'glorot-normal', 'glorot-uniform', 'test1', 0, 'first-epoch test accuracy')],
+    checks: (runs) => [
+      atChance(runs, 'std-0.01'),
+      above(runs, 'std-0.1', 'std-0.01', 'test', 0.3),
+      learns(runs, 'std-1', 0.5),
+      above(runs, 'glorot-normal', 'glorot-uniform', 'test1', 0, 'first-epoch test accuracy'),
+      above(runs, 'he-normal', 'glorot-uniform', 'test1', 0, 'first-epoch test accuracy (He suits ReLU)'),
+    ],
     quick: { overrides: {}, testImages: 1000, seeds: 1 },
   },
   {
@@ -210,7 +216,7 @@ export const PLANS: readonly ExperimentPlan[] = [
     checks: (runs) => {
       const pairs = runs('lenet').runs.flatMap((r) => r.topPairs.slice(0, 3));
       const shirt = pairs.some((p) => (p.truth === 6 && p.predicted === 0) || (p.truth === 0 && p.predicted === 6) || (p.truth === 6 && p.predicted === 2) || (p.truth === 6 && p.predicted === 4));
-      return [learns(runs, 'lenet', 0.8), { claim: 'a shirt confusion (shirt ↔ T-shirt, coat or pullover) among the top 3 pairs', holds: shirt, measured: pairs.map((p) => `${p.truth}→${p.predicted}`).join(' ') }];
+      return [learns(runs, 'lenet', 0.85), { claim: 'a shirt confusion (shirt ↔ T-shirt, coat or pullover) among the top 3 pairs', holds: shirt, measured: pairs.map((p) => `${p.truth}→${p.predicted}`).join(' ') }];
     },
     quick: { overrides: {}, testImages: 2000, seeds: 1 },
   },
@@ -220,7 +226,12 @@ export const PLANS: readonly ExperimentPlan[] = [
     testImages: 1000,
     metrics: ['train', 'test', 'testLoss'],
     conditions: 'MNIST with 1,000 training images for 6 epochs (a small set, so the net can overfit) instead of CIFAR-100.',
-    checks: (runs) => [above(runs, 'none', 'erasing', 'train', 0, 'training accuracy (erasing makes training harder)'), above(runs, 'none', 'dropout', 'train', 0, 'training accuracy (dropout makes training harder)')],
+    checks: (runs) => [
+      above(runs, 'none', 'erasing', 'train', 0, 'training accuracy (erasing makes training harder)'),
+      above(runs, 'none', 'dropout', 'train', 0, 'training accuracy (dropout makes training harder)'),
+      above(runs, 'erasing', 'none', 'test', 0, 'test accuracy (erasing improves generalisation)'),
+      above(runs, 'l2', 'none', 'test', 0, 'test accuracy (L2 improves generalisation)'),
+    ],
     quick: { overrides: {}, testImages: 1000, seeds: 1 },
   },
   {
