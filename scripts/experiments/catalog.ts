@@ -79,6 +79,12 @@ const above = (runs: Runs, a: string, b: string, metric: MetricId, margin: numbe
   const y = runs(b).stat(metric);
   return { claim: `${a} above ${b} (${what})`, holds: x.mean > y.mean + margin, measured: `${ms(x)} vs ${ms(y)}` };
 };
+/** `a` beats `b` on test accuracy by more than the larger of their spreads across seeds. */
+const beyondSpread = (runs: Runs, a: string, b: string, what: string): Check => {
+  const x = runs(a).stat('test');
+  const y = runs(b).stat('test');
+  return { claim: `${a} above ${b} by more than the spread across seeds (${what})`, holds: x.n > 1 && y.n > 1 && x.mean - y.mean > Math.max(x.std, y.std), measured: `${ms(x)} vs ${ms(y)}` };
+};
 const atChance = (runs: Runs, v: string, metric: MetricId = 'test'): Check => {
   const x = runs(v).stat(metric);
   return { claim: `${v} stays near chance (0.1)`, holds: x.mean < 0.2, measured: ms(x) };
@@ -114,7 +120,7 @@ export const PLANS: readonly ExperimentPlan[] = [
     testImages: 10000,
     metrics: ['trainRecent', 'test', 'testLoss'],
     conditions: 'One epoch of 150 steps (4,800 images, batch 32); the lecture gives no number.',
-    checks: (runs) => [close(runs, 'bn', 'test', 'trainRecent', 0.05), above(runs, 'bn', 'bn-keras', 'test', 0.2), learns(runs, 'no-bn', 0.85)],
+    checks: (runs) => [close(runs, 'bn', 'test', 'trainRecent', 0.05), { claim: 'bn-keras: test accuracy below its training accuracy (the averages lag)', holds: runs('bn-keras').stat('test').mean < runs('bn-keras').stat('trainRecent').mean - 0.05, measured: `${ms(runs('bn-keras').stat('test'))} vs ${ms(runs('bn-keras').stat('trainRecent'))}` }, above(runs, 'bn', 'bn-keras', 'test', 0.1), learns(runs, 'no-bn', 0.85)],
     quick: { overrides: {}, testImages: 2000, seeds: 1 },
   },
   {
@@ -146,7 +152,7 @@ export const PLANS: readonly ExperimentPlan[] = [
     checks: (runs) => [
       learns(runs, 'test-negative', 0.85),
       { claim: 'positives-only model fails on negatives (below 0.5)', holds: runs('test-negative').stat('negative').mean < 0.5, measured: ms(runs('test-negative').stat('negative')) },
-      close(runs, 'train-both', 'negative', 'test', 0.05),
+      close(runs, 'train-both', 'negative', 'test', 0.1),
       { claim: '|I − mean(I)|: positives and negatives score the same', holds: runs('abs-mean').runs.every((r) => r.testNegativeAccuracy === r.testAccuracy), measured: `${ms(runs('abs-mean').stat('test'))} vs ${ms(runs('abs-mean').stat('negative'))}` },
     ],
     quick: { overrides: {}, testImages: 1000, seeds: 1 },
@@ -229,8 +235,8 @@ export const PLANS: readonly ExperimentPlan[] = [
     checks: (runs) => [
       above(runs, 'none', 'erasing', 'train', 0, 'training accuracy (erasing makes training harder)'),
       above(runs, 'none', 'dropout', 'train', 0, 'training accuracy (dropout makes training harder)'),
-      above(runs, 'erasing', 'none', 'test', 0, 'test accuracy (erasing improves generalisation)'),
-      above(runs, 'l2', 'none', 'test', 0, 'test accuracy (L2 improves generalisation)'),
+      beyondSpread(runs, 'erasing', 'none', 'test accuracy (erasing improves generalisation)'),
+      beyondSpread(runs, 'l2', 'none', 'test accuracy (L2 improves generalisation)'),
     ],
     quick: { overrides: {}, testImages: 1000, seeds: 1 },
   },
@@ -241,6 +247,6 @@ export const PLANS: readonly ExperimentPlan[] = [
     metrics: ['train', 'test', 'trainLoss'],
     conditions: 'MNIST instead of CIFAR-100, 20 conv blocks instead of 38 layers, 2,000 images for 3 epochs, gradient clipping for every variant. Tried while choosing these (3,000 images, one seed): without clipping the residual net diverged (NaN) at lr 0.01 and stayed at chance at lr 0.003 for 2 epochs; with clipping at norm 1 it reached 0.78 after 2 epochs; the plain net stayed at chance (0.117) and batch norm reached 0.81–0.91.',
     checks: (runs) => [atChance(runs, 'plain'), learns(runs, 'bn', 0.4), learns(runs, 'res', 0.4), learns(runs, 'bn-res', 0.4)],
-    quick: { overrides: { trainSubset: 1000 }, testImages: 500, seeds: 1 },
+    quick: { overrides: {}, testImages: 500, seeds: 1 },
   },
 ];
