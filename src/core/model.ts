@@ -6,6 +6,7 @@
  * softmax cross-entropy, and probabilities are `softmax(logits)` at prediction time.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerBatchNormGradient } from './batchNormGrad';
 import { createRng, deriveSeed, type Rng } from './rng';
 import { assertNever, type ActivationId, type InitializerId, type Settings } from './settings';
 
@@ -29,6 +30,9 @@ export interface ModelSummary {
   readonly layers: readonly LayerRow[];
   readonly totalParams: number;
 }
+
+// Batch norm's gradient without tfjs-core's full-size tile (see batchNormGrad.ts).
+registerBatchNormGradient();
 
 /** 1.7159 · tanh(2z/3), LeCun's scaled tanh (1998): f(±1) ≈ ±1 and max gain near the origin. */
 class ScaledTanh extends tf.layers.Layer {
@@ -193,7 +197,7 @@ export function createInitializer(kind: InitializerId, scale: number, seed: numb
 
 /** The settings a model is built from. */
 export type ModelSettings = Pick<Settings, 'model' | 'seed'> &
-  Partial<Pick<Settings, 'activation' | 'leakyAlpha' | 'eluAlpha' | 'batchNorm' | 'pooling' | 'widthMultiplier' | 'dropout' | 'initializer' | 'initScale' | 'biasInit' | 'depth' | 'residual'>>;
+  Partial<Pick<Settings, 'activation' | 'leakyAlpha' | 'eluAlpha' | 'batchNorm' | 'batchNormMomentum' | 'pooling' | 'widthMultiplier' | 'dropout' | 'initializer' | 'initScale' | 'biasInit' | 'depth' | 'residual'>>;
 
 /** Hidden units of the MLP baseline (LeCun et al. 1998's 300-100 network). */
 export const MLP_UNITS = [300, 100] as const;
@@ -279,8 +283,17 @@ class Builder {
     // tf.layers' fused 'elu' has α = 1; any other α needs its own layer.
     const fused = this.batchNorm || (this.activation === 'elu' && (this.s.eluAlpha ?? 1) !== 1) ? undefined : FUSABLE[this.activation];
     add(make({ ...(fused ? { activation: fused } : {}), useBias: !this.batchNorm, ...(this.batchNorm ? {} : this.bias()) }));
-    if (this.batchNorm) add(tf.layers.batchNormalization({ name: `${name}_bn` }));
+    if (this.batchNorm) add(this.batchNormLayer(`${name}_bn`));
     if (!fused) add(this.activationLayer(`${name}_act`));
+  }
+
+  /**
+   * Batch norm with the chosen moving-average momentum (default 0.9, PyTorch's 0.1). tf.layers' own
+   * default, 0.99, leaves the test-time statistics mostly at their initial 0 / 1 after a few hundred
+   * steps (0.99^150 ≈ 0.22 of the start remains), so short runs scored near chance on the test set.
+   */
+  batchNormLayer(name: string): tf.layers.Layer {
+    return tf.layers.batchNormalization({ name, momentum: this.s.batchNormMomentum ?? 0.9 });
   }
 
   dropoutLayer(): tf.layers.Layer | null {
@@ -381,7 +394,7 @@ class Builder {
           const skip: tf.SymbolicTensor =
             channels === filters ? x : apply(tf.layers.conv2d({ name: `${name}_proj`, filters, kernelSize: 1, padding: 'same', useBias: false, kernelInitializer: this.kernel() }), x);
           let y = apply(tf.layers.conv2d({ name: `${name}_conv`, filters, kernelSize: 3, padding: 'same', useBias: !this.batchNorm, kernelInitializer: this.kernel(), ...this.bias() }), x);
-          if (this.batchNorm) y = apply(tf.layers.batchNormalization({ name: `${name}_bn` }), y);
+          if (this.batchNorm) y = apply(this.batchNormLayer(`${name}_bn`), y);
           y = apply(tf.layers.add({ name: `${name}_add` }), [y, skip]);
           x = apply(this.activationLayer(`${name}_act`), y);
         }

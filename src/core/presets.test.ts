@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { measuredVariant } from './measured';
 import { PRESETS, presetQuery, presetSettings } from './presets';
 import { coerce, parseSettings, SETTINGS, type SettingName } from './settings';
 
@@ -36,6 +37,17 @@ describe('presets', () => {
 
   it('covers the experiments of the course material', () => {
     const ids = PRESETS.map((p) => p.id);
-    for (const id of ['negatives', 'label-noise', 'optimizers', 'init', 'activations', 'cnn-vs-mlp', 'depth']) expect(ids).toContain(id);
+    for (const id of ['negatives', 'label-noise', 'optimizers', 'init', 'activations', 'cnn-vs-mlp', 'depth', 'bn-short', 'sgd-table', 'fashion', 'regularization']) expect(ids).toContain(id);
+  });
+
+  it('every variant has numbers measured with its current settings (npm run experiments), beside the course’s', () => {
+    for (const p of PRESETS) {
+      expect(p.homework.length, p.id).toBeGreaterThan(20);
+      for (const v of p.variants) {
+        const m = measuredVariant(p, v);
+        expect(m, `${p.id}/${v.id}: settings changed since the last npm run experiments`).not.toBeNull();
+        expect(m!.metrics.some((x) => x.n > 0 && x.mean !== null), `${p.id}/${v.id}`).toBe(true);
+      }
+    }
   });
 });

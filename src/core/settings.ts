@@ -219,6 +219,18 @@ export const SETTINGS = {
     group: 'model',
     default: false,
   }),
+  batchNormMomentum: num({
+    key: 'bnm',
+    detail: true,
+    advanced: true,
+    label: 'Batch-norm moving-average momentum',
+    help: 'Test-time statistics = momentum · old + (1 − momentum) · batch. 0.9 (PyTorch’s 0.1) tracks short runs; Keras’s 0.99 lags for thousands of steps, so test accuracy stays far below training accuracy.',
+    group: 'model',
+    default: 0.9,
+    min: 0,
+    max: 0.999,
+    step: 0.01,
+  }),
   activation: choice<ActivationId>({
     key: 'act',
     label: 'Activation',
@@ -792,6 +804,9 @@ export function inapplicableReason(name: SettingName, settings: Settings): strin
     case 'activation':
     case 'batchNorm':
       return model === 'lenet5-classic' ? CLASSIC_FIXED : null;
+    case 'batchNormMomentum':
+      if (model === 'lenet5-classic') return CLASSIC_FIXED;
+      return settings.batchNorm ? null : 'Only used when batch normalisation is on.';
     case 'pooling':
       if (model === 'lenet5-classic') return CLASSIC_FIXED;
       return model === 'mlp' ? 'The MLP has no pooling layers.' : null;

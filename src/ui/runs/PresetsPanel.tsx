@@ -2,6 +2,7 @@ import { PRESETS, presetQuery, type Preset } from '../../core/presets';
 import { PresetNoteBanner } from '../classroom/ClassroomParts';
 import { applyVariant, compareVariants } from '../classroom/presetActions';
 import { useStore } from '../store';
+import { PresetMeasurements } from './PresetMeasurements';
 import { useRuns } from './runsStore';
 import { RaceButton } from '../race/RaceButton';
 
@@ -28,6 +29,7 @@ function PresetItem({ preset, index, busy }: { preset: Preset; index: number; bu
     <details className="preset" data-testid={`preset-${preset.id}`}>
       <summary>{preset.title}</summary>
       <p className="preset-text">{preset.explanation}</p>
+      <PresetMeasurements preset={preset} />
       <div className="buttons">
         {preset.variants.map((v, variant) => (
           <a
