@@ -80,7 +80,7 @@ test('a race set up in the panel: current settings against another value, its li
   await page.getByTestId('preset-optimizers').locator('summary').click();
   await page.getByTestId('preset-optimizers-race').click();
   await expect(page.getByTestId('race')).toHaveAttribute('data-state', 'running');
-  await expect(page.getByTestId('race-lane')).toHaveText([/SGD/, /momentum 0.9/, /Adam/]);
+  await expect(page.getByTestId('race-lane')).toHaveText([/SGD/, /momentum 0.9/, /RMSprop/, /Adam/]);
   await page.getByTestId('race-stop').click();
   await expect(page.getByTestId('race')).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
 });
