@@ -67,7 +67,7 @@ test('a run stopped mid-epoch says where, never "after 0 epochs", and its model 
   await page.getByTestId('stop-training').click();
   await expect(status(page)).toHaveAttribute('data-verdict', 'stopped', { timeout: 30_000 });
   await expect(status(page)).toContainText(/Stopped at epoch 1, batch [\d,]+\/1,875/);
-  await expect(page.getByText(/0 epoch/)).toHaveCount(0);
+  await expect(page.getByText(/\b0 epoch/)).toHaveCount(0);
   await expect(verdict(page)).toContainText('No epoch was finished, so the test set has not been scored yet.');
   await page.getByTestId('score-test').click();
   const score = page.getByTestId('stopped-test-score');
