@@ -4,7 +4,7 @@
  * inspect store. Messages reach it through workerClient's single listener.
  */
 import type { GradientNormPoint, HistogramSnapshot, InspectData, InspectWants } from '../core/inspect/types';
-import { appendCapped, emptyRun, MAX_GRADIENT_POINTS, MAX_SNAPSHOTS, useInspect, wantsOf, type PanelId } from './inspectStore';
+import { appendCapped, emptyRun, MAX_GRADIENT_POINTS, MAX_SNAPSHOTS, noteConfusionArrived, useInspect, wantsOf, type PanelId } from './inspectStore';
 import { schedule } from './paintQueue';
 import { useStore } from './store';
 import { sendToWorker } from './workerClient';
@@ -114,6 +114,7 @@ export function receiveInspect(data: InspectData): void {
       useInspect.setState({ anatomy: data.anatomy, classNames: data.classNames });
       return;
     case 'confusion':
+      noteConfusionArrived(useStore.getState().runId, data.report);
       later('confusion', () => {
         useInspect.setState({ confusion: data.report });
         // Keep an open cell in step with the new epoch.

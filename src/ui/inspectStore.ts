@@ -78,6 +78,22 @@ export function emptyRun(): Pick<InspectState, 'anatomy' | 'classNames' | 'confu
   };
 }
 
+/**
+ * The newest confusion report as it arrived from the worker, before the paint queue draws it: the
+ * run history records a run's final matrix the moment the run ends, which can be before the panel's
+ * turn to paint comes.
+ */
+let arrivedConfusion: { readonly runId: number; readonly report: ConfusionReport } | null = null;
+
+export function noteConfusionArrived(runId: number, report: ConfusionReport): void {
+  arrivedConfusion = { runId, report };
+}
+
+/** The newest confusion report the worker sent for `runId`, drawn yet or not. */
+export function confusionOfRun(runId: number): ConfusionReport | null {
+  return arrivedConfusion?.runId === runId ? arrivedConfusion.report : null;
+}
+
 /** What the worker should compute for the panels as they are. */
 export function wantsOf(s: Pick<InspectState, 'open' | 'featureSource'> & Partial<Pick<InspectState, 'networkLive'>>): InspectWants {
   const network = s.networkLive === true;

@@ -15,7 +15,7 @@ import {
 } from '../../core/runRecord';
 import { DEFAULT_SETTINGS, type SettingName, type Settings } from '../../core/settings';
 import { summarize, type Summary } from '../../core/stats';
-import { useInspect } from '../inspectStore';
+import { confusionOfRun } from '../inspectStore';
 import { useStore, type UiState } from '../store';
 import { startTraining, stopTraining } from '../workerClient';
 import { clearRecords, deleteRecords, getAllRaw, putRecords, storageEstimate } from './db';
@@ -167,7 +167,7 @@ let nextTag: { name: string; group: string } | null = null;
 
 /** The final test confusion matrix, when the inspection panel computed one for the last epoch of this run. */
 function finalConfusion(state: UiState): number[][] | null {
-  const report = useInspect.getState().confusion;
+  const report = confusionOfRun(state.runId);
   const lastEpoch = state.epochs.at(-1)?.epoch;
   if (!report || lastEpoch === undefined || report.epoch !== lastEpoch) return null;
   return confusionRows(report.matrix, report.numClasses);
