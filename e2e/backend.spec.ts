@@ -10,13 +10,17 @@ async function withoutIsolation(page: Page): Promise<void> {
     (url) => url.pathname === '/' || url.pathname.endsWith('/index.html'),
     async (route) => {
       const response = await route.fetch();
-      const headers = Object.fromEntries(Object.entries(response.headers()).filter(([name]) => !/^cross-origin-(opener|embedder)-policy$/i.test(name)));
+      const headers = Object.fromEntries(
+        Object.entries(response.headers()).filter(([name]) => !/^cross-origin-(opener|embedder)-policy$/i.test(name)),
+      );
       await route.fulfill({ response, headers });
     },
   );
 }
 
-test('auto measures the backends on the run’s model and batch size, says what it measured, picks the fastest, and remembers it', async ({ page }) => {
+test('auto measures the backends on the run’s model and batch size, says what it measured, picks the fastest, and remembers it', async ({
+  page,
+}) => {
   const logs = watchConsole(page, { warnings: false });
   await page.goto('/?n=512&val=0&ep=1&bs=64');
   await expect(badge(page)).not.toHaveAttribute('data-value', '', { timeout: 90_000 });
@@ -30,7 +34,10 @@ test('auto measures the backends on the run’s model and batch size, says what 
   expect(text).toMatch(/→ (WASM ×\d+ threads?|WebGL)/);
   expect(text).toContain('measured in');
   // The pick is the fastest figure listed (more WASM threads must win by a margin).
-  const figures = [...text.matchAll(/(WASM ×(\d+) threads?|WebGL): ([\d,]+) ex\/s/g)].map((m) => ({ label: m[1]!, rate: Number(m[3]!.replace(/,/g, '')) }));
+  const figures = [...text.matchAll(/(WASM ×(\d+) threads?|WebGL): ([\d,]+) ex\/s/g)].map((m) => ({
+    label: m[1]!,
+    rate: Number(m[3]!.replace(/,/g, '')),
+  }));
   expect(figures.length).toBeGreaterThan(0);
   const picked = text.split('→')[1]!.trim();
   const pickedRate = figures.find((f) => picked.startsWith(f.label))!.rate;
@@ -71,7 +78,10 @@ test('WASM trains on every core in the production build when the page is cross-o
   const loss = await value(page, 'metric-test-loss');
   expect(loss, logs.join('\n')).toBeGreaterThan(0);
   expect(loss).toBeLessThan(Math.log(10));
-  expect(logs.filter((l) => /is not defined|pthread|worker sent an error/i.test(l)), logs.join('\n')).toEqual([]);
+  expect(
+    logs.filter((l) => /is not defined|pthread|worker sent an error/i.test(l)),
+    logs.join('\n'),
+  ).toEqual([]);
 });
 
 test('without cross-origin isolation WASM runs on one thread and says why; auto does not time threads', async ({ page }) => {

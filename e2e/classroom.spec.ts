@@ -9,17 +9,30 @@ import { settledPoints, status, value, watchConsole } from './helpers';
 
 const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage });
 const px = (page: Page, selector: string, property = 'font-size') =>
-  page.locator(selector).first().evaluate((el, p) => parseFloat(getComputedStyle(el).getPropertyValue(p)), property);
+  page
+    .locator(selector)
+    .first()
+    .evaluate((el, p) => parseFloat(getComputedStyle(el).getPropertyValue(p)), property);
 const box = async (page: Page, selector: string) => (await page.locator(selector).first().boundingBox())!;
 const ready = (page: Page) => expect(page.getByTestId('backend')).not.toHaveAttribute('data-value', '', { timeout: 60_000 });
 
 /** Serious or critical axe-core violations, as readable lines. */
 async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 4)
+          .join(' | ')}`,
+    );
 }
 
-test('presentation mode at 1920×1080 and 1280×720: charts fill the screen, type is large, the run bar shows the key numbers; axe finds nothing serious', async ({ page }) => {
+test('presentation mode at 1920×1080 and 1280×720: charts fill the screen, type is large, the run bar shows the key numbers; axe finds nothing serious', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto('/?n=256&val=100&bs=64&ep=1&present=1');
   await ready(page);
@@ -30,7 +43,10 @@ test('presentation mode at 1920×1080 and 1280×720: charts fill the screen, typ
   await shot(page, 'present-1920');
   // Targets (README): the two plots together ≥ 90 % of the width, each ≥ 45 % of the height; key
   // numbers ≥ 48 px, run-bar buttons ≥ 24 px, axis labels ≥ 18 px.
-  const [loss, accuracy] = [await box(page, '[data-testid=chart-loss] .chart-plot'), await box(page, '[data-testid=chart-accuracy] .chart-plot')];
+  const [loss, accuracy] = [
+    await box(page, '[data-testid=chart-loss] .chart-plot'),
+    await box(page, '[data-testid=chart-accuracy] .chart-plot'),
+  ];
   expect(loss.width + accuracy.width).toBeGreaterThanOrEqual(0.9 * 1920);
   expect(Math.min(loss.height, accuracy.height)).toBeGreaterThanOrEqual(0.45 * 1080);
   expect(loss.y + loss.height).toBeLessThanOrEqual(1080);
@@ -66,7 +82,9 @@ test('presentation mode at 1920×1080 and 1280×720: charts fill the screen, typ
   await shot(page, 'normal-1280-dark');
 });
 
-test('every shortcut: ? lists them, Space plays/pauses, S steps one batch, E to the epoch end, R resets (fresh weights, charts cleared), X stops, N/P/T; none fires while typing', async ({ page }) => {
+test('every shortcut: ? lists them, Space plays/pauses, S steps one batch, E to the epoch end, R resets (fresh weights, charts cleared), X stops, N/P/T; none fires while typing', async ({
+  page,
+}) => {
   const logs = watchConsole(page);
   // 10 batches per epoch.
   await page.goto('/?n=640&val=0&bs=64&ep=2');
@@ -89,7 +107,8 @@ test('every shortcut: ? lists them, Space plays/pauses, S steps one batch, E to 
   await page.keyboard.press('?');
   const overlay = page.getByTestId('shortcuts');
   await expect(overlay).toBeVisible();
-  for (const text of ['Space or Enter', 'S or →', 'E', 'R', 'X', 'N', 'P', 'T', 'Esc']) await expect(overlay.getByText(text, { exact: true })).toBeVisible();
+  for (const text of ['Space or Enter', 'S or →', 'E', 'R', 'X', 'N', 'P', 'T', 'Esc'])
+    await expect(overlay.getByText(text, { exact: true })).toBeVisible();
   await shot(page, 'shortcuts-overlay');
   await page.keyboard.press('Escape');
   await expect(overlay).toHaveCount(0);
@@ -161,7 +180,9 @@ test('every shortcut: ? lists them, Space plays/pauses, S steps one batch, E to 
   expect(logs.filter((l) => l.startsWith('pageerror'))).toEqual([]);
 });
 
-test('classroom links: hide and lock flags work, bad values get a notice, presets leave locked settings alone, the copied link keeps the flags', async ({ page }) => {
+test('classroom links: hide and lock flags work, bad values get a notice, presets leave locked settings alone, the copied link keeps the flags', async ({
+  page,
+}) => {
   await page.goto('/?ep=1&hide=charts,seed,inside&lock=lr,ds&theme=purple&present=maybe&hide=runs&controls=zz');
   await ready(page);
   const notice = page.getByTestId('url-notice');
@@ -216,7 +237,9 @@ test('classroom links: hide and lock flags work, bad values get a notice, preset
   await shot(page, 'classroom-embed');
 });
 
-test('phone 390×844: Train visible without scrolling and sticky, settings in a drawer; matrices fit at 1440 px or show a scroll cue; focus stays on the pressed button; skip link', async ({ page }) => {
+test('phone 390×844: Train visible without scrolling and sticky, settings in a drawer; matrices fit at 1440 px or show a scroll cue; focus stays on the pressed button; skip link', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto('/?noise=0.4&n=300&val=100&ep=1');
   await ready(page);

@@ -25,7 +25,10 @@ async function open(page: Page, query: string, debug: { stallMs?: number } = {})
   await expect(page.getByTestId('backend')).not.toHaveAttribute('data-value', '', { timeout: 60_000 });
 }
 
-test('download progress stays within 100 % when the server sends the .gz files with Content-Encoding: gzip, and the files are still checked', async ({ page, request }) => {
+test('download progress stays within 100 % when the server sends the .gz files with Content-Encoding: gzip, and the files are still checked', async ({
+  page,
+  request,
+}) => {
   // The premise: this server (vite preview, as `npm start` runs it) sends them encoded.
   const probe = await request.get('/data/mnist/train-labels-idx1-ubyte.gz', { headers: { 'accept-encoding': 'gzip' } });
   expect(probe.headers()['content-encoding']).toBe('gzip');
@@ -54,7 +57,11 @@ test('download progress stays within 100 % when the server sends the .gz files w
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   await expect(banner(page)).toHaveCount(0);
 
-  const seen = (await page.evaluate(() => (window as { __progressSeen?: unknown }).__progressSeen)) as { value: number; max: number; text: string }[];
+  const seen = (await page.evaluate(() => (window as { __progressSeen?: unknown }).__progressSeen)) as {
+    value: number;
+    max: number;
+    text: string;
+  }[];
   expect(seen.length).toBeGreaterThan(0);
   expect(Math.max(...seen.map((s) => s.value))).toBeGreaterThan(0);
   for (const s of seen) {
@@ -70,7 +77,9 @@ test('a damaged file that the browser already decompressed is caught by its chec
   const raw = Buffer.from(gunzipSync(readFileSync('dist/data/mnist/train-images-idx3-ubyte.gz')));
   for (let i = 500_000; i < 500_064; i++) raw[i] = raw[i]! ^ 0xff;
   // What a decoding browser hands over: the decompressed bytes (same length, some damaged).
-  await page.route(TRAIN_IMAGES, (route) => route.fulfill({ status: 200, body: raw, headers: { 'content-type': 'application/octet-stream' } }));
+  await page.route(TRAIN_IMAGES, (route) =>
+    route.fulfill({ status: 200, body: raw, headers: { 'content-type': 'application/octet-stream' } }),
+  );
   await open(page, QUERY);
   await page.getByTestId('start-training').click();
   await expect(banner(page)).toHaveAttribute('data-kind', 'data', { timeout: 60_000 });
@@ -78,8 +87,11 @@ test('a damaged file that the browser already decompressed is caught by its chec
   await expect(status(page)).toHaveAttribute('data-state', 'error');
 });
 
-test('data never prepared (the server answers with its index.html): the prepare-data message, then Retry works once it is there', async ({ page }) => {
-  const html = (route: { fulfill: (r: object) => Promise<void> }) => route.fulfill({ status: 200, body: INDEX_HTML, headers: { 'content-type': 'text/html' } });
+test('data never prepared (the server answers with its index.html): the prepare-data message, then Retry works once it is there', async ({
+  page,
+}) => {
+  const html = (route: { fulfill: (r: object) => Promise<void> }) =>
+    route.fulfill({ status: 200, body: INDEX_HTML, headers: { 'content-type': 'text/html' } });
   await page.route('**/data/manifest.json*', html);
   await open(page, QUERY);
 
@@ -165,7 +177,9 @@ test('a download that receives nothing for a while ends with a message naming th
   await open(page, QUERY, { stallMs: 3000 });
   await page.getByTestId('start-training').click();
   await expect(banner(page)).toHaveAttribute('data-kind', 'data', { timeout: 60_000 });
-  await expect(banner(page)).toContainText(/The download of data\/mnist\/train-images-idx3-ubyte\.gz stalled: no data for 3 s \(nothing received\)/);
+  await expect(banner(page)).toContainText(
+    /The download of data\/mnist\/train-images-idx3-ubyte\.gz stalled: no data for 3 s \(nothing received\)/,
+  );
   await expect(status(page)).toHaveAttribute('data-state', 'error');
   await screenshot(page, 'datafail-stalled');
 
@@ -188,7 +202,9 @@ test('storage full when a run is saved: the message offers "Save the run again",
   await open(page, QUERY);
   await page.getByTestId('start-training').click();
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
-  await expect(page.getByTestId('history-message')).toContainText('Delete some runs (or clear the history) to make room, then press “Save the run again”');
+  await expect(page.getByTestId('history-message')).toContainText(
+    'Delete some runs (or clear the history) to make room, then press “Save the run again”',
+  );
   await screenshot(page.getByTestId('history'), 'datafail-storage-full');
   await expect(page.getByTestId('history')).toHaveAttribute('data-count', '0');
 

@@ -12,7 +12,6 @@ import { points, settledPoints, status, watchConsole } from './helpers';
 
 type Fault = 'lose-context' | 'crash' | 'hang';
 
-
 /** Opts in to fault injection; `hangMs` is how long the UI waits for a silent worker before saying so. */
 async function openWithFaults(page: Page, query: string, hangMs: number): Promise<void> {
   await page.addInitScript((ms) => {
@@ -22,9 +21,12 @@ async function openWithFaults(page: Page, query: string, hangMs: number): Promis
   await expect(page.getByTestId('backend')).not.toHaveAttribute('data-value', '', { timeout: 60_000 });
 }
 
-const inject = (page: Page, fault: Fault) => page.evaluate((f) => (window as unknown as { __cnnFault: (f: Fault) => void }).__cnnFault(f), fault);
+const inject = (page: Page, fault: Fault) =>
+  page.evaluate((f) => (window as unknown as { __cnnFault: (f: Fault) => void }).__cnnFault(f), fault);
 
-test('WebGL context lost mid-training: the run goes on on WASM from its last checkpoint, with a notice, and loses no step', async ({ page }) => {
+test('WebGL context lost mid-training: the run goes on on WASM from its last checkpoint, with a notice, and loses no step', async ({
+  page,
+}) => {
   const logs = watchConsole(page);
   // A generous hang timeout: a SwiftShader step plus the loss itself can keep the worker busy for seconds.
   await openWithFaults(page, '/?be=webgl&n=600&val=0&ep=2&bs=50&opt=adam&lr=0.002', 60_000);
@@ -103,12 +105,18 @@ test('a hung worker (no heartbeat): the UI says so after the timeout, keeps the 
 async function alterTrainImages(page: Page, alter: (body: Buffer) => Buffer): Promise<() => Promise<void>> {
   const pattern = '**/data/mnist/train-images-idx3-ubyte.gz*';
   const original = readFileSync('dist/data/mnist/train-images-idx3-ubyte.gz');
-  await page.route(pattern, (route) => route.fulfill({ status: 200, body: alter(original), headers: { 'content-type': 'application/gzip' } }));
+  await page.route(pattern, (route) =>
+    route.fulfill({ status: 200, body: alter(original), headers: { 'content-type': 'application/gzip' } }),
+  );
   return () => page.unroute(pattern);
 }
 
 for (const [what, alter, expected] of [
-  ['truncated', (b: Buffer) => b.subarray(0, Math.floor(b.length / 2)), /train-images-idx3-ubyte\.gz is truncated: got [\d,]+ of [\d,]+ bytes/],
+  [
+    'truncated',
+    (b: Buffer) => b.subarray(0, Math.floor(b.length / 2)),
+    /train-images-idx3-ubyte\.gz is truncated: got [\d,]+ of [\d,]+ bytes/,
+  ],
   [
     'corrupted',
     (b: Buffer) => {
@@ -158,11 +166,19 @@ test('a wrong or damaged CIFAR-10 archive gives a specific message and the app s
   // The right archive, cut off halfway through the download.
   const labels = Array.from({ length: 200 }, (_, i) => i % 10);
   const archive = await makeCifarArchive({ trainBatches: [labels], testLabels: labels });
-  await input.setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from(archive.subarray(0, archive.length >> 1)) });
+  await input.setInputFiles({
+    name: 'cifar-10-binary.tar.gz',
+    mimeType: 'application/gzip',
+    buffer: Buffer.from(archive.subarray(0, archive.length >> 1)),
+  });
   await expect(error).toContainText(/cifar-10-binary\.tar\.gz: corrupt or truncated gzip data/, { timeout: 30_000 });
 
   // Not an archive at all.
-  await input.setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from('<html>404 Not Found</html>') });
+  await input.setInputFiles({
+    name: 'cifar-10-binary.tar.gz',
+    mimeType: 'application/gzip',
+    buffer: Buffer.from('<html>404 Not Found</html>'),
+  });
   await expect(error).toContainText(/CIFAR-10|3,073/, { timeout: 30_000 });
   await expect(error).not.toContainText('corrupt or truncated gzip data');
 

@@ -50,6 +50,8 @@ export function watchConsole(page: Page, { warnings = true } = {}): string[] {
 export async function uploadSmallCifar(page: Page): Promise<void> {
   const labels = Array.from({ length: 300 }, (_, i) => i % 10);
   const archive = await makeCifarArchive({ trainBatches: [labels, labels], testLabels: labels.slice(0, 100) });
-  await page.getByTestId('cifar-files').setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from(archive) });
+  await page
+    .getByTestId('cifar-files')
+    .setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from(archive) });
   await expect(page.getByText('loaded from your files')).toBeVisible({ timeout: 30_000 });
 }

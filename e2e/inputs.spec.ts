@@ -27,7 +27,9 @@ const TYPED: { key: string; text: string; commits?: string; error?: RegExp }[] =
   { key: 'mom', text: '0,5', commits: '0.5' },
 ];
 
-test('typed numbers: each ends in the committed value or a visible error naming the value in use; the address never gets a different value', async ({ page }) => {
+test('typed numbers: each ends in the committed value or a visible error naming the value in use; the address never gets a different value', async ({
+  page,
+}) => {
   const logs = watchConsole(page);
   await page.goto('/?lr=0.05');
   for (const row of TYPED) {
@@ -82,7 +84,9 @@ test('arrow keys step log knobs along 1-2-5 and others by their step; "0 = all" 
   await expect(page.getByTestId('setting-n-note')).toHaveText(/capped at 50,000/);
 });
 
-test('a run uses the last valid value and locks the fields visibly; the charts show one number per name, validation and test, chance, and what changed since the run', async ({ page }) => {
+test('a run uses the last valid value and locks the fields visibly; the charts show one number per name, validation and test, chance, and what changed since the run', async ({
+  page,
+}) => {
   const logs = watchConsole(page, { warnings: false });
   await page.goto('/?n=1500&val=500&ep=1&bs=64');
   await page.getByTestId('setting-ep').fill('300');
@@ -97,7 +101,10 @@ test('a run uses the last valid value and locks the fields visibly; the charts s
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
   expect(await value(page, 'epoch'), logs.join('\n')).toBe(1);
   // One definition of the live train loss: the card and the caption show the same number.
-  await expect(page.getByTestId('latest-train-loss')).toHaveAttribute('data-value', (await page.getByTestId('metric-train-loss').getAttribute('data-value'))!);
+  await expect(page.getByTestId('latest-train-loss')).toHaveAttribute(
+    'data-value',
+    (await page.getByTestId('metric-train-loss').getAttribute('data-value'))!,
+  );
   // …and say what it is, in the same words: 1,500 examples in batches of 64 are 24 batches, fewer than 50.
   await expect(page.getByTestId('latest-train-loss')).toContainText('mean of last 24 batches');
   await expect(page.locator('.metric', { has: page.getByTestId('metric-train-loss') })).toContainText('mean of last 24 batches');
@@ -124,7 +131,9 @@ test('a run uses the last valid value and locks the fields visibly; the charts s
   await expect(page.getByTestId('settings-changed')).toHaveCount(0);
 });
 
-test('a diverging run: the loss axis goes logarithmic by choice (and by itself when the loss spans orders of magnitude); no tick label is clipped', async ({ page }) => {
+test('a diverging run: the loss axis goes logarithmic by choice (and by itself when the loss spans orders of magnitude); no tick label is clipped', async ({
+  page,
+}) => {
   await page.goto('/?lr=5&opt=adam&n=1000&val=0&ep=1&bs=32');
   await page.getByTestId('start-training').click();
   await expect(status(page)).toHaveAttribute('data-state', /done|error/, { timeout: 180_000 });
@@ -145,7 +154,9 @@ test('a diverging run: the loss axis goes logarithmic by choice (and by itself w
   await screenshot(page.locator('.panel.charts'), `charts-diverged-${await loss.getAttribute('data-scale')}`);
 });
 
-test('a shared CIFAR-10 link on a server without it: the reason and the actions sit next to the disabled Train; repeated keys name the value used', async ({ page }) => {
+test('a shared CIFAR-10 link on a server without it: the reason and the actions sit next to the disabled Train; repeated keys name the value used', async ({
+  page,
+}) => {
   await page.goto('/?ds=cifar10&val=100&lr=0.1&lr=0.5');
   await expect(page.getByTestId('url-notice')).toContainText('given 2 times ("0.1", "0.5"); using 0.1');
   await expect(page.getByTestId('setting-lr')).toHaveValue('0.1');
@@ -159,7 +170,9 @@ test('a shared CIFAR-10 link on a server without it: the reason and the actions 
   // The files picked right there make CIFAR-10 available and Train enabled.
   const labels = Array.from({ length: 300 }, (_, i) => i % 10);
   const archive = await makeCifarArchive({ trainBatches: [labels, labels], testLabels: labels.slice(0, 100) });
-  await page.getByTestId('train-blocked-cifar-files').setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from(archive) });
+  await page
+    .getByTestId('train-blocked-cifar-files')
+    .setInputFiles({ name: 'cifar-10-binary.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from(archive) });
   await expect(blocked).toHaveCount(0, { timeout: 30_000 });
   await expect(page.getByTestId('start-training')).toBeEnabled();
   await expect(page.getByTestId('setting-n-note')).toHaveText(/all \(500\)/);

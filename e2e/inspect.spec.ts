@@ -4,7 +4,8 @@ import { screenshot, status, uploadSmallCifar, watchConsole } from './helpers';
 async function openAllPanels(page: Page) {
   const toggle = page.getByTestId('panels-toggle-all');
   if ((await toggle.textContent())?.includes('Open all')) await toggle.click();
-  for (const id of ['confusion', 'misclassified', 'filters', 'featureMaps', 'histograms', 'drawing']) await expect(page.getByTestId(`panel-${id}`)).toHaveAttribute('open', '');
+  for (const id of ['confusion', 'misclassified', 'filters', 'featureMaps', 'histograms', 'drawing'])
+    await expect(page.getByTestId(`panel-${id}`)).toHaveAttribute('open', '');
 }
 
 /** A stroke on the drawing pad with the mouse: `points` in [0, 1] of the pad. */
@@ -27,9 +28,12 @@ async function stroke(page: Page, points: [number, number][]) {
   await page.mouse.up();
 }
 
-const probabilities = async (page: Page) => JSON.parse((await page.getByTestId('draw-probabilities').getAttribute('data-value')) ?? '[]') as number[];
+const probabilities = async (page: Page) =>
+  JSON.parse((await page.getByTestId('draw-probabilities').getAttribute('data-value')) ?? '[]') as number[];
 
-test('inside the network after one short epoch: confusion matrix of the whole test set, top pairs, cell images, filters that change, histograms, feature maps, mistakes', async ({ page }) => {
+test('inside the network after one short epoch: confusion matrix of the whole test set, top pairs, cell images, filters that change, histograms, feature maps, mistakes', async ({
+  page,
+}) => {
   const logs = watchConsole(page, { warnings: false });
   await page.goto('/?n=2000&val=0&ep=1&bs=32');
   await openAllPanels(page);
@@ -85,7 +89,10 @@ test('inside the network after one short epoch: confusion matrix of the whole te
   await expect.poll(async () => Number(await page.getByTestId('gradient-norms').getAttribute('data-points'))).toBeGreaterThan(0);
   const maps = page.getByTestId('feature-maps');
   await expect(maps).toHaveAttribute('data-layers', '2');
-  expect(await maps.getByTestId('feature-map-grid').evaluateAll((els) => els.map((e) => e.getAttribute('data-count')))).toEqual(['6', '16']);
+  expect(await maps.getByTestId('feature-map-grid').evaluateAll((els) => els.map((e) => e.getAttribute('data-count')))).toEqual([
+    '6',
+    '16',
+  ]);
   const mistakes = page.getByTestId('misclassified');
   await expect(mistakes).toHaveAttribute('data-count', '24');
   expect(Number(await mistakes.getAttribute('data-total'))).toBe(10000 - diagonal);
@@ -104,19 +111,30 @@ test('inside the network after one short epoch: confusion matrix of the whole te
   expect(logs, logs.join('\n')).toEqual([]);
 });
 
-test('draw a digit: before any run the pad says to train; during and after training a stroke gives probabilities that sum to 1', async ({ page }) => {
+test('draw a digit: before any run the pad says to train; during and after training a stroke gives probabilities that sum to 1', async ({
+  page,
+}) => {
   const logs = watchConsole(page, { warnings: false });
   await page.goto('/?n=12000&val=0&ep=1&bs=32');
   await expect(page.getByTestId('backend')).not.toHaveAttribute('data-value', '');
-  await stroke(page, [[0.5, 0.15], [0.5, 0.85]]);
+  await stroke(page, [
+    [0.5, 0.15],
+    [0.5, 0.85],
+  ]);
   await expect(page.getByTestId('draw-message')).toContainText('Train a model first');
 
   await page.getByTestId('start-training').click();
   await expect(status(page)).toHaveAttribute('data-state', 'training', { timeout: 60_000 });
-  await expect.poll(async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(3);
+  await expect
+    .poll(async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points')), { timeout: 60_000 })
+    .toBeGreaterThan(3);
   // A "7", drawn while the worker trains: the worker answers between steps.
   await page.getByTestId('draw-clear').click();
-  await stroke(page, [[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]);
+  await stroke(page, [
+    [0.25, 0.2],
+    [0.75, 0.2],
+    [0.45, 0.85],
+  ]);
   await expect(page.getByTestId('draw-probabilities')).toBeVisible({ timeout: 15_000 });
   expect(await status(page).getAttribute('data-state')).toBe('training');
   const during = await probabilities(page);
@@ -128,7 +146,10 @@ test('draw a digit: before any run the pad says to train; during and after train
   await page.getByTestId('draw-clear').click();
   await expect(page.getByTestId('draw-probabilities')).toHaveCount(0);
   // A "1".
-  await stroke(page, [[0.52, 0.12], [0.5, 0.88]]);
+  await stroke(page, [
+    [0.52, 0.12],
+    [0.5, 0.88],
+  ]);
   await expect(page.getByTestId('draw-probabilities')).toBeVisible();
   const after = await probabilities(page);
   expect(after.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
@@ -148,7 +169,9 @@ test('an MLP has no filters or feature maps, and says so', async ({ page }) => {
   await expect(page.getByTestId('confusion-matrix')).toHaveAttribute('data-total', '10000');
 });
 
-test('CIFAR-10: first-layer filters are RGB tiles, the matrix names the classes, the drawing pad explains it needs 28×28 grey', async ({ page }) => {
+test('CIFAR-10: first-layer filters are RGB tiles, the matrix names the classes, the drawing pad explains it needs 28×28 grey', async ({
+  page,
+}) => {
   await page.goto('/?ds=mnist&val=0&ep=1&bs=50');
   await uploadSmallCifar(page);
   await page.getByTestId('setting-ds').selectOption('cifar10');
@@ -159,7 +182,10 @@ test('CIFAR-10: first-layer filters are RGB tiles, the matrix names the classes,
   const matrix = page.getByTestId('confusion-matrix');
   await expect(matrix).toHaveAttribute('data-total', '100');
   await expect(matrix.locator('thead')).toContainText('airpl');
-  await stroke(page, [[0.5, 0.2], [0.5, 0.8]]);
+  await stroke(page, [
+    [0.5, 0.2],
+    [0.5, 0.8],
+  ]);
   await expect(page.getByTestId('draw-message')).toContainText('28×28 grey');
   await screenshot(page.getByTestId('panel-filters'), 'inspect-filters-cifar');
 });

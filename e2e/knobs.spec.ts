@@ -7,7 +7,9 @@ async function trainToDone(page: Page) {
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
 }
 
-test('label noise set in the UI reaches the training data: training accuracy drops, the realised noise matrix shows ≈ ε', async ({ page }) => {
+test('label noise set in the UI reaches the training data: training accuracy drops, the realised noise matrix shows ≈ ε', async ({
+  page,
+}) => {
   await page.goto('/?n=2000&val=0&ep=1&bs=32');
   await trainToDone(page);
   const clean = await value(page, 'metric-train-accuracy');
@@ -29,7 +31,9 @@ test('label noise set in the UI reaches the training data: training accuracy dro
   await page.screenshot({ path: 'test-results/screens/label-noise.png', fullPage: true });
 });
 
-test('negative images: a positives-only model is evaluated on both and fails on negatives; |I − mean(I)| makes them equal', async ({ page }) => {
+test('negative images: a positives-only model is evaluated on both and fails on negatives; |I − mean(I)| makes them equal', async ({
+  page,
+}) => {
   await page.goto('/?n=4000&val=0&ep=2&bs=32');
   await page.getByTestId('setting-neg').selectOption('test-negative');
   await trainToDone(page);

@@ -20,7 +20,9 @@ async function stroke(page: Page, at: [number, number][]) {
   await page.mouse.up();
 }
 
-test('a trained model downloads, loads back after a reload with the same test accuracy, drives the panels; bad files get their own message', async ({ page }, testInfo) => {
+test('a trained model downloads, loads back after a reload with the same test accuracy, drives the panels; bad files get their own message', async ({
+  page,
+}, testInfo) => {
   await page.goto('/?n=512&val=0&ep=1&bs=64&opt=adam&lr=0.002');
   await page.getByTestId('start-training').click();
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
@@ -42,10 +44,20 @@ test('a trained model downloads, loads back after a reload with the same test ac
     }),
   );
   const [jsonPath, weightsPath] = paths as [string, string];
-  const modelJson = JSON.parse(readFileSync(jsonPath, 'utf8')) as { format: string; weightsManifest: { paths: string[] }[]; userDefinedMetadata: Record<string, unknown> };
+  const modelJson = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
+    format: string;
+    weightsManifest: { paths: string[] }[];
+    userDefinedMetadata: Record<string, unknown>;
+  };
   expect(modelJson.format).toBe('layers-model');
   expect(modelJson.weightsManifest[0]!.paths).toEqual(['./mnist-lenet5.weights.bin']);
-  expect(modelJson.userDefinedMetadata).toMatchObject({ dataset: 'mnist', inputShape: [28, 28, 1], epochs: 1, testAccuracy: runAccuracy, preprocessing: { mean: [0], std: [1] } });
+  expect(modelJson.userDefinedMetadata).toMatchObject({
+    dataset: 'mnist',
+    inputShape: [28, 28, 1],
+    epochs: 1,
+    testAccuracy: runAccuracy,
+    preprocessing: { mean: [0], std: [1] },
+  });
   expect(modelJson.userDefinedMetadata['settings']).toContain('n=512');
   const weights = readFileSync(weightsPath);
   expect(weights.length).toBe(61_706 * 4);
@@ -63,9 +75,14 @@ test('a trained model downloads, loads back after a reload with the same test ac
   await expect(page.getByTestId('param-count')).toHaveAttribute('data-value', '61706');
   const matrix = page.getByTestId('confusion-matrix');
   await expect(matrix).toHaveAttribute('data-total', '10000');
-  const counts = (await matrix.getByTestId('matrix-cell').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))) as number[];
+  const counts = (await matrix
+    .getByTestId('matrix-cell')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))) as number[];
   expect(counts.filter((_, i) => i % 11 === 0).reduce((a, b) => a + b, 0) / 10000).toBeCloseTo(runAccuracy, 4);
-  await stroke(page, [[0.52, 0.12], [0.5, 0.88]]);
+  await stroke(page, [
+    [0.52, 0.12],
+    [0.5, 0.88],
+  ]);
   await expect(page.getByTestId('draw-probabilities')).toBeVisible({ timeout: 15_000 });
   await page.getByTestId('model-files').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screens/models-loaded.png', fullPage: true });
@@ -76,12 +93,20 @@ test('a trained model downloads, loads back after a reload with the same test ac
     { name: 'mnist-lenet5.json', mimeType: 'application/json', buffer: readFileSync(jsonPath) },
     { name: 'mnist-lenet5.weights.bin', mimeType: 'application/octet-stream', buffer: weights.subarray(0, 100_000) },
   ]);
-  await expect(error).toHaveText('mnist-lenet5.weights.bin is truncated: it has 100,000 bytes, but mnist-lenet5.json describes 246,824 bytes of weights. Download the model again (both files), or choose the complete weights file.');
+  await expect(error).toHaveText(
+    'mnist-lenet5.weights.bin is truncated: it has 100,000 bytes, but mnist-lenet5.json describes 246,824 bytes of weights. Download the model again (both files), or choose the complete weights file.',
+  );
   await expect(loaded).toBeVisible();
 
   // Some other JSON file.
-  await input.setInputFiles({ name: 'package.json', mimeType: 'application/json', buffer: Buffer.from('{"name":"cnn-playground","version":"0.1.0"}') });
-  await expect(error).toHaveText('package.json is JSON but not a TensorFlow.js layers model: it has no modelTopology and no weightsManifest.');
+  await input.setInputFiles({
+    name: 'package.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"name":"cnn-playground","version":"0.1.0"}'),
+  });
+  await expect(error).toHaveText(
+    'package.json is JSON but not a TensorFlow.js layers model: it has no modelTopology and no weightsManifest.',
+  );
   await page.getByTestId('model-files').scrollIntoViewIfNeeded();
   await page.getByTestId('model-files').locator('xpath=ancestor::section').screenshot({ path: 'test-results/screens/models-error.png' });
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
@@ -116,7 +141,10 @@ const QUOTA_FAULTS = {
 };
 
 for (const [how, fault] of Object.entries(QUOTA_FAULTS)) {
-  test(`storage full when a run is saved to the history (${how}): the user is told, the curves stay, nothing half-written is kept`, async ({ page, context }) => {
+  test(`storage full when a run is saved to the history (${how}): the user is told, the curves stay, nothing half-written is kept`, async ({
+    page,
+    context,
+  }) => {
     await page.addInitScript(fault);
     await page.goto('/?n=512&val=0&ep=1&bs=64');
     await expect(page.getByTestId('history')).toHaveAttribute('data-count', '0');

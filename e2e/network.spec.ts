@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { screenshot, status } from './helpers';
 
-test('the network at a glance: LeNet-5 layer by layer with live filters, feature maps and health, clickable into the panels; charts saved as PNG and SVG', async ({ page }) => {
+test('the network at a glance: LeNet-5 layer by layer with live filters, feature maps and health, clickable into the panels; charts saved as PNG and SVG', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1440, height: 1000 });
   await page.goto('/?n=2000&val=0&ep=1&bs=32');
   await expect(page.getByTestId('network-view')).toContainText('appears when a run starts');

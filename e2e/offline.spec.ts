@@ -8,7 +8,9 @@ test.use({ serviceWorkers: 'allow' });
 
 const PORT = Number(process.env['E2E_PORT'] ?? 4173) + 1;
 
-test('under a sub-path of a static host: opens, installs for offline use, and after going offline reloads and trains MNIST', async ({ browser }) => {
+test('under a sub-path of a static host: opens, installs for offline use, and after going offline reloads and trains MNIST', async ({
+  browser,
+}) => {
   const server = await serveDist('/some/sub/path/', PORT);
   const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
@@ -33,7 +35,13 @@ test('under a sub-path of a static host: opens, installs for offline use, and af
     await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
     expect(await value(page, 'metric-test-accuracy')).toBeGreaterThan(0.3); // chance is 0.1: it learned from the cached MNIST
     // The icons the manifest names are there offline too.
-    const icons = await page.evaluate(async (srcs) => Promise.all(srcs.map(async (s) => (await fetch(new URL(s, document.querySelector<HTMLLinkElement>('link[rel="manifest"]')!.href))).status)), manifest.json.icons.map((i) => i.src));
+    const icons = await page.evaluate(
+      async (srcs) =>
+        Promise.all(
+          srcs.map(async (s) => (await fetch(new URL(s, document.querySelector<HTMLLinkElement>('link[rel="manifest"]')!.href))).status),
+        ),
+      manifest.json.icons.map((i) => i.src),
+    );
     expect(icons.every((s) => s === 200)).toBe(true);
     // Everything the app asked for was under the sub-path and existed.
     expect(server.misses).toEqual([]);

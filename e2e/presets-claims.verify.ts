@@ -29,9 +29,20 @@ for (const plan of PLANS.filter((p) => IDS.includes(p.preset.id))) {
       const keptText = v.settings.labelNoise ? await page.getByTestId('noise-rate').getAttribute('data-value') : null;
       const kept = keptText === null ? null : 1 - Number(keptText);
       found[plan.preset.id]![v.id] = { test, train, kept, seconds: (Date.now() - started) / 1000 };
-      console.log(`${plan.preset.id}/${v.id}: test ${test.toFixed(4)}, train ${train.toFixed(4)}${kept === null ? '' : `, kept ${kept.toFixed(3)}`}, ${Math.round((Date.now() - started) / 1000)} s`);
+      console.log(
+        `${plan.preset.id}/${v.id}: test ${test.toFixed(4)}, train ${train.toFixed(4)}${kept === null ? '' : `, kept ${kept.toFixed(3)}`}, ${Math.round((Date.now() - started) / 1000)} s`,
+      );
       await screenshot(page, `verify-${plan.preset.id}-${v.id}`);
-      const r = { testAccuracy: test, trainAccuracy: train, trainAccuracyRecent: train, labelsKept: kept, testAccuracyByEpoch: [test], trainAccuracyByEpoch: [train], testNegativeAccuracy: null, topPairs: [] } as unknown as RunResult;
+      const r = {
+        testAccuracy: test,
+        trainAccuracy: train,
+        trainAccuracyRecent: train,
+        labelsKept: kept,
+        testAccuracyByEpoch: [test],
+        trainAccuracyByEpoch: [train],
+        testNegativeAccuracy: null,
+        topPairs: [],
+      } as unknown as RunResult;
       runs.set(v.id, [r]);
     }
     writeFileSync('test-results/presets-claims.json', JSON.stringify(found, null, 2));

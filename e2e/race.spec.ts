@@ -2,9 +2,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { screenshot, watchConsole } from './helpers';
 
 const lanes = (page: Page) => page.getByTestId('race-lane');
-const lanePoints = async (page: Page) => Promise.all((await lanes(page).all()).map(async (l) => Number(await l.getAttribute('data-points'))));
+const lanePoints = async (page: Page) =>
+  Promise.all((await lanes(page).all()).map(async (l) => Number(await l.getAttribute('data-points'))));
 
-test('a race of two variants from a link: two live series on the same charts, examples/s of each, two runs in the history', async ({ page }) => {
+test('a race of two variants from a link: two live series on the same charts, examples/s of each, two runs in the history', async ({
+  page,
+}) => {
   const console = watchConsole(page, { warnings: false });
   // Enough examples that both lanes are still training when they are looked at; the race is stopped early.
   await page.goto('/?n=20000&val=0&ep=2&bs=64&race=act:relu;act:sigmoid');
@@ -24,7 +27,13 @@ test('a race of two variants from a link: two live series on the same charts, ex
   await expect(page.getByTestId('race-chart-accuracy')).toHaveAttribute('data-series', '2');
   await expect(page.getByTestId('race')).toHaveAttribute('data-state', 'running');
   // Each variant shows the examples/s it gets.
-  await expect.poll(async () => (await page.getByTestId('race-lane-speed').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))))).every((v) => v > 0)).toBe(true);
+  await expect
+    .poll(async () =>
+      (await page.getByTestId('race-lane-speed').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))))).every(
+        (v) => v > 0,
+      ),
+    )
+    .toBe(true);
   await expect(page.getByTestId('race-throughput')).toContainText('examples/s in all');
   // The curves keep growing: it is live, not drawn at the end.
   const before = await lanePoints(page);
@@ -46,7 +55,10 @@ test('a race of two variants from a link: two live series on the same charts, ex
   expect(console.filter((l) => !l.includes('favicon'))).toEqual([]);
 });
 
-test('a race set up in the panel: current settings against another value, its link, and bad race links get a notice', async ({ page, context }) => {
+test('a race set up in the panel: current settings against another value, its link, and bad race links get a notice', async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('/?n=1000&opt=sgd');
   await page.getByTestId('race-param').selectOption('optimizer');

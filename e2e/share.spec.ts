@@ -10,7 +10,10 @@ async function trainOnce(page: Page) {
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
 }
 
-test('a shared link opens with its settings in a fresh browser; Copy link copies it, or falls back to a selected field', async ({ browser, baseURL }) => {
+test('a shared link opens with its settings in a fresh browser; Copy link copies it, or falls back to a selected field', async ({
+  browser,
+  baseURL,
+}) => {
   // In the canonical (schema) order, as Copy link writes it.
   const shared = `${baseURL}?v=1&ds=fashion&m=mlp&bn=1&opt=adam&lr=0.002&bs=128&ep=3&seed=42`;
   const context = await browser.newContext({ baseURL: baseURL!, permissions: ['clipboard-read', 'clipboard-write'] });
@@ -44,7 +47,14 @@ test('a shared link opens with its settings in a fresh browser; Copy link copies
   await expect(field).toBeVisible();
   await expect(field).toHaveAttribute('readonly', '');
   expect(new URL(await field.inputValue()).search).toBe(`${new URL(shared).search}&autostart=1`);
-  await expect.poll(() => other.evaluate(() => { const el = document.activeElement as HTMLInputElement | null; return el ? el.value.slice(el.selectionStart ?? 0, el.selectionEnd ?? 0) : ''; })).toBe(await field.inputValue());
+  await expect
+    .poll(() =>
+      other.evaluate(() => {
+        const el = document.activeElement as HTMLInputElement | null;
+        return el ? el.value.slice(el.selectionStart ?? 0, el.selectionEnd ?? 0) : '';
+      }),
+    )
+    .toBe(await field.inputValue());
   await blocked.close();
 });
 
@@ -118,7 +128,9 @@ test('two runs are kept in the history, overlay on one chart, survive a reload, 
   expect(file.suggestedFilename()).toMatch(/\.csv$/);
   const csv = await readFile((await file.path())!, 'utf8');
   const lines = csv.trimEnd().split(/\r\n/);
-  expect(lines[0]).toBe('run,name,epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,test_loss,test_accuracy,test_negative_loss,test_negative_accuracy,learning_rate,epoch_seconds');
+  expect(lines[0]).toBe(
+    'run,name,epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,test_loss,test_accuracy,test_negative_loss,test_negative_accuracy,learning_rate,epoch_seconds',
+  );
   expect(lines).toHaveLength(3);
   for (const line of lines.slice(1)) {
     const testAccuracy = Number(line.split(',').at(-5));
@@ -185,10 +197,12 @@ test('a sweep runs one setting over its values; Cancel keeps the finished result
 function overflowing(page: Page, selector: string): Promise<string[]> {
   return page.evaluate((sel) => {
     const width = document.documentElement.clientWidth;
-    return Array.from(document.querySelectorAll(`${sel}, ${sel} *`))
-      // A table inside its own scroll box scrolls there, not the page.
-      .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !el.closest('.table-scroll'))
-      .map((el) => `${el.tagName.toLowerCase()}.${String(el.className)} ${el.getAttribute('data-testid') ?? ''}`);
+    return (
+      Array.from(document.querySelectorAll(`${sel}, ${sel} *`))
+        // A table inside its own scroll box scrolls there, not the page.
+        .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !el.closest('.table-scroll'))
+        .map((el) => `${el.tagName.toLowerCase()}.${String(el.className)} ${el.getAttribute('data-testid') ?? ''}`)
+    );
   }, selector);
 }
 
@@ -203,7 +217,8 @@ for (const width of [1024, 390]) {
     await page.waitForTimeout(300);
     await screenshot(page, `layout-${width}`);
     await page.locator('header').screenshot({ path: `test-results/screens/layout-${width}-header.png` });
-    for (const id of ['repeat', 'history', 'presets']) await page.getByTestId(id).screenshot({ path: `test-results/screens/layout-${width}-${id}.png` });
+    for (const id of ['repeat', 'history', 'presets'])
+      await page.getByTestId(id).screenshot({ path: `test-results/screens/layout-${width}-${id}.png` });
     for (const sel of ['header', '.run', '.charts', '[data-testid="repeat"]', '[data-testid="history"]', '[data-testid="presets"]']) {
       expect(await overflowing(page, sel), sel).toEqual([]);
     }

@@ -47,7 +47,11 @@ export async function serveDist(prefix: string, port: number, root = resolve('di
       try {
         if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
         const info = await stat(file);
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': info.size, 'cache-control': 'no-cache' });
+        res.writeHead(200, {
+          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'content-length': info.size,
+          'cache-control': 'no-cache',
+        });
         createReadStream(file).pipe(res);
       } catch {
         misses.push(path);

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { points, screenshot, settledPoints, status, uploadSmallCifar, value, watchConsole } from './helpers';
 
-test('trains LeNet-5 on a small MNIST subset in the worker: charts move, status reaches done, test accuracy is meaningful', async ({ page }) => {
+test('trains LeNet-5 on a small MNIST subset in the worker: charts move, status reaches done, test accuracy is meaningful', async ({
+  page,
+}) => {
   const logs = watchConsole(page);
   await page.goto('/?n=3000&val=500&ep=2&bs=32');
   await expect(page.getByTestId('setting-n')).toHaveValue('3000');
@@ -11,7 +13,9 @@ test('trains LeNet-5 on a small MNIST subset in the worker: charts move, status 
   await expect(status(page)).toHaveAttribute('data-state', 'training', { timeout: 60_000 });
   await expect(page.getByTestId('model-table')).toContainText('61,706');
   // The chart gains points while training runs.
-  await expect.poll(async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(5);
+  await expect
+    .poll(async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points')), { timeout: 60_000 })
+    .toBeGreaterThan(5);
   await screenshot(page, 'training');
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
   await screenshot(page, 'done');
@@ -42,7 +46,9 @@ test('Stop ends a run mid-epoch and keeps its curves; Pause and Resume work', as
   await page.goto('/?val=0&ep=3');
   await page.getByTestId('start-training').click();
   await expect(status(page)).toHaveAttribute('data-state', 'training', { timeout: 60_000 });
-  await expect.poll(async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(3);
+  await expect
+    .poll(async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points')), { timeout: 60_000 })
+    .toBeGreaterThan(3);
   await page.getByTestId('pause-training').click();
   await expect(status(page)).toHaveAttribute('data-state', 'paused');
   // Points already sent land (and the deferred chart catches up); after that a paused run adds none.
@@ -95,7 +101,9 @@ test('CIFAR-10 in the official binary format loads from a file and trains on 32�
   await expect(page.getByTestId('model-table')).toContainText('32×32×6');
 
   // A file that is not CIFAR-10 gives a specific message and the app keeps working.
-  await page.getByTestId('cifar-files').setInputFiles({ name: 'data_batch_1.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1000, 7) });
+  await page
+    .getByTestId('cifar-files')
+    .setInputFiles({ name: 'data_batch_1.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1000, 7) });
   await expect(page.getByTestId('cifar-error')).toContainText(/3,073|test_batch/);
   await expect(page.getByTestId('start-training')).toBeEnabled();
 });

@@ -3,7 +3,9 @@ import { points, screenshot, status, value } from './helpers';
 
 const verdict = (page: import('@playwright/test').Page) => page.getByTestId('verdict');
 
-test('a diverging learning rate ends with the "diverged" verdict at once; its fix lowers the rate, says so, and the next run learns', async ({ page }) => {
+test('a diverging learning rate ends with the "diverged" verdict at once; its fix lowers the rate, says so, and the next run learns', async ({
+  page,
+}) => {
   await page.goto('/?n=2000&val=0&ep=1&lr=5');
   await page.getByTestId('start-training').click();
   await expect(status(page)).toHaveAttribute('data-verdict', 'diverged', { timeout: 120_000 });
@@ -34,7 +36,9 @@ test('a diverging learning rate ends with the "diverged" verdict at once; its fi
   await expect(verdicts.nth(1)).toContainText('Diverged');
 });
 
-test('a run that cannot learn (sigmoid + SGD at lr 0.01) gets "not learning", with the cause and fixes; the optimizer hint suggests a rate', async ({ page }) => {
+test('a run that cannot learn (sigmoid + SGD at lr 0.01) gets "not learning", with the cause and fixes; the optimizer hint suggests a rate', async ({
+  page,
+}) => {
   await page.goto('/?n=4000&val=0&ep=1&opt=sgd&act=sigmoid');
   await page.getByTestId('start-training').click();
   await expect(status(page)).toHaveAttribute('data-verdict', 'not-learning', { timeout: 180_000 });
@@ -44,7 +48,9 @@ test('a run that cannot learn (sigmoid + SGD at lr 0.01) gets "not learning", wi
   await screenshot(page, 'verdict-not-learning');
 
   await page.getByTestId('verdict-fix').first().click();
-  await expect(page.getByTestId('fix-applied')).toContainText('Activation: Sigmoid → ReLU; Weight initialisation: Glorot (Xavier) uniform → He normal');
+  await expect(page.getByTestId('fix-applied')).toContainText(
+    'Activation: Sigmoid → ReLU; Weight initialisation: Glorot (Xavier) uniform → He normal',
+  );
   await expect(page.getByTestId('setting-act')).toHaveValue('relu');
   await expect(page.getByTestId('setting-init')).toHaveValue('he-normal');
 
@@ -59,7 +65,9 @@ test('a run that cannot learn (sigmoid + SGD at lr 0.01) gets "not learning", wi
   await expect(page).toHaveURL(/[?&]lr=0\.001/);
 });
 
-test('a run stopped mid-epoch says where, never "after 0 epochs", and its model can be scored on the test set in one click', async ({ page }) => {
+test('a run stopped mid-epoch says where, never "after 0 epochs", and its model can be scored on the test set in one click', async ({
+  page,
+}) => {
   await page.goto('/?val=0&ep=2');
   await page.getByTestId('start-training').click();
   await expect(status(page)).toHaveAttribute('data-state', 'training', { timeout: 60_000 });

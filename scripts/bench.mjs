@@ -31,7 +31,18 @@ const PYTHON = '/usr/bin/python3';
 // ---------- options ----------
 
 function parseArgs(argv) {
-  const options = { url: null, quick: false, out: path.join(ROOT, 'bench-results'), label: '', torch: true, ui: true, naive: true, backends: null, uiOnly: false, uiRuns: null };
+  const options = {
+    url: null,
+    quick: false,
+    out: path.join(ROOT, 'bench-results'),
+    label: '',
+    torch: true,
+    ui: true,
+    naive: true,
+    backends: null,
+    uiOnly: false,
+    uiRuns: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -51,7 +62,9 @@ function parseArgs(argv) {
     else if (arg === '--skip-naive') options.naive = false;
     else if (arg === '--backends') options.backends = value().split(',');
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/bench.mjs [--url URL] [--quick] [--out DIR] [--label NAME] [--skip-torch] [--skip-ui] [--skip-naive] [--backends webgl,wasm,cpu] [--ui-only] [--ui-runs N]');
+      console.log(
+        'usage: node scripts/bench.mjs [--url URL] [--quick] [--out DIR] [--label NAME] [--skip-torch] [--skip-ui] [--skip-naive] [--backends webgl,wasm,cpu] [--ui-only] [--ui-runs N]',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${arg} (see --help)`);
   }
@@ -69,7 +82,12 @@ const PLANS = {
     repeats: 3,
     secondsPerRepeat: 2.5,
     inferenceRepeats: { webgl: 2, wasm: 5, cpu: 2, webgpu: 0 },
-    memory: { epochs: 10, batchSize: 32, examples: { webgl: 256, wasm: 2048, cpu: 128, webgpu: 64 }, testImages: { webgl: 200, wasm: 1000, cpu: 200, webgpu: 64 } },
+    memory: {
+      epochs: 10,
+      batchSize: 32,
+      examples: { webgl: 256, wasm: 2048, cpu: 128, webgpu: 64 },
+      testImages: { webgl: 200, wasm: 1000, cpu: 200, webgpu: 64 },
+    },
     dataRepeats: 3,
     datasets: ['mnist', 'fashion'],
     naiveExamples: 8192,
@@ -84,7 +102,12 @@ const PLANS = {
     repeats: 1,
     secondsPerRepeat: 0.5,
     inferenceRepeats: { webgl: 1, wasm: 1, cpu: 1, webgpu: 0 },
-    memory: { epochs: 3, batchSize: 32, examples: { webgl: 64, wasm: 256, cpu: 64, webgpu: 32 }, testImages: { webgl: 100, wasm: 200, cpu: 100, webgpu: 32 } },
+    memory: {
+      epochs: 3,
+      batchSize: 32,
+      examples: { webgl: 64, wasm: 256, cpu: 64, webgpu: 32 },
+      testImages: { webgl: 100, wasm: 200, cpu: 100, webgpu: 32 },
+    },
     dataRepeats: 1,
     datasets: ['mnist'],
     naiveExamples: 1024,
@@ -120,13 +143,19 @@ function freePort() {
 
 /** Serves dist/ with `vite preview` (what `npm start` serves); returns its URL and a stop function. */
 async function startServer() {
-  if (!existsSync(path.join(ROOT, 'dist', 'bench.html'))) throw new Error('dist/bench.html is missing: run `npm run build` first (npm run bench does).');
-  if (!existsSync(path.join(ROOT, 'dist', 'data', 'manifest.json'))) throw new Error('dist/data/manifest.json is missing: run `npm run prepare-data`, then `npm run bench` again.');
+  if (!existsSync(path.join(ROOT, 'dist', 'bench.html')))
+    throw new Error('dist/bench.html is missing: run `npm run build` first (npm run bench does).');
+  if (!existsSync(path.join(ROOT, 'dist', 'data', 'manifest.json')))
+    throw new Error('dist/data/manifest.json is missing: run `npm run prepare-data`, then `npm run bench` again.');
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -201,15 +230,27 @@ async function measureBackend(browser, page, backend, plan) {
     await page.evaluate(() => window.cnnBench.request({ kind: 'load', dataset: 'mnist' }));
     const first = await page.evaluate((bs) => window.cnnBench.request({ kind: 'first-batch', batchSize: bs }), plan.batchSizes[0]);
     out.firstBatchMs = first.ms;
-    log(`${backend}: started in ${fixed(init.seconds, 2)} s (${init.reason}${init.threads ? `; ${init.threads.count} thread(s)${init.threads.why ? `: ${init.threads.why}` : ''}` : ''}${init.renderer ? `; renderer ${init.renderer}` : ''}); first batch ${int(first.ms)} ms`);
+    log(
+      `${backend}: started in ${fixed(init.seconds, 2)} s (${init.reason}${init.threads ? `; ${init.threads.count} thread(s)${init.threads.why ? `: ${init.threads.why}` : ''}` : ''}${init.renderer ? `; renderer ${init.renderer}` : ''}); first batch ${int(first.ms)} ms`,
+    );
     out.training = {};
     for (const batchSize of plan.backendBatchSizes[backend] ?? plan.batchSizes) {
-      const t = await page.evaluate((r) => window.cnnBench.request(r), { kind: 'throughput', batchSize, repeats: plan.repeats, secondsPerRepeat: plan.secondsPerRepeat });
+      const t = await page.evaluate((r) => window.cnnBench.request(r), {
+        kind: 'throughput',
+        batchSize,
+        repeats: plan.repeats,
+        secondsPerRepeat: plan.secondsPerRepeat,
+      });
       out.training[batchSize] = { ...t, median: median(t.samples) };
-      log(`${backend} batch ${batchSize}: ${int(median(t.samples))} examples/s (${t.samples.map(int).join(', ')}; ${t.steps} steps per repeat; tensors ${t.tensorsBefore} → ${t.tensorsAfter})`);
+      log(
+        `${backend} batch ${batchSize}: ${int(median(t.samples))} examples/s (${t.samples.map(int).join(', ')}; ${t.steps} steps per repeat; tensors ${t.tensorsBefore} → ${t.tensorsAfter})`,
+      );
     }
     if (plan.inferenceRepeats[backend] > 0) {
-      const inference = await page.evaluate((r) => window.cnnBench.request({ kind: 'inference', repeats: r }), plan.inferenceRepeats[backend]);
+      const inference = await page.evaluate(
+        (r) => window.cnnBench.request({ kind: 'inference', repeats: r }),
+        plan.inferenceRepeats[backend],
+      );
       out.inference = { ...inference, median: median(inference.samples) };
       log(`${backend}: inference ${int(out.inference.median)} images/s`);
     }
@@ -221,13 +262,24 @@ async function measureBackend(browser, page, backend, plan) {
         window.benchHeapSample = window[`benchHeap_${b}`];
         return window.cnnBench.memory(req);
       },
-      { b: backend, req: { kind: 'memory', epochs: plan.memory.epochs, examples: plan.memory.examples[backend], batchSize: plan.memory.batchSize, testImages: plan.memory.testImages[backend] } },
+      {
+        b: backend,
+        req: {
+          kind: 'memory',
+          epochs: plan.memory.epochs,
+          examples: plan.memory.examples[backend],
+          batchSize: plan.memory.batchSize,
+          testImages: plan.memory.testImages[backend],
+        },
+      },
     );
     await heap.dispose();
     out.memory = memory.samples;
     const e1 = memory.samples.find((s) => s.epoch === 1);
     const eN = memory.samples.at(-1);
-    log(`${backend}: tensors after epoch 1 / ${eN.epoch}: ${e1?.numTensors} / ${eN.numTensors}; worker heap ${mb(e1?.heapBytes)} / ${mb(eN.heapBytes)}`);
+    log(
+      `${backend}: tensors after epoch 1 / ${eN.epoch}: ${e1?.numTensors} / ${eN.numTensors}; worker heap ${mb(e1?.heapBytes)} / ${mb(eN.heapBytes)}`,
+    );
   } catch (error) {
     out.error = String(error?.message ?? error).split('\n')[0];
     log(`${backend}: FAILED ${out.error}`);
@@ -252,14 +304,22 @@ async function measureThreadScaling(page, plan, cores) {
       const init = await page.evaluate((t) => window.cnnBench.request({ kind: 'init', backend: 'wasm', threads: t }), threads);
       out.isolated = init.isolated;
       if (init.backend !== 'wasm' || (init.threads?.count ?? 1) !== threads) {
-        out.rows.push({ threads, skipped: `${init.threads?.count ?? 1} thread(s) started${init.threads?.why ? `: ${init.threads.why}` : ''}` });
+        out.rows.push({
+          threads,
+          skipped: `${init.threads?.count ?? 1} thread(s) started${init.threads?.why ? `: ${init.threads.why}` : ''}`,
+        });
         log(`wasm ×${threads}: ${out.rows.at(-1).skipped}`);
         continue;
       }
       await page.evaluate(() => window.cnnBench.request({ kind: 'load', dataset: 'mnist' }));
       const training = {};
       for (const batchSize of plan.batchSizes) {
-        const t = await page.evaluate((r) => window.cnnBench.request(r), { kind: 'throughput', batchSize, repeats: plan.repeats, secondsPerRepeat: plan.secondsPerRepeat });
+        const t = await page.evaluate((r) => window.cnnBench.request(r), {
+          kind: 'throughput',
+          batchSize,
+          repeats: plan.repeats,
+          secondsPerRepeat: plan.secondsPerRepeat,
+        });
         training[batchSize] = { samples: t.samples, median: median(t.samples) };
       }
       out.rows.push({ threads, training });
@@ -280,7 +340,9 @@ async function measureProbe(page, batchSize) {
   try {
     const start = Date.now();
     const probe = await page.evaluate((bs) => window.cnnBench.request({ kind: 'probe', batchSize: bs }), batchSize);
-    log(`backend probe (batch ${batchSize}): ${probe.reason} in ${fixed(probe.probeMs / 1000, 2)} s (${fixed((Date.now() - start) / 1000, 2)} s with the worker's start); renderer ${probe.environment.renderer ?? 'none'}; isolated ${probe.environment.isolated}; ${probe.environment.cores} cores`);
+    log(
+      `backend probe (batch ${batchSize}): ${probe.reason} in ${fixed(probe.probeMs / 1000, 2)} s (${fixed((Date.now() - start) / 1000, 2)} s with the worker's start); renderer ${probe.environment.renderer ?? 'none'}; isolated ${probe.environment.isolated}; ${probe.environment.cores} cores`,
+    );
     return { batchSize, ...probe };
   } catch (error) {
     const message = String(error?.message ?? error).split('\n')[0];
@@ -312,7 +374,11 @@ async function measureData(page, plan) {
     }
     await page.evaluate(() => window.cnnBench.close());
     out[dataset] = { cold, cached, coldMedian: median(cold), cachedMedian: median(cached), ...(error ? { error } : {}) };
-    log(error ? `data ${dataset}: FAILED ${error}` : `data ${dataset}: ${fixed(median(cold), 2)} s from the server, ${fixed(median(cached), 2)} s from Cache Storage`);
+    log(
+      error
+        ? `data ${dataset}: FAILED ${error}`
+        : `data ${dataset}: ${fixed(median(cold), 2)} s from the server, ${fixed(median(cached), 2)} s from Cache Storage`,
+    );
   }
   return out;
 }
@@ -361,7 +427,12 @@ async function measureVariants(page, plan) {
     out.wasmShipped = await inWorker({ backend: 'wasm', shippedKernels: true }, async () => {
       const training = {};
       for (const batchSize of plan.batchSizes) {
-        const t = await page.evaluate((r) => window.cnnBench.request(r), { kind: 'throughput', batchSize, repeats: plan.repeats, secondsPerRepeat: plan.secondsPerRepeat });
+        const t = await page.evaluate((r) => window.cnnBench.request(r), {
+          kind: 'throughput',
+          batchSize,
+          repeats: plan.repeats,
+          secondsPerRepeat: plan.secondsPerRepeat,
+        });
         training[batchSize] = { samples: t.samples, median: median(t.samples) };
         log(`wasm with the shipped kernels, batch ${batchSize}: ${int(training[batchSize].median)} examples/s`);
       }
@@ -370,14 +441,24 @@ async function measureVariants(page, plan) {
   }
   if (plan.backends.includes('webgl')) {
     for (const uniforms of [true, false]) {
-      out.webglNewShape[uniforms ? 'on' : 'off'] = await inWorker({ backend: 'webgl', flags: { WEBGL_USE_SHAPES_UNIFORMS: uniforms } }, async () => {
-        const firstMs = (await page.evaluate(() => window.cnnBench.request({ kind: 'first-batch', batchSize: 32 }))).ms;
-        const newShapeMs = (await page.evaluate(() => window.cnnBench.request({ kind: 'first-batch', batchSize: 31 }))).ms;
-        const t = await page.evaluate((r) => window.cnnBench.request(r), { kind: 'throughput', batchSize: 32, repeats: plan.repeats, secondsPerRepeat: plan.secondsPerRepeat });
-        const examplesPerSecond = median(t.samples);
-        log(`webgl, WEBGL_USE_SHAPES_UNIFORMS ${uniforms}: first step ${int(firstMs)} ms, then a step at a new batch shape ${int(newShapeMs)} ms; ${int(examplesPerSecond)} examples/s at batch 32`);
-        return { firstMs, newShapeMs, examplesPerSecond };
-      });
+      out.webglNewShape[uniforms ? 'on' : 'off'] = await inWorker(
+        { backend: 'webgl', flags: { WEBGL_USE_SHAPES_UNIFORMS: uniforms } },
+        async () => {
+          const firstMs = (await page.evaluate(() => window.cnnBench.request({ kind: 'first-batch', batchSize: 32 }))).ms;
+          const newShapeMs = (await page.evaluate(() => window.cnnBench.request({ kind: 'first-batch', batchSize: 31 }))).ms;
+          const t = await page.evaluate((r) => window.cnnBench.request(r), {
+            kind: 'throughput',
+            batchSize: 32,
+            repeats: plan.repeats,
+            secondsPerRepeat: plan.secondsPerRepeat,
+          });
+          const examplesPerSecond = median(t.samples);
+          log(
+            `webgl, WEBGL_USE_SHAPES_UNIFORMS ${uniforms}: first step ${int(firstMs)} ms, then a step at a new batch shape ${int(newShapeMs)} ms; ${int(examplesPerSecond)} examples/s at batch 32`,
+          );
+          return { firstMs, newShapeMs, examplesPerSecond };
+        },
+      );
     }
   }
   return out;
@@ -386,7 +467,19 @@ async function measureVariants(page, plan) {
 /** One run of scripts/bench-torch.py with OpenMP's wait policy `policy` ('default' leaves it unset). */
 function torchOnce(plan, policy) {
   const data = ['dist/data/mnist', 'public/data/mnist'].map((d) => path.join(ROOT, d)).find((d) => existsSync(d)) ?? '';
-  const args = [path.join(ROOT, 'scripts', 'bench-torch.py'), '--batch-sizes', plan.batchSizes.join(','), '--repeats', String(plan.repeats), '--seconds', String(plan.secondsPerRepeat), '--threads', '2', '--data', data];
+  const args = [
+    path.join(ROOT, 'scripts', 'bench-torch.py'),
+    '--batch-sizes',
+    plan.batchSizes.join(','),
+    '--repeats',
+    String(plan.repeats),
+    '--seconds',
+    String(plan.secondsPerRepeat),
+    '--threads',
+    '2',
+    '--data',
+    data,
+  ];
   const env = { ...process.env };
   if (policy === 'default') delete env.OMP_WAIT_POLICY;
   else env.OMP_WAIT_POLICY = policy;
@@ -418,24 +511,60 @@ function measureTorch(plan, earlier = null) {
     const training = {};
     for (const [bs, t] of Object.entries(result.training)) {
       const samples = [...(before?.training[bs]?.samples ?? []), ...t.samples];
-      training[bs] = { samples, median: median(samples), firstBatchMs: Math.min(t.firstBatchMs, before?.training[bs]?.firstBatchMs ?? Infinity) };
+      training[bs] = {
+        samples,
+        median: median(samples),
+        firstBatchMs: Math.min(t.firstBatchMs, before?.training[bs]?.firstBatchMs ?? Infinity),
+      };
     }
     const inference = [...(before?.inference?.samples ?? []), ...(result.inference?.samples ?? [])];
-    runs[policy] = { version: result.version, threads: result.threads, training, inference: { samples: inference, median: median(inference) } };
+    runs[policy] = {
+      version: result.version,
+      threads: result.threads,
+      training,
+      inference: { samples: inference, median: median(inference) },
+    };
   }
   const all = Object.entries(runs);
   const [, any] = all[0];
-  const best = (pick) => all.map(([policy, r]) => ({ policy, ...pick(r) })).filter((x) => Number.isFinite(x.median)).sort((a, b) => b.median - a.median)[0] ?? null;
+  const best = (pick) =>
+    all
+      .map(([policy, r]) => ({ policy, ...pick(r) }))
+      .filter((x) => Number.isFinite(x.median))
+      .sort((a, b) => b.median - a.median)[0] ?? null;
   const training = {};
   for (const bs of plan.batchSizes) training[bs] = best((r) => r.training[bs] ?? {});
-  return { version: any.version, threads: any.threads, runs: earlier ? 2 : 1, training, inference: best((r) => r.inference), policies: runs };
+  return {
+    version: any.version,
+    threads: any.threads,
+    runs: earlier ? 2 : 1,
+    training,
+    inference: best((r) => r.inference),
+    policies: runs,
+  };
 }
 
 /**
  * The renderer main thread's tasks in a Chromium trace: the longest by wall time (with its CPU time),
  * the longest by CPU time, counts over 50 ms, and the main thread's CPU use per second.
  */
-const PAGE_WORK = new Set(['FunctionCall', 'RunMicrotasks', 'TimerFire', 'FireAnimationFrame', 'HandlePostMessage', 'EventDispatch', 'EvaluateScript', 'ParseHTML', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Commit', 'MinorGC', 'MajorGC']);
+const PAGE_WORK = new Set([
+  'FunctionCall',
+  'RunMicrotasks',
+  'TimerFire',
+  'FireAnimationFrame',
+  'HandlePostMessage',
+  'EventDispatch',
+  'EvaluateScript',
+  'ParseHTML',
+  'UpdateLayoutTree',
+  'Layout',
+  'PrePaint',
+  'Paint',
+  'Commit',
+  'MinorGC',
+  'MajorGC',
+]);
 
 /** Whether a page-work event (sorted by start) lies inside `task`. */
 function hasWork(work, task) {
@@ -507,9 +636,13 @@ async function measureUi(browser, url, plan, traced = false) {
         });
       }
     };
-    document.addEventListener('click', (e) => {
-      if (e.target instanceof Element && e.target.closest('[data-testid="start-training"]')) b.clickAt = performance.now();
-    }, true);
+    document.addEventListener(
+      'click',
+      (e) => {
+        if (e.target instanceof Element && e.target.closest('[data-testid="start-training"]')) b.clickAt = performance.now();
+      },
+      true,
+    );
     new MutationObserver((records) => {
       for (const r of records) {
         const el = r.target;
@@ -527,7 +660,11 @@ async function measureUi(browser, url, plan, traced = false) {
     await page.goto(`${url}?${plan.uiQuery}`);
     await page.getByTestId('backend').and(page.locator('[data-value]:not([data-value=""])')).waitFor({ timeout: 60_000 });
     const backend = await page.getByTestId('backend').getAttribute('data-value');
-    const backendReason = await page.getByTestId('backend').locator('..').innerText().catch(() => '');
+    const backendReason = await page
+      .getByTestId('backend')
+      .locator('..')
+      .innerText()
+      .catch(() => '');
     // Every panel open: the inside-the-network panels (the charts are always shown).
     const toggle = page.getByTestId('panels-toggle-all');
     if ((await toggle.innerText()).includes('Open all')) await toggle.click();
@@ -541,7 +678,10 @@ async function measureUi(browser, url, plan, traced = false) {
     // traced epoch is a second one and the figures above come from an untraced epoch.
     let mainTasks = null;
     if (traced) {
-      await page.waitForFunction(() => window.__uiBench.firstBatchAt !== null || window.__uiBench.doneAt !== null, null, { timeout: 10 * 60_000, polling: 50 });
+      await page.waitForFunction(() => window.__uiBench.firstBatchAt !== null || window.__uiBench.doneAt !== null, null, {
+        timeout: 10 * 60_000,
+        polling: 50,
+      });
       await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
       let trace = null;
       try {
@@ -579,9 +719,14 @@ async function measureUi(browser, url, plan, traced = false) {
       mainHeapBefore: heapBefore,
       mainHeapAfter: heapAfter,
     };
-    log(`UI (${backend}${traced ? ", traced epoch" : ""}): longest task while training ${int(out.longestTaskMs)} ms, ${out.tasksOver50} over 50 ms in ${fixed(seconds)} s; ${fixed(out.framesPerSecond)} frames/s; ${fixed(out.chartUpdatesPerSecond, 2)} chart updates/s; Train → first batch ${int(out.clickToFirstBatchMs)} ms`);
+    log(
+      `UI (${backend}${traced ? ', traced epoch' : ''}): longest task while training ${int(out.longestTaskMs)} ms, ${out.tasksOver50} over 50 ms in ${fixed(seconds)} s; ${fixed(out.framesPerSecond)} frames/s; ${fixed(out.chartUpdatesPerSecond, 2)} chart updates/s; Train → first batch ${int(out.clickToFirstBatchMs)} ms`,
+    );
     const t = out.trace;
-    if (traced && t && !t.error) log(`UI trace: longest task ${int(t.longestWallMs)} ms wall / ${int(t.longestWallCpuMs)} ms CPU; longest CPU ${int(t.longestCpuMs)} ms; over 50 ms: ${t.wallOver50} wall, ${t.cpuOver50} CPU; main thread ${int(t.cpuMsPerSecond)} ms CPU per s`);
+    if (traced && t && !t.error)
+      log(
+        `UI trace: longest task ${int(t.longestWallMs)} ms wall / ${int(t.longestWallCpuMs)} ms CPU; longest CPU ${int(t.longestCpuMs)} ms; over 50 ms: ${t.wallOver50} wall, ${t.cpuOver50} CPU; main thread ${int(t.cpuMsPerSecond)} ms CPU per s`,
+      );
     else if (t?.error) log(`UI trace failed: ${t.error}`);
     return out;
   } catch (error) {
@@ -608,7 +753,10 @@ function markdown(report) {
   const torchOk = torch && !torch.skipped;
   const naiveOk = naive && !naive.error;
   lines.push(`### Training throughput, examples/s (median of ${plan.repeats} after warm-up)`, '');
-  lines.push(`${environment.chromium}; ${environment.cpus} CPU cores; ${environment.date}${report.label ? `; ${report.label}` : ''}${plan.quick ? '; **--quick run**' : ''}`, '');
+  lines.push(
+    `${environment.chromium}; ${environment.cpus} CPU cores; ${environment.date}${report.label ? `; ${report.label}` : ''}${plan.quick ? '; **--quick run**' : ''}`,
+    '',
+  );
   const head = ['path', ...plan.batchSizes.map((b) => `batch ${b}`), 'Train → first batch', 'inference (10k test images)'];
   lines.push(`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`);
   for (const b of backends) {
@@ -629,9 +777,14 @@ function markdown(report) {
     const cells = plan.batchSizes.map((bs) => int(b.training?.[bs]?.median));
     lines.push(`| ${name} | ${cells.join(' | ')} | ${int(b.firstBatchMs)} ms | ${int(b.inference?.median)}/s |`);
   }
-  if (naiveOk) lines.push(`| naive: tfjs \`model.fit\` on the main thread (default backend: ${naive.backend}) | ${plan.batchSizes.map((bs) => int(naive.batches[bs]?.median)).join(' | ')} | | |`);
+  if (naiveOk)
+    lines.push(
+      `| naive: tfjs \`model.fit\` on the main thread (default backend: ${naive.backend}) | ${plan.batchSizes.map((bs) => int(naive.batches[bs]?.median)).join(' | ')} | | |`,
+    );
   if (torchOk) {
-    lines.push(`| native PyTorch ${torch.version} CPU, ${torch.threads} threads (faster of OpenMP's default and passive waiting) | ${plan.batchSizes.map((bs) => int(torch.training[bs]?.median)).join(' | ')} | ${int(torch.training[plan.batchSizes[0]]?.firstBatchMs)} ms | ${int(torch.inference?.median)}/s |`);
+    lines.push(
+      `| native PyTorch ${torch.version} CPU, ${torch.threads} threads (faster of OpenMP's default and passive waiting) | ${plan.batchSizes.map((bs) => int(torch.training[bs]?.median)).join(' | ')} | ${int(torch.training[plan.batchSizes[0]]?.firstBatchMs)} ms | ${int(torch.inference?.median)}/s |`,
+    );
   }
   lines.push('');
   if (!torchOk) lines.push(`PyTorch reference skipped: ${torch?.skipped ?? 'disabled (--skip-torch)'}.`, '');
@@ -641,20 +794,35 @@ function markdown(report) {
   const rhead = ['path', ...plan.batchSizes.flatMap((b) => [`÷ PyTorch, batch ${b}`, `÷ naive, batch ${b}`])];
   lines.push(`| ${rhead.join(' | ')} |`, `| ${rhead.map(() => '---').join(' | ')} |`);
   for (const b of backends.filter((x) => x.started && !x.error)) {
-    const cells = plan.batchSizes.flatMap((bs) => [ratio(b.training?.[bs]?.median, torchOk ? torch.training[bs]?.median : NaN), ratio(b.training?.[bs]?.median, naiveOk ? naive.batches[bs]?.median : NaN)]);
+    const cells = plan.batchSizes.flatMap((bs) => [
+      ratio(b.training?.[bs]?.median, torchOk ? torch.training[bs]?.median : NaN),
+      ratio(b.training?.[bs]?.median, naiveOk ? naive.batches[bs]?.median : NaN),
+    ]);
     lines.push(`| ${b.backend} | ${cells.join(' | ')} |`);
   }
   lines.push('');
 
   const th = report.threads;
   if (th) {
-    lines.push(`### WASM thread scaling (examples/s; ${th.cores} cores; page ${th.isolated ? 'cross-origin isolated' : 'NOT cross-origin isolated: one thread only'})`, '');
-    lines.push(`| threads | ${plan.batchSizes.map((b) => `batch ${b}`).join(' | ')} | ${plan.batchSizes.map((b) => `÷ 1 thread, batch ${b}`).join(' | ')} | ${plan.batchSizes.map((b) => `÷ PyTorch, batch ${b}`).join(' | ')} |`);
-    lines.push(`| --- | ${plan.batchSizes.map(() => '---').join(' | ')} | ${plan.batchSizes.map(() => '---').join(' | ')} | ${plan.batchSizes.map(() => '---').join(' | ')} |`);
+    lines.push(
+      `### WASM thread scaling (examples/s; ${th.cores} cores; page ${th.isolated ? 'cross-origin isolated' : 'NOT cross-origin isolated: one thread only'})`,
+      '',
+    );
+    lines.push(
+      `| threads | ${plan.batchSizes.map((b) => `batch ${b}`).join(' | ')} | ${plan.batchSizes.map((b) => `÷ 1 thread, batch ${b}`).join(' | ')} | ${plan.batchSizes.map((b) => `÷ PyTorch, batch ${b}`).join(' | ')} |`,
+    );
+    lines.push(
+      `| --- | ${plan.batchSizes.map(() => '---').join(' | ')} | ${plan.batchSizes.map(() => '---').join(' | ')} | ${plan.batchSizes.map(() => '---').join(' | ')} |`,
+    );
     const one = th.rows.find((r) => r.threads === 1 && r.training)?.training;
     for (const r of th.rows) {
       if (!r.training) {
-        lines.push(`| ${r.threads} | ${r.skipped ?? r.error} | ${plan.batchSizes.slice(1).map(() => '').join(' | ')}${plan.batchSizes.map(() => ' |').join('')}${plan.batchSizes.map(() => ' |').join('')}`);
+        lines.push(
+          `| ${r.threads} | ${r.skipped ?? r.error} | ${plan.batchSizes
+            .slice(1)
+            .map(() => '')
+            .join(' | ')}${plan.batchSizes.map(() => ' |').join('')}${plan.batchSizes.map(() => ' |').join('')}`,
+        );
         continue;
       }
       const cells = plan.batchSizes.map((bs) => int(r.training[bs]?.median));
@@ -670,8 +838,15 @@ function markdown(report) {
     if (pr.error) lines.push(`Probe failed: ${pr.error}`, '');
     else {
       lines.push('| configuration | examples/s in the probe | warm-up step | note |', '| --- | --- | --- | --- |');
-      for (const r of pr.results) lines.push(`| ${r.backend === 'wasm' ? `WASM ×${r.threads}` : r.backend === 'webgl' ? 'WebGL' : r.backend} | ${int(r.examplesPerSecond ?? NaN)} | ${r.firstStepMs === null ? '–' : `${int(r.firstStepMs)} ms`} | ${r.failure ?? ''}${r.renderer ? ` ${r.renderer}` : ''} |`);
-      lines.push('', `Pick: **${pr.reason.split('→').at(-1).trim()}**, probe time ${fixed(pr.probeMs / 1000, 2)} s; renderer: ${pr.environment.renderer ?? 'no WebGL2'}; ${pr.environment.isolated ? 'cross-origin isolated' : 'not isolated'}; ${pr.environment.cores} cores.`, '');
+      for (const r of pr.results)
+        lines.push(
+          `| ${r.backend === 'wasm' ? `WASM ×${r.threads}` : r.backend === 'webgl' ? 'WebGL' : r.backend} | ${int(r.examplesPerSecond ?? NaN)} | ${r.firstStepMs === null ? '–' : `${int(r.firstStepMs)} ms`} | ${r.failure ?? ''}${r.renderer ? ` ${r.renderer}` : ''} |`,
+        );
+      lines.push(
+        '',
+        `Pick: **${pr.reason.split('→').at(-1).trim()}**, probe time ${fixed(pr.probeMs / 1000, 2)} s; renderer: ${pr.environment.renderer ?? 'no WebGL2'}; ${pr.environment.isolated ? 'cross-origin isolated' : 'not isolated'}; ${pr.environment.cores} cores.`,
+        '',
+      );
     }
   }
 
@@ -683,49 +858,82 @@ function markdown(report) {
     lines.push('| change | measured | before | after |', '| --- | --- | --- | --- |');
     if (v.wasmShipped?.training && wasmAfter) {
       const fmt = (t) => plan.batchSizes.map((bs) => int(t?.[bs]?.median)).join(' / ');
-      lines.push(`| WASM training kernels: tfjs 4.22's (+ our Conv2DBackpropFilter, which it lacks) → ours | examples/s at batch ${plan.batchSizes.join(' / ')} | ${fmt(v.wasmShipped.training)} | ${fmt(wasmAfter.training)} |`);
-    } else if (v.wasmShipped) lines.push(`| WASM training kernels | examples/s | ${v.wasmShipped.skipped ?? v.wasmShipped.error ?? '–'} | |`);
+      lines.push(
+        `| WASM training kernels: tfjs 4.22's (+ our Conv2DBackpropFilter, which it lacks) → ours | examples/s at batch ${plan.batchSizes.join(' / ')} | ${fmt(v.wasmShipped.training)} | ${fmt(wasmAfter.training)} |`,
+      );
+    } else if (v.wasmShipped)
+      lines.push(`| WASM training kernels | examples/s | ${v.wasmShipped.skipped ?? v.wasmShipped.error ?? '–'} | |`);
     if (shape('off')?.newShapeMs !== undefined && shape('on')?.newShapeMs !== undefined) {
       // The app went from shape uniforms on (before) to tfjs's default, off (after): a trade.
-      lines.push(`| WebGL \`WEBGL_USE_SHAPES_UNIFORMS\` on → off (tfjs's default; the app's choice) | examples/s at batch 32 | ${int(shape('on').examplesPerSecond)} | ${int(shape('off').examplesPerSecond)} |`);
-      lines.push(`| (the same) | a step at a new batch shape (an epoch's smaller last batch; once per run), after a first step at batch 32 (${int(shape('on').firstMs)} / ${int(shape('off').firstMs)} ms) | ${int(shape('on').newShapeMs)} ms | ${int(shape('off').newShapeMs)} ms |`);
+      lines.push(
+        `| WebGL \`WEBGL_USE_SHAPES_UNIFORMS\` on → off (tfjs's default; the app's choice) | examples/s at batch 32 | ${int(shape('on').examplesPerSecond)} | ${int(shape('off').examplesPerSecond)} |`,
+      );
+      lines.push(
+        `| (the same) | a step at a new batch shape (an epoch's smaller last batch; once per run), after a first step at batch 32 (${int(shape('on').firstMs)} / ${int(shape('off').firstMs)} ms) | ${int(shape('on').newShapeMs)} ms | ${int(shape('off').newShapeMs)} ms |`,
+      );
     }
     lines.push('');
   }
 
   lines.push('### Memory: tensors and heap after each epoch (must stay flat)', '');
-  lines.push('| backend | examples × epochs | tensors after epoch 1 → last | tensor bytes 1 → last | worker JS heap 1 → last (after GC) |', '| --- | --- | --- | --- | --- |');
+  lines.push(
+    '| backend | examples × epochs | tensors after epoch 1 → last | tensor bytes 1 → last | worker JS heap 1 → last (after GC) |',
+    '| --- | --- | --- | --- | --- |',
+  );
   for (const b of backends.filter((x) => x.memory)) {
     const e1 = b.memory.find((s) => s.epoch === 1);
     const eN = b.memory.at(-1);
-    lines.push(`| ${b.backend} | ${int(plan.memory.examples[b.backend])} × ${eN.epoch} | ${e1.numTensors} → ${eN.numTensors} | ${int(e1.numBytes)} → ${int(eN.numBytes)} | ${mb(e1.heapBytes)} → ${mb(eN.heapBytes)} |`);
+    lines.push(
+      `| ${b.backend} | ${int(plan.memory.examples[b.backend])} × ${eN.epoch} | ${e1.numTensors} → ${eN.numTensors} | ${int(e1.numBytes)} → ${int(eN.numBytes)} | ${mb(e1.heapBytes)} → ${mb(eN.heapBytes)} |`,
+    );
   }
   lines.push('');
 
   if (ui && !ui.error) {
-    lines.push(`### UI responsiveness while training (the app, backend ${ui.backend}, \`?${ui.query}\`, ${fixed(ui.trainingSeconds)} s of training)`, '');
+    lines.push(
+      `### UI responsiveness while training (the app, backend ${ui.backend}, \`?${ui.query}\`, ${fixed(ui.trainingSeconds)} s of training)`,
+      '',
+    );
     lines.push(`Every "inside the network" panel open; ${(ui.runs ?? [ui]).length} consecutive measurement(s), one row each.`, '');
-    lines.push('| run | longest main-thread task | tasks over 50 ms | frames/s | chart updates/s | Train → first batch on the UI thread | main-thread heap before → after |', '| --- | --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      '| run | longest main-thread task | tasks over 50 ms | frames/s | chart updates/s | Train → first batch on the UI thread | main-thread heap before → after |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
     (ui.runs ?? [ui]).forEach((u, i) => {
       if (u.error) lines.push(`| ${i + 1} | failed: ${u.error} | | | | | |`);
-      else lines.push(`| ${i + 1} | ${int(u.longestTaskMs)} ms | ${u.tasksOver50} | ${fixed(u.framesPerSecond)} | ${fixed(u.chartUpdatesPerSecond, 2)} | ${int(u.clickToFirstBatchMs)} ms (dataset download and parse included) | ${mb(u.mainHeapBefore)} → ${mb(u.mainHeapAfter)} |`);
+      else
+        lines.push(
+          `| ${i + 1} | ${int(u.longestTaskMs)} ms | ${u.tasksOver50} | ${fixed(u.framesPerSecond)} | ${fixed(u.chartUpdatesPerSecond, 2)} | ${int(u.clickToFirstBatchMs)} ms (dataset download and parse included) | ${mb(u.mainHeapBefore)} → ${mb(u.mainHeapAfter)} |`,
+        );
     });
     lines.push('');
     const t = ui.trace;
     if (t && !t.error) {
-      lines.push('Wall time against CPU time of the main thread\'s tasks, from a Chromium trace of a second epoch like the first (on 2 shared cores a task\'s wall time includes waiting for a core while the worker trains):', '');
-      lines.push('| longest task: wall / its CPU | longest task by CPU | tasks over 50 ms: wall / CPU | main-thread CPU while training |', '| --- | --- | --- | --- |');
-      lines.push(`| ${int(t.longestWallMs)} ms / ${int(t.longestWallCpuMs)} ms | ${int(t.longestCpuMs)} ms | ${t.wallOver50} / ${t.cpuOver50} | ${int(t.cpuMsPerSecond)} ms per s |`, '');
+      lines.push(
+        "Wall time against CPU time of the main thread's tasks, from a Chromium trace of a second epoch like the first (on 2 shared cores a task's wall time includes waiting for a core while the worker trains):",
+        '',
+      );
+      lines.push(
+        '| longest task: wall / its CPU | longest task by CPU | tasks over 50 ms: wall / CPU | main-thread CPU while training |',
+        '| --- | --- | --- | --- |',
+      );
+      lines.push(
+        `| ${int(t.longestWallMs)} ms / ${int(t.longestWallCpuMs)} ms | ${int(t.longestCpuMs)} ms | ${t.wallOver50} / ${t.cpuOver50} | ${int(t.cpuMsPerSecond)} ms per s |`,
+        '',
+      );
     } else if (t?.error) lines.push(`Trace of the main thread failed: ${t.error}`, '');
   } else if (ui?.error) lines.push(`UI measurement failed: ${ui.error}`, '');
 
   if (data) {
     lines.push('### Data: load and decode in the worker (fetch, gunzip, parse)', '');
     lines.push('| dataset | from the server (cache cleared) | from Cache Storage |', '| --- | --- | --- |');
-    for (const [id, d] of Object.entries(data)) lines.push(`| ${id} | ${d.error ? d.error : `${fixed(d.coldMedian, 2)} s`} | ${d.error ? '' : `${fixed(d.cachedMedian, 2)} s`} |`);
+    for (const [id, d] of Object.entries(data))
+      lines.push(`| ${id} | ${d.error ? d.error : `${fixed(d.coldMedian, 2)} s`} | ${d.error ? '' : `${fixed(d.cachedMedian, 2)} s`} |`);
     lines.push('');
   }
-  lines.push("WASM rows: tfjs's threaded SIMD build with one thread per core where the page is cross-origin isolated (the servers send COOP/COEP), as the app starts it; the app's 'auto' then keeps whichever of 1 or all threads its probe measured faster. WebGPU is measured here only: the app does not offer it.");
+  lines.push(
+    "WASM rows: tfjs's threaded SIMD build with one thread per core where the page is cross-origin isolated (the servers send COOP/COEP), as the app starts it; the app's 'auto' then keeps whichever of 1 or all threads its probe measured faster. WebGPU is measured here only: the app does not offer it.",
+  );
   return lines.join('\n');
 }
 
@@ -785,13 +993,24 @@ async function main() {
       log('PyTorch reference (2 of 2)…');
       report.torch = measureTorch(plan, torchFirst);
       if (report.torch.skipped) log(`PyTorch reference skipped: ${report.torch.skipped}`);
-      else for (const [bs, t] of Object.entries(report.torch.training)) log(`PyTorch batch ${bs}: ${int(t?.median)} examples/s (OpenMP ${t?.policy}: ${(t?.samples ?? []).map(int).join(', ')})`);
+      else
+        for (const [bs, t] of Object.entries(report.torch.training))
+          log(`PyTorch batch ${bs}: ${int(t?.median)} examples/s (OpenMP ${t?.policy}: ${(t?.samples ?? []).map(int).join(', ')})`);
     } else report.torch = torchFirst;
     if (options.ui) {
       const runs = [];
       for (let r = 0; r < (options.uiRuns ?? plan.uiRuns); r++) runs.push(await measureUi(browser, url, plan));
       const ok = runs.filter((u) => !u.error);
-      report.ui = ok.length === 0 ? runs[0] : { ...ok[0], runs, longestTaskMs: Math.max(...ok.map((u) => u.longestTaskMs)), tasksOver50: Math.max(...ok.map((u) => u.tasksOver50)), framesPerSecond: Math.min(...ok.map((u) => u.framesPerSecond)) };
+      report.ui =
+        ok.length === 0
+          ? runs[0]
+          : {
+              ...ok[0],
+              runs,
+              longestTaskMs: Math.max(...ok.map((u) => u.longestTaskMs)),
+              tasksOver50: Math.max(...ok.map((u) => u.tasksOver50)),
+              framesPerSecond: Math.min(...ok.map((u) => u.framesPerSecond)),
+            };
       if (ok.length > 0) report.ui.trace = (await measureUi(browser, url, plan, true)).trace ?? null;
     } else report.ui = null;
   } finally {

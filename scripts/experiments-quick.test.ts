@@ -44,7 +44,9 @@ describe.skipIf(!hasPrepared('mnist') || !hasPrepared('fashion'))('course experi
         runs.set(v.id, list);
       }
       // Claims about the spread across seeds need the full mode's seeds.
-      const checks = plan.checks((id) => variantRuns(runs.get(id) ?? [])).filter((c) => reproduced(plan.preset.id, c.claim) && !/spread/.test(c.claim));
+      const checks = plan
+        .checks((id) => variantRuns(runs.get(id) ?? []))
+        .filter((c) => reproduced(plan.preset.id, c.claim) && !/spread/.test(c.claim));
       expect(checks.length).toBeGreaterThan(0);
       for (const c of checks) expect(c.holds, `${plan.preset.id}: ${c.claim} — measured ${c.measured}`).toBe(true);
     }, 600_000);

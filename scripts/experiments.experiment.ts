@@ -26,7 +26,12 @@ const PATHS = { markdown: 'EXPERIMENTS.md', html: 'public/experiments.html', mod
 function meta(file: ResultsFile) {
   const totalSeconds = Object.values(file.runs).reduce((sum, r) => sum + r.result.seconds, 0);
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  return { mode: 'full' as const, generated: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', totalSeconds, machine: `${os.cpus().length} cores (${cpu.trim()}), shared with other work, Node ${process.version}` };
+  return {
+    mode: 'full' as const,
+    generated: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    totalSeconds,
+    machine: `${os.cpus().length} cores (${cpu.trim()}), shared with other work, Node ${process.version}`,
+  };
 }
 
 it('experiments (full mode)', async () => {
@@ -54,7 +59,9 @@ it('experiments (full mode)', async () => {
           file.runs[key] = { query, testImages: plan.testImages, finishedAt: new Date().toISOString(), result };
           await writeFile(RESULTS, `${JSON.stringify(file, null, 1)}\n`);
           if (WRITE_REPORTS) await writeReports(file, meta(file), PATHS);
-          console.log(`${new Date().toISOString().slice(11, 19)} ${key}: test ${result.testAccuracy.toFixed(4)}, train ${result.trainAccuracy.toFixed(4)}${result.testNegativeAccuracy !== null ? `, negatives ${result.testNegativeAccuracy.toFixed(4)}` : ''}, ${result.seconds.toFixed(0)} s`);
+          console.log(
+            `${new Date().toISOString().slice(11, 19)} ${key}: test ${result.testAccuracy.toFixed(4)}, train ${result.trainAccuracy.toFixed(4)}${result.testNegativeAccuracy !== null ? `, negatives ${result.testNegativeAccuracy.toFixed(4)}` : ''}, ${result.seconds.toFixed(0)} s`,
+          );
         }
       }
   }

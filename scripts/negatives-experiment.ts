@@ -54,7 +54,14 @@ export async function useWasm(): Promise<void> {
 }
 
 /** Trains one run of `mode` and returns the last epoch's test accuracy on positives and negatives. */
-export async function runNegatives(data: DatasetSplit, mode: NegativeMode, seed: number, epochs: number, log: (line: string) => void = () => {}, overrides: Partial<Settings> = {}): Promise<NegativesRow> {
+export async function runNegatives(
+  data: DatasetSplit,
+  mode: NegativeMode,
+  seed: number,
+  epochs: number,
+  log: (line: string) => void = () => {},
+  overrides: Partial<Settings> = {},
+): Promise<NegativesRow> {
   const settings: Settings = { ...DEFAULT_SETTINGS, ...overrides, negatives: mode, seed, epochs };
   const started = performance.now();
   let last: EpochMetrics | null = null;
@@ -63,12 +70,15 @@ export async function runNegatives(data: DatasetSplit, mode: NegativeMode, seed:
     data,
     new RunControl(),
     {
-      onModel: (_summary, sizes) => log(`${mode} seed ${seed}: ${sizes.train} training, ${sizes.validation} validation, ${sizes.test} test examples`),
+      onModel: (_summary, sizes) =>
+        log(`${mode} seed ${seed}: ${sizes.train} training, ${sizes.validation} validation, ${sizes.test} test examples`),
       onBatches: () => {},
       onProgress: () => {},
       onEpoch: (m) => {
         last = m;
-        log(`  epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, test ${m.test.accuracy.toFixed(4)}, test on negatives ${m.testNegative?.accuracy.toFixed(4)}, ${Math.round(m.examplesPerSecond)} examples/s`);
+        log(
+          `  epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, test ${m.test.accuracy.toFixed(4)}, test on negatives ${m.testNegative?.accuracy.toFixed(4)}, ${Math.round(m.examplesPerSecond)} examples/s`,
+        );
       },
     },
     // No UI to keep responsive: don't pay for a macrotask every 40 ms.
@@ -91,6 +101,7 @@ export async function runNegatives(data: DatasetSplit, mode: NegativeMode, seed:
 /** A Markdown table of the rows, as reported in the issue. */
 export function formatTable(rows: readonly NegativesRow[]): string {
   const lines = ['| experiment | seed | epochs | positive test | negative test | seconds |', '| --- | --- | --- | --- | --- | --- |'];
-  for (const r of rows) lines.push(`| ${r.mode} | ${r.seed} | ${r.epochs} | ${r.positive.toFixed(4)} | ${r.negative.toFixed(4)} | ${r.seconds.toFixed(0)} |`);
+  for (const r of rows)
+    lines.push(`| ${r.mode} | ${r.seed} | ${r.epochs} | ${r.positive.toFixed(4)} | ${r.negative.toFixed(4)} | ${r.seconds.toFixed(0)} |`);
   return lines.join('\n');
 }

@@ -19,17 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import {
-  dataDir,
-  describeFile,
-  mb,
-  readManifest,
-  rel,
-  secs,
-  totalBytes,
-  writeFileAtomic,
-  writeManifest,
-} from './prepare-data.mjs';
+import { dataDir, describeFile, mb, readManifest, rel, secs, totalBytes, writeFileAtomic, writeManifest } from './prepare-data.mjs';
 
 const RECORD = 3073;
 const PER_BATCH = 10_000;
@@ -53,7 +43,10 @@ function tarNumber(block, offset, length) {
     for (let i = 1; i < field.length; i++) n = n * 256 + field[i];
     return n;
   }
-  const text = field.toString('latin1').replace(/[\0 ]+$/, '').trim();
+  const text = field
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .trim();
   if (!/^[0-7]+$/.test(text)) throw new InputError('malformed tar header (bad octal number)');
   return parseInt(text, 8);
 }
@@ -180,7 +173,12 @@ async function main() {
 
   let classNames = STANDARD_CLASSES;
   if (found.has('batches.meta.txt')) {
-    classNames = found.get('batches.meta.txt').toString('utf8').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+    classNames = found
+      .get('batches.meta.txt')
+      .toString('utf8')
+      .split(/\r?\n/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (classNames.length !== 10) throw new InputError(`batches.meta.txt: expected 10 class names, found ${classNames.length}`);
   } else {
     warnings.push('no batches.meta.txt; wrote the standard class names');
@@ -192,7 +190,10 @@ async function main() {
   manifest.datasets.cifar10 = { available: false, reason: 'preparation was interrupted — run npm run prepare-cifar again' };
   await writeManifest(manifest);
   await writeFileAtomic(join(out, 'batches.meta.txt'), classNames.join('\n') + '\n');
-  await gzipTo(join(out, 'train.bin.gz'), batchNames.map((n) => found.get(n)));
+  await gzipTo(
+    join(out, 'train.bin.gz'),
+    batchNames.map((n) => found.get(n)),
+  );
   await gzipTo(join(out, 'test.bin.gz'), [found.get('test_batch.bin')]);
 
   const files = {};

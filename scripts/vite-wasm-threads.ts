@@ -33,9 +33,12 @@ export const CROSS_ORIGIN_ISOLATION = {
  */
 export function patchBackendWasm(source: string, threadedSource: string): string {
   if (!TO_STRING.test(source)) {
-    throw new Error('vite-wasm-threads: tfjs-backend-wasm no longer builds its pthread script from wasmFactoryThreadedSimd.toString(); update scripts/vite-wasm-threads.ts');
+    throw new Error(
+      'vite-wasm-threads: tfjs-backend-wasm no longer builds its pthread script from wasmFactoryThreadedSimd.toString(); update scripts/vite-wasm-threads.ts',
+    );
   }
-  if (!threadedSource.includes('var WasmBackendModuleThreadedSimd')) throw new Error('vite-wasm-threads: unexpected tfjs-backend-wasm-threaded-simd.js');
+  if (!threadedSource.includes('var WasmBackendModuleThreadedSimd'))
+    throw new Error('vite-wasm-threads: unexpected tfjs-backend-wasm-threaded-simd.js');
   return source.replace(TO_STRING, () => `new Blob([${JSON.stringify(threadedSource)}]`);
 }
 

@@ -27,7 +27,12 @@ async function startWebGpu(): Promise<BenchReplies['init']> {
   const start = performance.now();
   type Adapter = { readonly info?: { readonly vendor?: string; readonly architecture?: string; readonly description?: string } };
   const gpu = (self.navigator as unknown as { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
-  const none = (reason: string): BenchReplies['init'] => ({ backend: 'none', reason, renderer: null, seconds: (performance.now() - start) / 1000 });
+  const none = (reason: string): BenchReplies['init'] => ({
+    backend: 'none',
+    reason,
+    renderer: null,
+    seconds: (performance.now() - start) / 1000,
+  });
   if (!gpu) return none('this browser has no WebGPU here (navigator.gpu is missing)');
   const adapter = await gpu.requestAdapter().catch(() => null);
   if (!adapter) return none('WebGPU gave no adapter (headless Chromium needs --enable-unsafe-webgpu)');
@@ -67,7 +72,13 @@ const settingsFor = (batchSize: number, epochs = 1): Settings => ({ ...DEFAULT_S
 
 function memorySample(epoch: number): MemorySample {
   const m = tf.memory() as tf.MemoryInfo & { numBytesInGPUAllocated?: number };
-  return { epoch, numTensors: m.numTensors, numBytes: m.numBytes, numDataBuffers: m.numDataBuffers, gpuBytes: m.numBytesInGPUAllocated ?? null };
+  return {
+    epoch,
+    numTensors: m.numTensors,
+    numBytes: m.numBytes,
+    numDataBuffers: m.numDataBuffers,
+    gpuBytes: m.numBytesInGPUAllocated ?? null,
+  };
 }
 
 async function handle(request: BenchRequest): Promise<BenchReplies[BenchRequest['kind']]> {
@@ -140,13 +151,26 @@ async function handle(request: BenchRequest): Promise<BenchReplies[BenchRequest[
       // One `train` call per repeat: `steps` full batches, then a tiny evaluation that is not timed
       // (EpochMetrics.examplesPerSecond counts the training steps only, final metric read included).
       const run = async (steps: number) => {
-        const result = await train({ model, optimizer, train: first(d.train, steps * batchSize), validation: null, test, numClasses: NUM_CLASSES, settings, control: new RunControl(), observer: silent });
+        const result = await train({
+          model,
+          optimizer,
+          train: first(d.train, steps * batchSize),
+          validation: null,
+          test,
+          numClasses: NUM_CLASSES,
+          settings,
+          control: new RunControl(),
+          observer: silent,
+        });
         return result.history[0]?.examplesPerSecond ?? NaN;
       };
       try {
         await run(1);
         const warmupRate = await run(Math.ceil(256 / batchSize));
-        const steps = Math.max(1, Math.min(Math.floor(d.train.count / batchSize), Math.round((warmupRate * request.secondsPerRepeat) / batchSize)));
+        const steps = Math.max(
+          1,
+          Math.min(Math.floor(d.train.count / batchSize), Math.round((warmupRate * request.secondsPerRepeat) / batchSize)),
+        );
         const tensorsBefore = tf.memory().numTensors;
         const samples: number[] = [];
         for (let r = 0; r < request.repeats; r++) samples.push(await run(steps));
@@ -209,7 +233,13 @@ async function handle(request: BenchRequest): Promise<BenchReplies[BenchRequest[
     }
     case 'probe': {
       const outcome = await measureBackends(settingsFor(request.batchSize), WASM_PATH, true);
-      return { results: outcome.results, chosen: outcome.chosen, reason: outcome.reason, probeMs: outcome.probeMs, environment: probeEnvironment() };
+      return {
+        results: outcome.results,
+        chosen: outcome.chosen,
+        reason: outcome.reason,
+        probeMs: outcome.probeMs,
+        environment: probeEnvironment(),
+      };
     }
     default: {
       const unknown: never = request;
@@ -227,6 +257,12 @@ self.onmessage = (event: MessageEvent<ToBenchWorker>) => {
   }
   handle(message.request).then(
     (result) => post({ type: 'reply', id: message.id, ok: true, result }),
-    (error: unknown) => post({ type: 'reply', id: message.id, ok: false, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) }),
+    (error: unknown) =>
+      post({
+        type: 'reply',
+        id: message.id,
+        ok: false,
+        error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error),
+      }),
   );
 };

@@ -89,9 +89,15 @@ export interface NaiveResult {
  * The naive baseline: the tutorial way — all examples in one tensor, `model.compile` + `model.fit`
  * on the main thread, tfjs' default backend, the same LeNet-5 and optimizer as the app.
  */
-async function naive(options: { batchSizes: readonly number[]; repeats: number; secondsPerRepeat: number; examples: number }): Promise<NaiveResult> {
+async function naive(options: {
+  batchSizes: readonly number[];
+  repeats: number;
+  secondsPerRepeat: number;
+  examples: number;
+}): Promise<NaiveResult> {
   await tf.ready();
-  const fetchFile = async (name: string) => gunzipIfNeeded(new Uint8Array(await (await fetch(`${DATA_BASE_URL}mnist/${name}.gz`)).arrayBuffer()), name);
+  const fetchFile = async (name: string) =>
+    gunzipIfNeeded(new Uint8Array(await (await fetch(`${DATA_BASE_URL}mnist/${name}.gz`)).arrayBuffer()), name);
   const images = parseIdxImages(await fetchFile(IDX_FILE_NAMES.trainImages), IDX_FILE_NAMES.trainImages);
   const labels = parseIdxLabels(await fetchFile(IDX_FILE_NAMES.trainLabels), IDX_FILE_NAMES.trainLabels);
   const n = Math.min(options.examples, images.count);
@@ -105,7 +111,11 @@ async function naive(options: { batchSizes: readonly number[]; repeats: number; 
     for (const batchSize of options.batchSizes) {
       const settings = { ...DEFAULT_SETTINGS, batchSize };
       const model = buildModel(settings, { height: images.height, width: images.width, channels: 1 }, 10);
-      model.compile({ optimizer: tf.train.momentum(settings.learningRate, settings.momentum), loss: (yt: tf.Tensor, yp: tf.Tensor) => tf.losses.softmaxCrossEntropy(yt, yp), metrics: ['accuracy'] });
+      model.compile({
+        optimizer: tf.train.momentum(settings.learningRate, settings.momentum),
+        loss: (yt: tf.Tensor, yp: tf.Tensor) => tf.losses.softmaxCrossEntropy(yt, yp),
+        metrics: ['accuracy'],
+      });
       const fit = async (steps: number) => {
         const count = Math.min(n, steps * batchSize);
         const [xb, yb] = [xs.slice(0, count), ys.slice(0, count)];
@@ -155,13 +165,23 @@ interface HereResults {
   crossOriginIsolated: boolean;
   date: string;
   probe?: Reply<'probe'> | { error: string };
-  backends: { backend: string; threads?: number; renderer?: string | null; reason: string; firstBatchMs?: number; examplesPerSecond?: Record<string, number>; error?: string }[];
+  backends: {
+    backend: string;
+    threads?: number;
+    renderer?: string | null;
+    reason: string;
+    firstBatchMs?: number;
+    examplesPerSecond?: Record<string, number>;
+    error?: string;
+  }[];
 }
 
 /** The short in-browser run: the app's backend probe, then each backend (and WASM per thread count). */
 async function runHere(log: (line: string) => void, results: HereResults): Promise<void> {
   const cores = navigator.hardwareConcurrency || 1;
-  log(`${cores} logical cores; page ${crossOriginIsolated ? 'cross-origin isolated (WASM threads possible)' : 'NOT cross-origin isolated (WASM on one thread)'}`);
+  log(
+    `${cores} logical cores; page ${crossOriginIsolated ? 'cross-origin isolated (WASM threads possible)' : 'NOT cross-origin isolated (WASM on one thread)'}`,
+  );
   open();
   try {
     const probe = await request({ kind: 'probe', batchSize: 32 });
@@ -174,7 +194,12 @@ async function runHere(log: (line: string) => void, results: HereResults): Promi
   } finally {
     close();
   }
-  const runs: { backend: BenchBackend; threads?: number }[] = [{ backend: 'webgl' }, { backend: 'webgpu' }, { backend: 'cpu' }, { backend: 'wasm', threads: 1 }];
+  const runs: { backend: BenchBackend; threads?: number }[] = [
+    { backend: 'webgl' },
+    { backend: 'webgpu' },
+    { backend: 'cpu' },
+    { backend: 'wasm', threads: 1 },
+  ];
   if (crossOriginIsolated && cores > 1) runs.push({ backend: 'wasm', threads: cores });
   for (const { backend, threads } of runs) {
     const label = threads ? `${backend} ×${threads}` : backend;
@@ -193,8 +218,19 @@ async function runHere(log: (line: string) => void, results: HereResults): Promi
         const t = await request({ kind: 'throughput', batchSize, repeats: 3, secondsPerRepeat: 1.5 });
         rates[batchSize] = Math.round(median(t.samples));
       }
-      log(`${label}: ${Object.entries(rates).map(([b, r]) => `batch ${b}: ${r.toLocaleString('en-US')} examples/s`).join(', ')}; first batch ${Math.round(firstBatch.ms)} ms`);
-      results.backends.push({ backend, reason: init.reason, renderer: init.renderer, firstBatchMs: Math.round(firstBatch.ms), examplesPerSecond: rates, ...(init.threads ? { threads: init.threads.count } : {}) });
+      log(
+        `${label}: ${Object.entries(rates)
+          .map(([b, r]) => `batch ${b}: ${r.toLocaleString('en-US')} examples/s`)
+          .join(', ')}; first batch ${Math.round(firstBatch.ms)} ms`,
+      );
+      results.backends.push({
+        backend,
+        reason: init.reason,
+        renderer: init.renderer,
+        firstBatchMs: Math.round(firstBatch.ms),
+        examplesPerSecond: rates,
+        ...(init.threads ? { threads: init.threads.count } : {}),
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
       log(`${label}: failed (${message})`);
@@ -215,7 +251,13 @@ if (button && output) {
     button.setAttribute('disabled', '');
     copy?.setAttribute('disabled', '');
     output.textContent = '';
-    const results: HereResults = { userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency || 1, crossOriginIsolated, date: new Date().toISOString(), backends: [] };
+    const results: HereResults = {
+      userAgent: navigator.userAgent,
+      cores: navigator.hardwareConcurrency || 1,
+      crossOriginIsolated,
+      date: new Date().toISOString(),
+      backends: [],
+    };
     lastResults = results;
     void runHere((line) => (output.textContent += `${line}\n`), results).finally(() => {
       button.removeAttribute('disabled');

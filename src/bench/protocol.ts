@@ -90,8 +90,7 @@ export interface BenchReplies {
 }
 
 export type ToBenchWorker =
-  | { readonly type: 'request'; readonly id: number; readonly request: BenchRequest }
-  | { readonly type: 'continue' };
+  { readonly type: 'request'; readonly id: number; readonly request: BenchRequest } | { readonly type: 'continue' };
 
 export type FromBenchWorker =
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly result: BenchReplies[BenchRequest['kind']] }

@@ -20,7 +20,10 @@ describe('measured backend choice', () => {
   });
 
   it('ignores configurations that gave no figure, and gives null when none did', () => {
-    expect(decideBackend([r('webgl', 1, null, 'slower than a step in 0.9 s'), r('wasm', 1, 1500)])).toEqual({ backend: 'wasm', threads: 1 });
+    expect(decideBackend([r('webgl', 1, null, 'slower than a step in 0.9 s'), r('wasm', 1, 1500)])).toEqual({
+      backend: 'wasm',
+      threads: 1,
+    });
     expect(decideBackend([r('webgl', 1, null, 'did not start'), r('wasm', 1, null, 'failed'), r('wasm', 2, Number.NaN)])).toBeNull();
   });
 
@@ -48,7 +51,9 @@ describe('measured backend choice', () => {
   it('says what it measured and what it picked', () => {
     const results = [r('webgl', 1, 2400), r('wasm', 2, 5100.4)];
     expect(probeReason(results, { backend: 'wasm', threads: 2 })).toBe('WebGL: 2,400 ex/s, WASM ×2 threads: 5,100 ex/s → WASM ×2 threads');
-    expect(probeReason([r('webgl', 1, null, 'slower than a step in 0.9 s')], null)).toBe('WebGL: slower than a step in 0.9 s → none measured');
+    expect(probeReason([r('webgl', 1, null, 'slower than a step in 0.9 s')], null)).toBe(
+      'WebGL: slower than a step in 0.9 s → none measured',
+    );
     expect(candidateLabel({ backend: 'wasm', threads: 1 })).toBe('WASM ×1 thread');
   });
 });

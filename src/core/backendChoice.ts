@@ -57,7 +57,10 @@ export function inputShapeOf(dataset: DatasetId): { height: number; width: numbe
 }
 
 /** The settings that change how much a training step computes (and nothing else). */
-export type ProbeSettings = Pick<Settings, 'dataset' | 'model' | 'batchSize' | 'widthMultiplier' | 'depth' | 'batchNorm' | 'residual' | 'activation' | 'pooling'>;
+export type ProbeSettings = Pick<
+  Settings,
+  'dataset' | 'model' | 'batchSize' | 'widthMultiplier' | 'depth' | 'batchNorm' | 'residual' | 'activation' | 'pooling'
+>;
 
 /**
  * Cache key of a probe's outcome: per machine state (isolation, cores, GPU renderer) and per model
@@ -66,7 +69,17 @@ export type ProbeSettings = Pick<Settings, 'dataset' | 'model' | 'batchSize' | '
  */
 export function probeKey(s: ProbeSettings, env: ProbeEnvironment): string {
   const shape = inputShapeOf(s.dataset);
-  const model = [s.model, `${shape.height}x${shape.width}x${shape.channels}`, `bs${s.batchSize}`, `wm${s.widthMultiplier}`, `d${s.depth}`, s.batchNorm ? 'bn' : '', s.residual ? 'res' : '', s.activation, s.pooling].join('|');
+  const model = [
+    s.model,
+    `${shape.height}x${shape.width}x${shape.channels}`,
+    `bs${s.batchSize}`,
+    `wm${s.widthMultiplier}`,
+    `d${s.depth}`,
+    s.batchNorm ? 'bn' : '',
+    s.residual ? 'res' : '',
+    s.activation,
+    s.pooling,
+  ].join('|');
   return `v${KEY_VERSION}|${env.isolated ? 'isolated' : 'plain'}|${env.cores}c|${env.renderer ?? 'no-webgl'}|${model}`;
 }
 
@@ -93,7 +106,9 @@ export const THREADS_MARGIN = 0.05;
  */
 export function decideBackend(results: readonly ProbeResult[]): ProbeCandidate | null {
   type Measured = ProbeResult & { examplesPerSecond: number };
-  const measured = results.filter((r): r is Measured => r.examplesPerSecond !== null && Number.isFinite(r.examplesPerSecond) && r.examplesPerSecond > 0);
+  const measured = results.filter(
+    (r): r is Measured => r.examplesPerSecond !== null && Number.isFinite(r.examplesPerSecond) && r.examplesPerSecond > 0,
+  );
   // WASM first settles its thread count, then the fastest backend wins.
   const wasm = measured.filter((r) => r.backend === 'wasm').sort((a, b) => a.threads - b.threads);
   let bestWasm: Measured | undefined = wasm[0];
@@ -115,6 +130,8 @@ const perSecond = (n: number) => `${Math.round(n).toLocaleString('en-US')} ex/s`
 
 /** "WebGL: 98 ex/s, WASM ×2 threads: 2,900 ex/s → WASM ×2 threads"; a failure says why, shortly. */
 export function probeReason(results: readonly ProbeResult[], chosen: ProbeCandidate | null): string {
-  const parts = results.map((r) => `${candidateLabel(r)}: ${r.examplesPerSecond !== null ? perSecond(r.examplesPerSecond) : r.failure ?? 'no figure'}`);
+  const parts = results.map(
+    (r) => `${candidateLabel(r)}: ${r.examplesPerSecond !== null ? perSecond(r.examplesPerSecond) : (r.failure ?? 'no figure')}`,
+  );
   return `${parts.join(', ')} → ${chosen ? candidateLabel(chosen) : 'none measured'}`;
 }

@@ -26,10 +26,24 @@ afterAll(async () => {
 /** The batch-norm preset's run: 4,800 training images at batch 32, 150 steps of SGD + momentum, one epoch; 2,000 test images. */
 async function shortRun(overrides: Partial<Settings>): Promise<{ test: number; train: number }> {
   const data = withTestSubset(await loadPrepared('mnist'), 2000);
-  const settings: Settings = { ...DEFAULT_SETTINGS, batchNorm: true, trainSubset: 4800, validationSize: 0, batchSize: 32, epochs: 1, seed: 1, ...overrides };
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    batchNorm: true,
+    trainSubset: 4800,
+    validationSize: 0,
+    batchSize: 32,
+    epochs: 1,
+    seed: 1,
+    ...overrides,
+  };
   let last: EpochMetrics | null = null;
   let recent: number[] = [];
-  const observer = { onModel: () => {}, onProgress: () => {}, onEpoch: (m: EpochMetrics) => (last = m), onBatches: (p: readonly { accuracy: number }[]) => (recent = [...recent, ...p.map((b) => b.accuracy)].slice(-50)) };
+  const observer = {
+    onModel: () => {},
+    onProgress: () => {},
+    onEpoch: (m: EpochMetrics) => (last = m),
+    onBatches: (p: readonly { accuracy: number }[]) => (recent = [...recent, ...p.map((b) => b.accuracy)].slice(-50)),
+  };
   const result = await runExperiment(settings, data, new RunControl(), observer, () => Promise.resolve());
   result.model.dispose();
   const final = last as EpochMetrics | null;
@@ -40,21 +54,34 @@ async function shortRun(overrides: Partial<Settings>): Promise<{ test: number; t
 
 describe('batch norm after a short run (real MNIST, WASM)', () => {
   it('uses a moving-average momentum of 0.9 by default (PyTorch’s 0.1), and the chosen one', () => {
-    const layers = (s: Partial<Settings>) => buildModel({ ...DEFAULT_SETTINGS, batchNorm: true, ...s }, { height: 28, width: 28, channels: 1 }, 10).layers.filter((l) => l.getClassName() === 'BatchNormalization');
+    const layers = (s: Partial<Settings>) =>
+      buildModel({ ...DEFAULT_SETTINGS, batchNorm: true, ...s }, { height: 28, width: 28, channels: 1 }, 10).layers.filter(
+        (l) => l.getClassName() === 'BatchNormalization',
+      );
     expect(layers({}).map((l) => l.getConfig()['momentum'])).toEqual([0.9, 0.9, 0.9, 0.9]);
     expect(layers({ batchNormMomentum: 0.99 }).map((l) => l.getConfig()['momentum'])).toEqual([0.99, 0.99, 0.99, 0.99]);
-    expect(layers({ model: 'deep', depth: 3, residual: true, batchNormMomentum: 0.5 }).map((l) => l.getConfig()['momentum'])).toEqual([0.5, 0.5, 0.5]);
+    expect(layers({ model: 'deep', depth: 3, residual: true, batchNormMomentum: 0.5 }).map((l) => l.getConfig()['momentum'])).toEqual([
+      0.5, 0.5, 0.5,
+    ]);
   });
 
-  it.skipIf(!hasPrepared('mnist'))('~150 steps with the default momentum: test accuracy close to the training accuracy', async () => {
-    const m = await shortRun({});
-    expect(m.train, `train ${m.train}, test ${m.test}`).toBeGreaterThan(0.8);
-    expect(m.test, `train ${m.train}, test ${m.test}`).toBeGreaterThan(Math.max(0.85, m.train - 0.05));
-  }, 600_000);
+  it.skipIf(!hasPrepared('mnist'))(
+    '~150 steps with the default momentum: test accuracy close to the training accuracy',
+    async () => {
+      const m = await shortRun({});
+      expect(m.train, `train ${m.train}, test ${m.test}`).toBeGreaterThan(0.8);
+      expect(m.test, `train ${m.train}, test ${m.test}`).toBeGreaterThan(Math.max(0.85, m.train - 0.05));
+    },
+    600_000,
+  );
 
-  it.skipIf(!hasPrepared('mnist'))('the same run with Keras’s 0.99 lags far behind on the test set (what the default was)', async () => {
-    const m = await shortRun({ batchNormMomentum: 0.99 });
-    expect(m.train, `train ${m.train}, test ${m.test}`).toBeGreaterThan(0.8);
-    expect(m.test, `train ${m.train}, test ${m.test}`).toBeLessThan(m.train - 0.2);
-  }, 600_000);
+  it.skipIf(!hasPrepared('mnist'))(
+    'the same run with Keras’s 0.99 lags far behind on the test set (what the default was)',
+    async () => {
+      const m = await shortRun({ batchNormMomentum: 0.99 });
+      expect(m.train, `train ${m.train}, test ${m.test}`).toBeGreaterThan(0.8);
+      expect(m.test, `train ${m.train}, test ${m.test}`).toBeLessThan(m.train - 0.2);
+    },
+    600_000,
+  );
 });

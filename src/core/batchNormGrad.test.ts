@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { registerBatchNormGradient } from './batchNormGrad';
 
 /** Batch norm spelled out in elementary ops (their gradients are tfjs's own), to compare against. */
-function reference(x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.Tensor1D, offset: tf.Tensor1D, scale: tf.Tensor1D, eps: number): tf.Tensor {
+function reference(
+  x: tf.Tensor4D,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  offset: tf.Tensor1D,
+  scale: tf.Tensor1D,
+  eps: number,
+): tf.Tensor {
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), scale), offset);
 }
 
@@ -16,9 +23,16 @@ describe('FusedBatchNorm gradient without the full-size tile', () => {
     const offset = tf.randomNormal([6], 0, 1, 'float32', 4) as tf.Tensor1D;
     const scale = tf.randomNormal([6], 1, 0.5, 'float32', 5) as tf.Tensor1D;
     const weight = tf.randomNormal([3, 4, 5, 6], 0, 1, 'float32', 6);
-    const loss = (f: (...a: tf.Tensor[]) => tf.Tensor) => (...a: tf.Tensor[]) => tf.sum(tf.mul(f(...a), weight));
-    const ours = tf.grads(loss((a, b, c, d, e) => tf.batchNorm(a as tf.Tensor4D, b as tf.Tensor1D, c as tf.Tensor1D, d as tf.Tensor1D, e as tf.Tensor1D, 1e-3)))([x, mean, variance, offset, scale]);
-    const ref = tf.grads(loss((a, b, c, d, e) => reference(a as tf.Tensor4D, b as tf.Tensor1D, c as tf.Tensor1D, d as tf.Tensor1D, e as tf.Tensor1D, 1e-3)))([x, mean, variance, offset, scale]);
+    const loss =
+      (f: (...a: tf.Tensor[]) => tf.Tensor) =>
+      (...a: tf.Tensor[]) =>
+        tf.sum(tf.mul(f(...a), weight));
+    const ours = tf.grads(
+      loss((a, b, c, d, e) => tf.batchNorm(a as tf.Tensor4D, b as tf.Tensor1D, c as tf.Tensor1D, d as tf.Tensor1D, e as tf.Tensor1D, 1e-3)),
+    )([x, mean, variance, offset, scale]);
+    const ref = tf.grads(
+      loss((a, b, c, d, e) => reference(a as tf.Tensor4D, b as tf.Tensor1D, c as tf.Tensor1D, d as tf.Tensor1D, e as tf.Tensor1D, 1e-3)),
+    )([x, mean, variance, offset, scale]);
     ours.forEach((g, i) => {
       expect(g.shape).toEqual(ref[i]!.shape);
       const diff = tf.max(tf.abs(tf.sub(g, ref[i]!))).dataSync()[0]!;

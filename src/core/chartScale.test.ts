@@ -55,7 +55,15 @@ describe('smoothing on a log axis', () => {
   });
 
   it('a constant curve stays itself; zeros are not drawn', () => {
-    expect(smoothInLog([{ x: 0, y: 0.5 }, { x: 1, y: 0.5 }], 0.9).map((p) => Number(p.y.toFixed(12)))).toEqual([0.5, 0.5]);
+    expect(
+      smoothInLog(
+        [
+          { x: 0, y: 0.5 },
+          { x: 1, y: 0.5 },
+        ],
+        0.9,
+      ).map((p) => Number(p.y.toFixed(12))),
+    ).toEqual([0.5, 0.5]);
     expect(Number.isNaN(smoothInLog([{ x: 0, y: 0 }], 0.9)[0]!.y)).toBe(true);
   });
 });

@@ -107,5 +107,8 @@ export function axisWidth(labels: readonly string[]): number {
  * axis. A spike decays as fast as it does on the chart's scale. Non-positive y become NaN (not drawn).
  */
 export function smoothInLog(points: readonly XY[], weight: number): XY[] {
-  return smooth(points.map((p) => ({ x: p.x, y: p.y > 0 ? Math.log(p.y) : Number.NaN })), weight).map((p) => ({ x: p.x, y: Math.exp(p.y) }));
+  return smooth(
+    points.map((p) => ({ x: p.x, y: p.y > 0 ? Math.log(p.y) : Number.NaN })),
+    weight,
+  ).map((p) => ({ x: p.x, y: Math.exp(p.y) }));
 }

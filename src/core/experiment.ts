@@ -74,7 +74,13 @@ export function prepareData(settings: Settings, data: DatasetSplit): PreparedDat
   const numClasses = data.classNames.length;
   let labelNoise: LabelNoiseReport | null = null;
   if (settings.labelNoise > 0) {
-    const noisy = addLabelNoise(data.train.labels, trainSet.indices, settings.labelNoise, numClasses, createRng(deriveSeed(settings.seed, 'label-noise')));
+    const noisy = addLabelNoise(
+      data.train.labels,
+      trainSet.indices,
+      settings.labelNoise,
+      numClasses,
+      createRng(deriveSeed(settings.seed, 'label-noise')),
+    );
     trainSet = { ...trainSet, labels: noisy.labels };
     labelNoise = noisy.report;
   }

@@ -11,7 +11,16 @@ import { buildModel } from './model';
 import { createOptimizer } from './optimizers';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import { syntheticSplit } from './testing/synthetic';
-import { adjustGradients, DivergenceError, EarlyStopping, kernelNames, RunControl, train, type BatchPoint, type EpochMetrics } from './train';
+import {
+  adjustGradients,
+  DivergenceError,
+  EarlyStopping,
+  kernelNames,
+  RunControl,
+  train,
+  type BatchPoint,
+  type EpochMetrics,
+} from './train';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -60,12 +69,18 @@ describe('L2 and gradient clipping', () => {
   it('clipping bounds the global norm and leaves small gradients alone', () => {
     const v = [tf.variable(tf.zeros([3]), true, 'clip-a'), tf.variable(tf.zeros([2, 2]), true, 'clip-b')];
     tf.tidy(() => {
-      const grads = { 'clip-a': tf.tensor1d([3, 4, 0]), 'clip-b': tf.tensor2d([[0, 12], [0, 0]]) }; // norm 13
+      const grads = {
+        'clip-a': tf.tensor1d([3, 4, 0]),
+        'clip-b': tf.tensor2d([
+          [0, 12],
+          [0, 0],
+        ]),
+      }; // norm 13
       const norm = (g: tf.NamedTensorMap) => Math.sqrt(Object.values(g).reduce((a, t) => a + tf.sum(tf.square(t)).dataSync()[0]!, 0));
       const clipped = adjustGradients(grads, v, new Set(), 0, 5);
       expect(norm(clipped)).toBeCloseTo(5, 4);
       // Direction kept.
-      expect(Array.from(clipped['clip-a']!.dataSync())).toEqual([3 * 5 / 13, 4 * 5 / 13, 0].map(Math.fround));
+      expect(Array.from(clipped['clip-a']!.dataSync())).toEqual([(3 * 5) / 13, (4 * 5) / 13, 0].map(Math.fround));
       expect(norm(adjustGradients(grads, v, new Set(), 0, 100))).toBeCloseTo(13, 4);
     });
     tf.dispose(v);
@@ -78,7 +93,17 @@ describe('L2 and gradient clipping', () => {
       const model = buildModel(s, data.train, 10);
       const start = weightsOf(model);
       const optimizer = createOptimizer(s);
-      await train({ model, optimizer, train: wholeSet(data.train), validation: null, test: wholeSet(data.test), numClasses: 10, settings: s, control: new RunControl(), observer: recorder().observer });
+      await train({
+        model,
+        optimizer,
+        train: wholeSet(data.train),
+        validation: null,
+        test: wholeSet(data.test),
+        numClasses: 10,
+        settings: s,
+        control: new RunControl(),
+        observer: recorder().observer,
+      });
       const end = weightsOf(model);
       model.dispose();
       optimizer.dispose();
@@ -145,7 +170,13 @@ describe('early stopping', () => {
       numClasses: 10,
       settings: s,
       control: new RunControl(),
-      observer: { ...observer, onEpoch: (m) => { epochWeights.push(weightsOf(model)); observer.onEpoch(m); } },
+      observer: {
+        ...observer,
+        onEpoch: (m) => {
+          epochWeights.push(weightsOf(model));
+          observer.onEpoch(m);
+        },
+      },
     });
     const best = result.bestEpoch!;
     expect(result.stoppedEarly).toBe(true);
@@ -176,7 +207,17 @@ describe('negatives, augmentation, dropout, BN in a run', () => {
   });
 
   it('same seed ⇒ same curve with dropout, erasing, shifts, label noise and BN; another seed differs', async () => {
-    const s: Settings = { ...mlp, dropout: 0.3, randomErasing: 0.5, shift: 2, labelNoise: 0.3, batchNorm: true, validationSize: 16, epochs: 2, normalization: 'standardize' };
+    const s: Settings = {
+      ...mlp,
+      dropout: 0.3,
+      randomErasing: 0.5,
+      shift: 2,
+      labelNoise: 0.3,
+      batchNorm: true,
+      validationSize: 16,
+      epochs: 2,
+      normalization: 'standardize',
+    };
     const run = async (seed: number) => {
       const { batches, infos, observer } = recorder();
       const r = await runExperiment({ ...s, seed }, syntheticSplit(80, 10, 1, SIZE), new RunControl(), observer);
@@ -229,10 +270,15 @@ describe('negatives, augmentation, dropout, BN in a run', () => {
   it('a diverged run names the likely cause with the run’s optimizer, rate and activation', async () => {
     const s: Settings = { ...mlp, optimizer: 'sgd', learningRate: 10, initializer: 'random-normal', initScale: 5, epochs: 2 };
     const run = runExperiment(s, syntheticSplit(64, 10, 1, SIZE), new RunControl(), recorder().observer);
-    const error = await run.then(() => null, (e: unknown) => e);
+    const error = await run.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DivergenceError);
     const message = (error as Error).message;
-    expect(message).toMatch(/learning rate 10 is probably too high for SGD with ReLU activations; try 0\.01 \(SGD usually wants lr ≈ 0\.01\)/);
+    expect(message).toMatch(
+      /learning rate 10 is probably too high for SGD with ReLU activations; try 0\.01 \(SGD usually wants lr ≈ 0\.01\)/,
+    );
     expect(message).toMatch(/Normal \(σ below\) at 5/);
     expect(message).toMatch(/clipping/);
   });

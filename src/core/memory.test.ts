@@ -60,7 +60,12 @@ it('a 50-epoch run keeps tensors, WASM memory and the JS heap flat', async () =>
       onEpoch: () => {
         gc();
         const m = tf.memory();
-        samples.push({ tensors: m.numTensors, bytes: m.numBytes, wasmBytes: ((tf.backend() as BackendWasm).wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length, heap: process.memoryUsage().heapUsed });
+        samples.push({
+          tensors: m.numTensors,
+          bytes: m.numBytes,
+          wasmBytes: ((tf.backend() as BackendWasm).wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length,
+          heap: process.memoryUsage().heapUsed,
+        });
       },
       gradientNormsDue: (step) => step % 3 === 0,
       onGradientNorms: () => {},

@@ -197,7 +197,24 @@ export function createInitializer(kind: InitializerId, scale: number, seed: numb
 
 /** The settings a model is built from. */
 export type ModelSettings = Pick<Settings, 'model' | 'seed'> &
-  Partial<Pick<Settings, 'activation' | 'leakyAlpha' | 'eluAlpha' | 'batchNorm' | 'batchNormMomentum' | 'pooling' | 'widthMultiplier' | 'dropout' | 'initializer' | 'initScale' | 'biasInit' | 'depth' | 'residual'>>;
+  Partial<
+    Pick<
+      Settings,
+      | 'activation'
+      | 'leakyAlpha'
+      | 'eluAlpha'
+      | 'batchNorm'
+      | 'batchNormMomentum'
+      | 'pooling'
+      | 'widthMultiplier'
+      | 'dropout'
+      | 'initializer'
+      | 'initScale'
+      | 'biasInit'
+      | 'depth'
+      | 'residual'
+    >
+  >;
 
 /** Hidden units of the MLP baseline (LeCun et al. 1998's 300-100 network). */
 export const MLP_UNITS = [300, 100] as const;
@@ -205,7 +222,12 @@ export const MLP_UNITS = [300, 100] as const;
 export const DEEP_STAGE_FILTERS = [16, 32, 64] as const;
 
 /** Activation functions tf.layers can fuse into a conv / dense layer. */
-const FUSABLE: Partial<Record<ActivationId, 'relu' | 'elu' | 'tanh' | 'sigmoid'>> = { relu: 'relu', elu: 'elu', tanh: 'tanh', sigmoid: 'sigmoid' };
+const FUSABLE: Partial<Record<ActivationId, 'relu' | 'elu' | 'tanh' | 'sigmoid'>> = {
+  relu: 'relu',
+  elu: 'elu',
+  tanh: 'tanh',
+  sigmoid: 'sigmoid',
+};
 
 /**
  * Builds the model chosen in `settings` for images of `input` shape and `numClasses` outputs.
@@ -244,7 +266,11 @@ class Builder {
 
   /** Kernel initialiser of the next weight layer (seeds in layer order: init/0, init/1, …). */
   kernel(): Initializer {
-    return createInitializer(this.s.initializer ?? 'glorot-uniform', this.s.initScale ?? 0.05, deriveSeed(this.s.seed, `init/${this.kernelIndex++}`));
+    return createInitializer(
+      this.s.initializer ?? 'glorot-uniform',
+      this.s.initScale ?? 0.05,
+      deriveSeed(this.s.seed, `init/${this.kernelIndex++}`),
+    );
   }
   bias(): { biasInitializer?: Initializer } {
     const value = this.s.biasInit ?? 0;
@@ -279,7 +305,11 @@ class Builder {
    * weight layer (one fused kernel, and the default LeNet-5 keeps its original layer list); with batch
    * norm the weight layer has no bias (the norm's β replaces it) and the activation follows the norm.
    */
-  hidden(add: (l: tf.layers.Layer) => void, name: string, make: (cfg: { activation?: 'relu' | 'elu' | 'tanh' | 'sigmoid'; useBias: boolean; biasInitializer?: Initializer }) => tf.layers.Layer): void {
+  hidden(
+    add: (l: tf.layers.Layer) => void,
+    name: string,
+    make: (cfg: { activation?: 'relu' | 'elu' | 'tanh' | 'sigmoid'; useBias: boolean; biasInitializer?: Initializer }) => tf.layers.Layer,
+  ): void {
     // tf.layers' fused 'elu' has α = 1; any other α needs its own layer.
     const fused = this.batchNorm || (this.activation === 'elu' && (this.s.eluAlpha ?? 1) !== 1) ? undefined : FUSABLE[this.activation];
     add(make({ ...(fused ? { activation: fused } : {}), useBias: !this.batchNorm, ...(this.batchNorm ? {} : this.bias()) }));
@@ -303,7 +333,9 @@ class Builder {
   }
 
   pool(name: string): tf.layers.Layer {
-    return (this.s.pooling ?? 'max') === 'avg' ? tf.layers.averagePooling2d({ name, poolSize: 2, strides: 2 }) : tf.layers.maxPooling2d({ name, poolSize: 2, strides: 2 });
+    return (this.s.pooling ?? 'max') === 'avg'
+      ? tf.layers.averagePooling2d({ name, poolSize: 2, strides: 2 })
+      : tf.layers.maxPooling2d({ name, poolSize: 2, strides: 2 });
   }
 
   lenet5(inputShape: number[], numClasses: number): tf.Sequential {
@@ -311,9 +343,28 @@ class Builder {
     // On 32×32 inputs (CIFAR-10) "same" keeps 32×32, so the flattened size grows to 6×6×16.
     const model = tf.sequential({ name: 'lenet5' });
     const add = (l: tf.layers.Layer | null) => l && model.add(l);
-    this.hidden(add, 'conv1', (c) => tf.layers.conv2d({ name: 'conv1', inputShape, filters: this.filters(6), kernelSize: 5, padding: 'same', kernelInitializer: this.kernel(), ...c }));
+    this.hidden(add, 'conv1', (c) =>
+      tf.layers.conv2d({
+        name: 'conv1',
+        inputShape,
+        filters: this.filters(6),
+        kernelSize: 5,
+        padding: 'same',
+        kernelInitializer: this.kernel(),
+        ...c,
+      }),
+    );
     add(this.pool('pool1'));
-    this.hidden(add, 'conv2', (c) => tf.layers.conv2d({ name: 'conv2', filters: this.filters(16), kernelSize: 5, padding: 'valid', kernelInitializer: this.kernel(), ...c }));
+    this.hidden(add, 'conv2', (c) =>
+      tf.layers.conv2d({
+        name: 'conv2',
+        filters: this.filters(16),
+        kernelSize: 5,
+        padding: 'valid',
+        kernelInitializer: this.kernel(),
+        ...c,
+      }),
+    );
     add(this.pool('pool2'));
     add(tf.layers.flatten({ name: 'flatten' }));
     add(this.dropoutLayer());
@@ -334,13 +385,27 @@ class Builder {
     const pad = Math.max(0, (32 - input.height) / 2);
     if (pad > 0) model.add(tf.layers.zeroPadding2d({ name: 'pad', inputShape, padding: Math.floor(pad) }));
     const first = pad > 0 ? {} : { inputShape };
-    model.add(tf.layers.conv2d({ name: 'C1', ...first, filters: 6, kernelSize: 5, padding: 'valid', kernelInitializer: this.kernel(), ...this.bias() }));
+    model.add(
+      tf.layers.conv2d({
+        name: 'C1',
+        ...first,
+        filters: 6,
+        kernelSize: 5,
+        padding: 'valid',
+        kernelInitializer: this.kernel(),
+        ...this.bias(),
+      }),
+    );
     model.add(new ScaledTanh({ name: 'C1_tanh' }));
     model.add(tf.layers.averagePooling2d({ name: 'S2', poolSize: 2, strides: 2 }));
-    model.add(tf.layers.conv2d({ name: 'C3', filters: 16, kernelSize: 5, padding: 'valid', kernelInitializer: this.kernel(), ...this.bias() }));
+    model.add(
+      tf.layers.conv2d({ name: 'C3', filters: 16, kernelSize: 5, padding: 'valid', kernelInitializer: this.kernel(), ...this.bias() }),
+    );
     model.add(new ScaledTanh({ name: 'C3_tanh' }));
     model.add(tf.layers.averagePooling2d({ name: 'S4', poolSize: 2, strides: 2 }));
-    model.add(tf.layers.conv2d({ name: 'C5', filters: 120, kernelSize: 5, padding: 'valid', kernelInitializer: this.kernel(), ...this.bias() }));
+    model.add(
+      tf.layers.conv2d({ name: 'C5', filters: 120, kernelSize: 5, padding: 'valid', kernelInitializer: this.kernel(), ...this.bias() }),
+    );
     model.add(new ScaledTanh({ name: 'C5_tanh' }));
     model.add(tf.layers.flatten({ name: 'flatten' }));
     const d1 = this.dropoutLayer();
@@ -389,11 +454,39 @@ class Builder {
         block += 1;
         const name = `block${block}`;
         if (!residual) {
-          this.hidden((l) => (x = apply(l, x)), name, (c) => tf.layers.conv2d({ name: `${name}_conv`, filters, kernelSize: 3, padding: 'same', kernelInitializer: this.kernel(), ...c }));
+          this.hidden(
+            (l) => (x = apply(l, x)),
+            name,
+            (c) =>
+              tf.layers.conv2d({ name: `${name}_conv`, filters, kernelSize: 3, padding: 'same', kernelInitializer: this.kernel(), ...c }),
+          );
         } else {
           const skip: tf.SymbolicTensor =
-            channels === filters ? x : apply(tf.layers.conv2d({ name: `${name}_proj`, filters, kernelSize: 1, padding: 'same', useBias: false, kernelInitializer: this.kernel() }), x);
-          let y = apply(tf.layers.conv2d({ name: `${name}_conv`, filters, kernelSize: 3, padding: 'same', useBias: !this.batchNorm, kernelInitializer: this.kernel(), ...this.bias() }), x);
+            channels === filters
+              ? x
+              : apply(
+                  tf.layers.conv2d({
+                    name: `${name}_proj`,
+                    filters,
+                    kernelSize: 1,
+                    padding: 'same',
+                    useBias: false,
+                    kernelInitializer: this.kernel(),
+                  }),
+                  x,
+                );
+          let y = apply(
+            tf.layers.conv2d({
+              name: `${name}_conv`,
+              filters,
+              kernelSize: 3,
+              padding: 'same',
+              useBias: !this.batchNorm,
+              kernelInitializer: this.kernel(),
+              ...this.bias(),
+            }),
+            x,
+          );
           if (this.batchNorm) y = apply(this.batchNormLayer(`${name}_bn`), y);
           y = apply(tf.layers.add({ name: `${name}_add` }), [y, skip]);
           x = apply(this.activationLayer(`${name}_act`), y);

@@ -56,8 +56,14 @@ describe('save → load round trip', () => {
   const cases: [string, Partial<Settings>][] = [
     ['LeNet-5 (defaults)', {}],
     ['classic LeNet-5 (ScaledTanh, zero padding), standardised input', { model: 'lenet5-classic', normalization: 'standardize' }],
-    ['ELU α = 0.5, dropout, He normal (custom layer and initialiser)', { activation: 'elu', eluAlpha: 0.5, dropout: 0.3, initializer: 'he-normal' }],
-    ['deep residual with batch norm (functional model), |I − mean(I)|', { model: 'deep', depth: 3, batchNorm: true, residual: true, negatives: 'abs-mean', normalization: 'standardize' }],
+    [
+      'ELU α = 0.5, dropout, He normal (custom layer and initialiser)',
+      { activation: 'elu', eluAlpha: 0.5, dropout: 0.3, initializer: 'he-normal' },
+    ],
+    [
+      'deep residual with batch norm (functional model), |I − mean(I)|',
+      { model: 'deep', depth: 3, batchNorm: true, residual: true, negatives: 'abs-mean', normalization: 'standardize' },
+    ],
   ];
   for (const [label, patch] of cases) {
     it(`${label}: the same logits bit for bit, metadata and preprocessing kept`, async () => {
@@ -83,7 +89,15 @@ describe('save → load round trip', () => {
 
   it('saving reads the weights and leaves no tensor behind', async () => {
     const model = buildModel(DEFAULT_SETTINGS, data.train, 10);
-    const metadata = describeMetadata({ dataset: 'mnist', inputShape: [28, 28, 1], classNames: data.classNames, settings: '', preprocessing: preprocessingFor(DEFAULT_SETTINGS, wholeSet(data.train)), epochs: 0, testAccuracy: null });
+    const metadata = describeMetadata({
+      dataset: 'mnist',
+      inputShape: [28, 28, 1],
+      classNames: data.classNames,
+      settings: '',
+      preprocessing: preprocessingFor(DEFAULT_SETTINGS, wholeSet(data.train)),
+      epochs: 0,
+      testAccuracy: null,
+    });
     const before = tf.memory().numTensors;
     const files = await saveModelFiles(model, metadata, 'm');
     expect(tf.memory().numTensors).toBe(before);
@@ -100,10 +114,22 @@ describe('save → load round trip', () => {
     const topology = JSON.stringify(json['modelTopology']);
     expect(topology).not.toContain('SeededDropout');
     expect(topology).not.toContain('CorrectedNormalScaling');
-    expect(json['userDefinedMetadata']).toMatchObject({ format: 'cnn-playground-model', dataset: 'mnist', inputShape: [28, 28, 1], output: 'logits', preprocessing: { absMean: false, mean: [0], std: [1] } });
+    expect(json['userDefinedMetadata']).toMatchObject({
+      format: 'cnn-playground-model',
+      dataset: 'mnist',
+      inputShape: [28, 28, 1],
+      output: 'logits',
+      preprocessing: { absMean: false, mean: [0], std: [1] },
+    });
 
     const manifest = json['weightsManifest'] as tf.io.WeightsManifestConfig;
-    const plain = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json['modelTopology'] as object, weightSpecs: manifest[0]!.weights, weightData: files.weights.bytes }));
+    const plain = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json['modelTopology'] as object,
+        weightSpecs: manifest[0]!.weights,
+        weightData: files.weights.bytes,
+      }),
+    );
     const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
     expect(Array.from(await logits(plain, x))).toEqual(Array.from(await logits(model, x)));
     x.dispose();
@@ -155,7 +181,12 @@ describe('unreadable models: a specific message each, no tensor left behind', ()
   });
 
   /** The default model's files, altered by `alter` (json object, weights bytes) → the files to load. */
-  async function bad(alter: (json: Record<string, unknown>, weights: Uint8Array) => NamedBytes[], settings: Settings = DEFAULT_SETTINGS, shape?: { height: number; width: number; channels: number }, numClasses?: number) {
+  async function bad(
+    alter: (json: Record<string, unknown>, weights: Uint8Array) => NamedBytes[],
+    settings: Settings = DEFAULT_SETTINGS,
+    shape?: { height: number; width: number; channels: number },
+    numClasses?: number,
+  ) {
     const { model, files } = await saved(settings, shape, numClasses);
     model.dispose();
     before = tf.memory().numTensors;
@@ -165,20 +196,48 @@ describe('unreadable models: a specific message each, no tensor left behind', ()
   const W = 'mnist-lenet5.weights.bin';
 
   const cases: [string, () => Promise<NamedBytes[]>, RegExp][] = [
-    ['not JSON', async () => [{ name: 'model.json', bytes: new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0xff]) }], /^model\.json is not JSON, so it is not a TensorFlow\.js model\.json/],
-    ['JSON but not a model', async () => [json('model.json', { name: 'cnn', accuracy: 0.9 })], /^model\.json is JSON but not a TensorFlow\.js layers model: it has no modelTopology and no weightsManifest\.$/],
+    [
+      'not JSON',
+      async () => [{ name: 'model.json', bytes: new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0xff]) }],
+      /^model\.json is not JSON, so it is not a TensorFlow\.js model\.json/,
+    ],
+    [
+      'JSON but not a model',
+      async () => [json('model.json', { name: 'cnn', accuracy: 0.9 })],
+      /^model\.json is JSON but not a TensorFlow\.js layers model: it has no modelTopology and no weightsManifest\.$/,
+    ],
     ['a JSON array', async () => [json('model.json', [1, 2, 3])], /model\.json is JSON but not a TensorFlow\.js model/],
-    ['a graph model', async () => [json('model.json', { format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] })], /graph model .* only layers models/],
-    ['a topology that is not a Keras model', async () => [json('model.json', { modelTopology: { hello: 1 }, weightsManifest: [] })], /not a TensorFlow\.js layers model: its modelTopology is not a Keras model description/],
-    ['weights file missing', () => bad((j) => [json('model.json', j)]), new RegExp(`^The weights file ${W.replace(/\./g, '\\.')} is missing: choose it together with model\\.json`)],
+    [
+      'a graph model',
+      async () => [json('model.json', { format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] })],
+      /graph model .* only layers models/,
+    ],
+    [
+      'a topology that is not a Keras model',
+      async () => [json('model.json', { modelTopology: { hello: 1 }, weightsManifest: [] })],
+      /not a TensorFlow\.js layers model: its modelTopology is not a Keras model description/,
+    ],
+    [
+      'weights file missing',
+      () => bad((j) => [json('model.json', j)]),
+      new RegExp(`^The weights file ${W.replace(/\./g, '\\.')} is missing: choose it together with model\\.json`),
+    ],
     ['only the weights file', () => bad((_, w) => [{ name: W, bytes: w }]), /^No \.json file among mnist-lenet5\.weights\.bin/],
-    ['weights truncated', () => bad((j, w) => [json('model.json', j), { name: W, bytes: w.subarray(0, 1000) }]), /^mnist-lenet5\.weights\.bin is truncated: it has 1,000 bytes, but model\.json describes 246,824 bytes of weights\. Download the model again \(both files\), or choose the complete weights file\.$/],
-    ['weights too long', () => bad((j, w) => [json('model.json', j), { name: W, bytes: new Uint8Array(w.length + 8) }]), /has 246,832 bytes, but model\.json describes 246,824 bytes of weights: it belongs to another model/],
+    [
+      'weights truncated',
+      () => bad((j, w) => [json('model.json', j), { name: W, bytes: w.subarray(0, 1000) }]),
+      /^mnist-lenet5\.weights\.bin is truncated: it has 1,000 bytes, but model\.json describes 246,824 bytes of weights\. Download the model again \(both files\), or choose the complete weights file\.$/,
+    ],
+    [
+      'weights too long',
+      () => bad((j, w) => [json('model.json', j), { name: W, bytes: new Uint8Array(w.length + 8) }]),
+      /has 246,832 bytes, but model\.json describes 246,824 bytes of weights: it belongs to another model/,
+    ],
     [
       'an unknown layer class',
       () =>
         bad((j, w) => {
-          const layers = ((j['modelTopology'] as { config: { layers: { class_name: string }[] } }).config.layers);
+          const layers = (j['modelTopology'] as { config: { layers: { class_name: string }[] } }).config.layers;
           layers[1]!.class_name = 'FancyPooling';
           return [json('model.json', j), { name: W, bytes: w }];
         }),
@@ -196,11 +255,24 @@ describe('unreadable models: a specific message each, no tensor left behind', ()
     ],
     [
       'a CIFAR-10 model on MNIST',
-      () => bad((j, w) => [json('cifar.json', j), { name: 'cifar10-lenet5.weights.bin', bytes: w }], { ...DEFAULT_SETTINGS, dataset: 'cifar10' }, { height: 32, width: 32, channels: 3 }),
+      () =>
+        bad(
+          (j, w) => [json('cifar.json', j), { name: 'cifar10-lenet5.weights.bin', bytes: w }],
+          { ...DEFAULT_SETTINGS, dataset: 'cifar10' },
+          { height: 32, width: 32, channels: 3 },
+        ),
       /^The model in cifar\.json takes 32×32×3 images, but MNIST digits has 28×28×1 images\. It was trained on CIFAR-10: choose that dataset and load it again\.$/,
     ],
-    ['five classes, not ten', () => bad((j, w) => [json('model.json', j), { name: W, bytes: w }], DEFAULT_SETTINGS, undefined, 5), /^The model in model\.json gives 5 outputs, but MNIST digits has 10 classes\.$/],
-    ['two .json files', async () => [json('a.json', {}), json('b.json', {})], /^Choose one model at a time: a\.json and b\.json are both \.json files\.$/],
+    [
+      'five classes, not ten',
+      () => bad((j, w) => [json('model.json', j), { name: W, bytes: w }], DEFAULT_SETTINGS, undefined, 5),
+      /^The model in model\.json gives 5 outputs, but MNIST digits has 10 classes\.$/,
+    ],
+    [
+      'two .json files',
+      async () => [json('a.json', {}), json('b.json', {})],
+      /^Choose one model at a time: a\.json and b\.json are both \.json files\.$/,
+    ],
   ];
   for (const [label, make, message] of cases) {
     it(label, async () => {

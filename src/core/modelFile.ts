@@ -61,8 +61,16 @@ export function preprocessingRecord(p: Preprocessing): PreprocessingRecord {
   return { formula: FORMULA, absMean: p.absMean, mean: [...p.mean], std: [...p.std] };
 }
 
-export function describeMetadata(args: Omit<ModelMetadata, 'format' | 'version' | 'output' | 'preprocessing'> & { preprocessing: Preprocessing }): ModelMetadata {
-  return { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, ...args, preprocessing: preprocessingRecord(args.preprocessing), output: 'logits' };
+export function describeMetadata(
+  args: Omit<ModelMetadata, 'format' | 'version' | 'output' | 'preprocessing'> & { preprocessing: Preprocessing },
+): ModelMetadata {
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    ...args,
+    preprocessing: preprocessingRecord(args.preprocessing),
+    output: 'logits',
+  };
 }
 
 /** The dataset's name as the settings panel shows it. */
@@ -105,7 +113,11 @@ function portable(node: unknown): unknown {
  * `tf.io.browserDownloads` lays them out. Reads the weights once (asynchronously); the model is not
  * changed.
  */
-export async function saveModelFiles(model: tf.LayersModel, metadata: ModelMetadata, baseName: string): Promise<{ json: ModelFile; weights: ModelFile }> {
+export async function saveModelFiles(
+  model: tf.LayersModel,
+  metadata: ModelMetadata,
+  baseName: string,
+): Promise<{ json: ModelFile; weights: ModelFile }> {
   let captured: tf.io.ModelArtifacts | null = null;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -204,7 +216,8 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
         : `No .json file among ${files.map((f) => f.name).join(', ')}: choose the model's model.json together with its weights file (.bin).`,
     );
   }
-  if (jsons.length > 1) throw new DataFormatError(`Choose one model at a time: ${jsons.map((f) => f.name).join(' and ')} are both .json files.`);
+  if (jsons.length > 1)
+    throw new DataFormatError(`Choose one model at a time: ${jsons.map((f) => f.name).join(' and ')} are both .json files.`);
   const file = jsons[0]!;
   const name = file.name;
 
@@ -212,11 +225,18 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file.bytes));
   } catch {
-    throw new DataFormatError(`${name} is not JSON, so it is not a TensorFlow.js model.json. Choose the .json file that was saved with the model.`);
+    throw new DataFormatError(
+      `${name} is not JSON, so it is not a TensorFlow.js model.json. Choose the .json file that was saved with the model.`,
+    );
   }
-  if (!isObject(parsed)) throw new DataFormatError(`${name} is JSON but not a TensorFlow.js model: a model.json is an object with modelTopology and weightsManifest.`);
+  if (!isObject(parsed))
+    throw new DataFormatError(
+      `${name} is JSON but not a TensorFlow.js model: a model.json is an object with modelTopology and weightsManifest.`,
+    );
   if (parsed['format'] === 'graph-model') {
-    throw new DataFormatError(`${name} is a TensorFlow.js graph model (converted from a TensorFlow SavedModel); only layers models, as this app saves them, can be loaded.`);
+    throw new DataFormatError(
+      `${name} is a TensorFlow.js graph model (converted from a TensorFlow SavedModel); only layers models, as this app saves them, can be loaded.`,
+    );
   }
   const missing = ['modelTopology', 'weightsManifest'].filter((k) => !(k in parsed));
   if (missing.length > 0) {
@@ -226,7 +246,9 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
   const topology = isObject(rawTopology) && isObject(rawTopology['model_config']) ? rawTopology['model_config'] : rawTopology;
   const classes = isObject(topology) ? layerClasses(topology) : null;
   if (!isObject(topology) || typeof topology['class_name'] !== 'string' || !classes) {
-    throw new DataFormatError(`${name} is JSON but not a TensorFlow.js layers model: its modelTopology is not a Keras model description (no class_name and layer list).`);
+    throw new DataFormatError(
+      `${name} is JSON but not a TensorFlow.js layers model: its modelTopology is not a Keras model description (no class_name and layer list).`,
+    );
   }
   const known = tf.serialization.SerializationMap.getMap().classNameMap;
   const unknown = [...new Set(classes.filter((c) => !(c in known)))];
@@ -284,8 +306,14 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
     const actual = groupFiles.reduce((sum, f) => sum + f.bytes.byteLength, 0);
     const expected = groupBytes[g]!;
     const which = groupFiles.map((f) => f.name).join(' + ') || '(no weights file)';
-    if (actual < expected) throw new DataFormatError(`${which} is truncated: it has ${fmt(actual)} bytes, but ${name} describes ${fmt(expected)} bytes of weights. Download the model again (both files), or choose the complete weights file.`);
-    if (actual > expected) throw new DataFormatError(`${which} has ${fmt(actual)} bytes, but ${name} describes ${fmt(expected)} bytes of weights: it belongs to another model. Choose the weights file that was saved with ${name}.`);
+    if (actual < expected)
+      throw new DataFormatError(
+        `${which} is truncated: it has ${fmt(actual)} bytes, but ${name} describes ${fmt(expected)} bytes of weights. Download the model again (both files), or choose the complete weights file.`,
+      );
+    if (actual > expected)
+      throw new DataFormatError(
+        `${which} has ${fmt(actual)} bytes, but ${name} describes ${fmt(expected)} bytes of weights: it belongs to another model. Choose the weights file that was saved with ${name}.`,
+      );
   }
   const total = weightFiles.reduce((sum, f) => sum + f.bytes.byteLength, 0);
   const weightData = new Uint8Array(total);
@@ -294,10 +322,17 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
     weightData.set(f.bytes, offset);
     offset += f.bytes.byteLength;
   }
-  return { fileName: name, topology: rawTopology as Record<string, unknown>, weightSpecs: specs, weightData: weightData.buffer, userDefinedMetadata: parsed['userDefinedMetadata'] };
+  return {
+    fileName: name,
+    topology: rawTopology as Record<string, unknown>,
+    weightSpecs: specs,
+    weightData: weightData.buffer,
+    userDefinedMetadata: parsed['userDefinedMetadata'],
+  };
 }
 
-const finiteList = (v: unknown, n: number): v is number[] => Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+const finiteList = (v: unknown, n: number): v is number[] =>
+  Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
 
 /** This app's metadata when `value` is a readable copy of it for images of `channels` channels; else null. */
 export function readMetadata(value: unknown, channels: number): ModelMetadata | null {
@@ -336,29 +371,43 @@ function firstLine(error: unknown): string {
 export async function loadModelFiles(files: readonly NamedBytes[], expected: ExpectedInput): Promise<LoadedModel> {
   const checked = checkModelFiles(files);
   const name = checked.fileName;
-  const recorded = isObject(checked.userDefinedMetadata) && checked.userDefinedMetadata['format'] === MODEL_FORMAT ? checked.userDefinedMetadata : null;
+  const recorded =
+    isObject(checked.userDefinedMetadata) && checked.userDefinedMetadata['format'] === MODEL_FORMAT ? checked.userDefinedMetadata : null;
   const trainedOn = recorded && (DATASETS as readonly unknown[]).includes(recorded['dataset']) ? (recorded['dataset'] as DatasetId) : null;
 
   let model: tf.LayersModel;
   try {
-    model = await tf.models.modelFromJSON({ modelTopology: checked.topology as tf.io.ModelJSON['modelTopology'] } as Parameters<typeof tf.models.modelFromJSON>[0]);
+    model = await tf.models.modelFromJSON({ modelTopology: checked.topology as tf.io.ModelJSON['modelTopology'] } as Parameters<
+      typeof tf.models.modelFromJSON
+    >[0]);
   } catch (error) {
     throw new DataFormatError(`The model in ${name} could not be built: ${firstLine(error)}`);
   }
   try {
     const inputs = model.inputs;
     const outputs = model.outputs;
-    if (inputs.length !== 1 || outputs.length !== 1) throw new DataFormatError(`The model in ${name} has ${inputs.length} inputs and ${outputs.length} outputs; this app's models take one image and give one output.`);
+    if (inputs.length !== 1 || outputs.length !== 1)
+      throw new DataFormatError(
+        `The model in ${name} has ${inputs.length} inputs and ${outputs.length} outputs; this app's models take one image and give one output.`,
+      );
     const want = [expected.height, expected.width, expected.channels];
     const got = inputs[0]!.shape.slice(1);
     if (got.length !== 3 || got.some((d, i) => d !== want[i])) {
-      const hint = trainedOn && trainedOn !== expected.dataset ? ` It was trained on ${datasetLabel(trainedOn)}: choose that dataset and load it again.` : '';
-      const what = got.length === 3 ? `${shapeText(got.map((d) => d ?? 0))} images` : `inputs of shape [${got.map((d) => d ?? '?').join(', ')}]`;
-      throw new DataFormatError(`The model in ${name} takes ${what}, but ${datasetLabel(expected.dataset)} has ${shapeText(want)} images.${hint}`);
+      const hint =
+        trainedOn && trainedOn !== expected.dataset
+          ? ` It was trained on ${datasetLabel(trainedOn)}: choose that dataset and load it again.`
+          : '';
+      const what =
+        got.length === 3 ? `${shapeText(got.map((d) => d ?? 0))} images` : `inputs of shape [${got.map((d) => d ?? '?').join(', ')}]`;
+      throw new DataFormatError(
+        `The model in ${name} takes ${what}, but ${datasetLabel(expected.dataset)} has ${shapeText(want)} images.${hint}`,
+      );
     }
     const out = outputs[0]!.shape;
     if (out.length !== 2 || out[1] !== expected.numClasses) {
-      throw new DataFormatError(`The model in ${name} gives ${out.length === 2 ? `${String(out[1])} outputs` : `outputs of shape [${out.map((d) => d ?? '?').join(', ')}]`}, but ${datasetLabel(expected.dataset)} has ${expected.numClasses} classes.`);
+      throw new DataFormatError(
+        `The model in ${name} gives ${out.length === 2 ? `${String(out[1])} outputs` : `outputs of shape [${out.map((d) => d ?? '?').join(', ')}]`}, but ${datasetLabel(expected.dataset)} has ${expected.numClasses} classes.`,
+      );
     }
     const weights = tf.io.decodeWeights(checked.weightData, checked.weightSpecs);
     try {
@@ -385,7 +434,11 @@ export async function loadModelFiles(files: readonly NamedBytes[], expected: Exp
     notes.push(`It was trained on ${datasetLabel(metadata.dataset)} and is evaluated on ${datasetLabel(expected.dataset)}.`);
   }
   const preprocessing = metadata
-    ? makePreprocessing(expected.channels, { absMean: metadata.preprocessing.absMean, mean: metadata.preprocessing.mean, std: metadata.preprocessing.std })
+    ? makePreprocessing(expected.channels, {
+        absMean: metadata.preprocessing.absMean,
+        mean: metadata.preprocessing.mean,
+        std: metadata.preprocessing.std,
+      })
     : unitPreprocessing(expected.channels);
   return { model, metadata, preprocessing, fileName: name, notes };
 }

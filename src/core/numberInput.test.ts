@@ -133,12 +133,18 @@ describe('value notes: what a special or capped value really means', () => {
   });
 
   it('the validation size is capped one below the training set (as the split does)', () => {
-    expect(sizeNote('validationSize', { trainSubset: 0, validationSize: 20000 }, 600)).toEqual({ text: 'capped at 599 (the training set has 600)', capped: true });
+    expect(sizeNote('validationSize', { trainSubset: 0, validationSize: 20000 }, 600)).toEqual({
+      text: 'capped at 599 (the training set has 600)',
+      capped: true,
+    });
     expect(sizeNote('validationSize', { trainSubset: 0, validationSize: 0 }, 600)?.text).toMatch(/none/);
   });
 
   it('a batch larger than the training set says it is capped at the set', () => {
-    expect(valueNote('batchSize', s({ batchSize: 2048, trainSubset: 1000 }), 60000)).toEqual({ text: 'capped at 1,000: the whole training set in one batch', capped: true });
+    expect(valueNote('batchSize', s({ batchSize: 2048, trainSubset: 1000 }), 60000)).toEqual({
+      text: 'capped at 1,000: the whole training set in one batch',
+      capped: true,
+    });
     expect(valueNote('batchSize', s({ batchSize: 1000, trainSubset: 1000 }), 60000)).toBeNull();
   });
 

@@ -49,9 +49,15 @@ export function parseNumberInput(spec: NumberSpec, text: string): NumberParse {
   if (INCOMPLETE.test(s)) return { kind: 'incomplete', reason: s === '' ? 'empty' : `"${short(text)}" is not a complete number` };
   if (!COMPLETE.test(s)) return { kind: 'invalid', reason: `"${short(text)}" is not a number` };
   const value = Number(s);
-  if (!Number.isFinite(value)) return { kind: 'out-of-range', value, reason: `"${short(text)}" is too large (the maximum is ${formatSettingNumber(spec.max)})` };
+  if (!Number.isFinite(value))
+    return { kind: 'out-of-range', value, reason: `"${short(text)}" is too large (the maximum is ${formatSettingNumber(spec.max)})` };
   if (spec.integer && !Number.isInteger(value)) return { kind: 'invalid', reason: `${formatSettingNumber(value)} is not a whole number` };
-  if (value < spec.min || value > spec.max) return { kind: 'out-of-range', value, reason: `${formatSettingNumber(value)} is outside the range ${formatSettingNumber(spec.min)}…${formatSettingNumber(spec.max)}` };
+  if (value < spec.min || value > spec.max)
+    return {
+      kind: 'out-of-range',
+      value,
+      reason: `${formatSettingNumber(value)} is outside the range ${formatSettingNumber(spec.min)}…${formatSettingNumber(spec.max)}`,
+    };
   // -0 reads as 0: the URL and the field never show "-0".
   return { kind: 'ok', value: value === 0 ? 0 : value };
 }
@@ -114,18 +120,25 @@ export interface ValueNote {
  * dataset cannot supply says it is capped. `trainCount` is the dataset's official training-set size
  * (null when not known). Mirrors `splitTrainValidation` in data/batches.ts.
  */
-export function sizeNote(name: 'trainSubset' | 'validationSize', settings: { readonly trainSubset: number; readonly validationSize: number }, trainCount: number | null): ValueNote | null {
+export function sizeNote(
+  name: 'trainSubset' | 'validationSize',
+  settings: { readonly trainSubset: number; readonly validationSize: number },
+  trainCount: number | null,
+): ValueNote | null {
   const fmt = (n: number) => n.toLocaleString('en-US');
-  if (trainCount === null) return name === 'trainSubset' && settings.trainSubset === 0 ? { text: 'all (the training set minus validation)', capped: false } : null;
+  if (trainCount === null)
+    return name === 'trainSubset' && settings.trainSubset === 0 ? { text: 'all (the training set minus validation)', capped: false } : null;
   const validation = Math.max(0, Math.min(settings.validationSize, trainCount - 1));
   const rest = trainCount - validation;
   if (name === 'validationSize') {
     if (settings.validationSize === 0) return { text: 'none: no validation curve', capped: false };
-    if (settings.validationSize > validation) return { text: `capped at ${fmt(validation)} (the training set has ${fmt(trainCount)})`, capped: true };
+    if (settings.validationSize > validation)
+      return { text: `capped at ${fmt(validation)} (the training set has ${fmt(trainCount)})`, capped: true };
     return null;
   }
   if (settings.trainSubset === 0) return { text: `all (${fmt(rest)})`, capped: false };
-  if (settings.trainSubset > rest) return { text: `capped at ${fmt(rest)}: ${fmt(trainCount)} training images minus ${fmt(validation)} for validation`, capped: true };
+  if (settings.trainSubset > rest)
+    return { text: `capped at ${fmt(rest)}: ${fmt(trainCount)} training images minus ${fmt(validation)} for validation`, capped: true };
   return null;
 }
 
@@ -142,7 +155,8 @@ export function valueNote(name: SettingName, settings: Settings, trainCount: num
     // train.ts: a batch never holds more than the training examples there are.
     const rest = trainCount - Math.max(0, Math.min(settings.validationSize, trainCount - 1));
     const train = settings.trainSubset > 0 ? Math.min(settings.trainSubset, rest) : rest;
-    if (settings.batchSize > train) return { text: `capped at ${train.toLocaleString('en-US')}: the whole training set in one batch`, capped: true };
+    if (settings.batchSize > train)
+      return { text: `capped at ${train.toLocaleString('en-US')}: the whole training set in one batch`, capped: true };
     return null;
   }
   if (ZERO_IS_OFF.includes(name) && settings[name] === 0) return { text: 'off', capped: false };
@@ -155,7 +169,8 @@ export function valueNote(name: SettingName, settings: Settings, trainCount: num
  */
 export function fieldProblem(parse: Exclude<NumberParse, { kind: 'ok' }>, using: number): string {
   const current = formatSettingNumber(using);
-  if (parse.kind === 'incomplete') return parse.reason === 'empty' ? `Empty — using ${current}` : `Not a complete number yet — using ${current}`;
+  if (parse.kind === 'incomplete')
+    return parse.reason === 'empty' ? `Empty — using ${current}` : `Not a complete number yet — using ${current}`;
   return `${parse.reason[0]!.toUpperCase()}${parse.reason.slice(1)} — using ${current}`;
 }
 

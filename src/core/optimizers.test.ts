@@ -26,7 +26,11 @@ describe('optimizers', () => {
   it('Nesterov and plain momentum give different updates on the same gradients, each by its formula', () => {
     const lr = 0.1;
     const m = 0.9;
-    const grads = [[1, 1], [0.5, -1], [0.25, 2]];
+    const grads = [
+      [1, 1],
+      [0.5, -1],
+      [0.25, 2],
+    ];
     const plain = trajectory(createOptimizer(with_({ optimizer: 'momentum', learningRate: lr, momentum: m })), grads);
     const nesterov = trajectory(createOptimizer(with_({ optimizer: 'nesterov', learningRate: lr, momentum: m })), grads);
     expect(nesterov).not.toEqual(plain);

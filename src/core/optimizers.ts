@@ -68,7 +68,8 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
   return (optimizer as unknown as { learningRate: number }).learningRate;
 }
 
-export type ScheduleSettings = Pick<Settings, 'learningRate'> & Partial<Pick<Settings, 'lrSchedule' | 'lrDecay' | 'lrGamma' | 'lrStepEpochs' | 'lrMin'>>;
+export type ScheduleSettings = Pick<Settings, 'learningRate'> &
+  Partial<Pick<Settings, 'lrSchedule' | 'lrDecay' | 'lrGamma' | 'lrStepEpochs' | 'lrMin'>>;
 
 /**
  * Learning rate of global step `step` (1-based), with `stepsPerEpoch` steps per epoch and `totalSteps`

@@ -37,7 +37,20 @@ describe('presets', () => {
 
   it('covers the experiments of the course material', () => {
     const ids = PRESETS.map((p) => p.id);
-    for (const id of ['negatives', 'label-noise', 'optimizers', 'init', 'activations', 'cnn-vs-mlp', 'depth', 'bn-short', 'sgd-table', 'fashion', 'regularization']) expect(ids).toContain(id);
+    for (const id of [
+      'negatives',
+      'label-noise',
+      'optimizers',
+      'init',
+      'activations',
+      'cnn-vs-mlp',
+      'depth',
+      'bn-short',
+      'sgd-table',
+      'fashion',
+      'regularization',
+    ])
+      expect(ids).toContain(id);
   });
 
   it('every variant has numbers measured with its current settings (npm run experiments), beside the course’s', () => {
@@ -46,7 +59,10 @@ describe('presets', () => {
       for (const v of p.variants) {
         const m = measuredVariant(p, v);
         expect(m, `${p.id}/${v.id}: settings changed since the last npm run experiments`).not.toBeNull();
-        expect(m!.metrics.some((x) => x.n > 0 && x.mean !== null), `${p.id}/${v.id}`).toBe(true);
+        expect(
+          m!.metrics.some((x) => x.n > 0 && x.mean !== null),
+          `${p.id}/${v.id}`,
+        ).toBe(true);
       }
     }
   });

@@ -46,7 +46,10 @@ export function planOf(title: string, settings: readonly Settings[]): RacePlan {
 
 /** The base settings raced against 1–3 values of one setting ("race these settings against …"). */
 export function planAgainst<K extends SettingName>(base: Settings, name: K, values: readonly Settings[K][]): RacePlan {
-  const settings = [base, ...values.filter((v) => v !== base[name]).map((v) => ({ ...base, [name]: v }) as Settings)].slice(0, MAX_RACE_LANES);
+  const settings = [base, ...values.filter((v) => v !== base[name]).map((v) => ({ ...base, [name]: v }) as Settings)].slice(
+    0,
+    MAX_RACE_LANES,
+  );
   return planOf(`${SETTINGS[name].label}: ${settings.map((s) => String(s[name])).join(' vs ')}`, settings);
 }
 
@@ -77,7 +80,9 @@ export function parseRaceSpec(raw: string, base: Settings = DEFAULT_SETTINGS): {
       return { plan: null, rejected };
     }
     if (preset.variants.length > MAX_RACE_LANES) {
-      reject(`"${preset.title}" has ${preset.variants.length} variants; the first ${MAX_RACE_LANES} race (at most ${MAX_RACE_LANES} at a time)`);
+      reject(
+        `"${preset.title}" has ${preset.variants.length} variants; the first ${MAX_RACE_LANES} race (at most ${MAX_RACE_LANES} at a time)`,
+      );
     }
     return { plan: planFromPreset(preset.id), rejected };
   }
@@ -88,7 +93,10 @@ export function parseRaceSpec(raw: string, base: Settings = DEFAULT_SETTINGS): {
     const out: Record<string, unknown> = { ...base };
     const seen = new Set<string>();
     let ok = true;
-    for (const pair of part.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+    for (const pair of part
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0)) {
       const at = pair.search(/[:=]/);
       const key = at < 0 ? pair : pair.slice(0, at);
       const value = at < 0 ? '' : pair.slice(at + 1);

@@ -37,7 +37,10 @@ interface Recorded {
   checkpoints: TrainCheckpoint[];
 }
 
-async function run(settings: Settings, options: { resume?: TrainCheckpoint; interruptAtStep?: number; control?: RunControl; into?: Recorded } = {}) {
+async function run(
+  settings: Settings,
+  options: { resume?: TrainCheckpoint; interruptAtStep?: number; control?: RunControl; into?: Recorded } = {},
+) {
   const rec: Recorded = options.into ?? { batches: [], epochs: [], checkpoints: [] };
   const control = options.control ?? new RunControl();
   const model = buildModel(settings, data.train, 10);
@@ -46,7 +49,8 @@ async function run(settings: Settings, options: { resume?: TrainCheckpoint; inte
   const observer: TrainObserver = {
     onBatches: (points) => {
       rec.batches.push(...points);
-      if (options.interruptAtStep !== undefined && points.some((p) => p.step >= options.interruptAtStep!)) control.interrupt(new BackendLostError('cpu', 'simulated'));
+      if (options.interruptAtStep !== undefined && points.some((p) => p.step >= options.interruptAtStep!))
+        control.interrupt(new BackendLostError('cpu', 'simulated'));
     },
     onProgress: () => {},
     onEpoch: (m) => rec.epochs.push(m),
@@ -78,7 +82,17 @@ const strip = (e: EpochMetrics) => ({ ...e, trainSeconds: 0, examplesPerSecond: 
 describe('recovery from a lost backend', () => {
   for (const optimizer of ['momentum', 'adam'] as const) {
     it(`a run resumed from its last checkpoint continues the uninterrupted curve exactly (${optimizer})`, async () => {
-      const settings: Settings = { ...DEFAULT_SETTINGS, optimizer, learningRate: optimizer === 'adam' ? 0.003 : 0.02, batchSize: 16, epochs: 3, validationSize: 32, lrSchedule: 'step', lrStepEpochs: 1, lrGamma: 0.5 };
+      const settings: Settings = {
+        ...DEFAULT_SETTINGS,
+        optimizer,
+        learningRate: optimizer === 'adam' ? 0.003 : 0.02,
+        batchSize: 16,
+        epochs: 3,
+        validationSize: 32,
+        lrSchedule: 'step',
+        lrStepEpochs: 1,
+        lrGamma: 0.5,
+      };
       const reference = { batches: [] as BatchPoint[], epochs: [] as EpochMetrics[], checkpoints: [] as TrainCheckpoint[] };
       await run(settings, { into: reference });
       const before = tf.memory().numTensors;
@@ -145,7 +159,19 @@ describe('recovery from a lost backend', () => {
       return spy.call(this);
     } as typeof spy;
     try {
-      await train({ model, optimizer, train: wholeSet(data.train), validation: null, test: wholeSet(data.test), numClasses: 10, settings, control: new RunControl(), observer: { onBatches: () => {}, onProgress: () => {}, onEpoch: () => {} }, now: fakeClock(), yieldNow: () => Promise.resolve() });
+      await train({
+        model,
+        optimizer,
+        train: wholeSet(data.train),
+        validation: null,
+        test: wholeSet(data.test),
+        numClasses: 10,
+        settings,
+        control: new RunControl(),
+        observer: { onBatches: () => {}, onProgress: () => {}, onEpoch: () => {} },
+        now: fakeClock(),
+        yieldNow: () => Promise.resolve(),
+      });
     } finally {
       tf.Tensor.prototype.data = spy;
       model.dispose();

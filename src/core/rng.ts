@@ -20,7 +20,7 @@ export function createRng(seed: number): Rng {
 export function deriveSeed(seed: number, purpose: string): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
   for (let i = 0; i < purpose.length; i++) h = Math.imul(h ^ purpose.charCodeAt(i), 0x01000193) >>> 0;
-  return createRng(h)() * 2 ** 31 >>> 0;
+  return (createRng(h)() * 2 ** 31) >>> 0;
 }
 
 /** Fisher–Yates shuffle of `array` in place. */

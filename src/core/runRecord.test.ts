@@ -51,7 +51,12 @@ function record(over: Partial<RunRecord> = {}): RunRecord {
 
 describe('run records', () => {
   it('a valid record passes unchanged (through a JSON round trip, as IndexedDB would store it)', () => {
-    const r = record({ confusion: [[1, 0], [0, 1]] });
+    const r = record({
+      confusion: [
+        [1, 0],
+        [0, 1],
+      ],
+    });
     const result = validateRunRecord(JSON.parse(JSON.stringify(r)));
     expect(result).toEqual({ ok: true, notes: [], record: r });
   });
@@ -100,7 +105,10 @@ describe('run records', () => {
   });
 
   it('a row-major confusion matrix becomes rows; a wrong shape gives null', () => {
-    expect(confusionRows(new Uint32Array([1, 2, 3, 4]), 2)).toEqual([[1, 2], [3, 4]]);
+    expect(confusionRows(new Uint32Array([1, 2, 3, 4]), 2)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(confusionRows(new Uint32Array([1, 2, 3]), 2)).toBeNull();
   });
 

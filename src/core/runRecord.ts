@@ -54,7 +54,8 @@ export interface StoredVerdict {
 
 const VERDICT_KINDS: readonly VerdictKind[] = ['learned', 'diverged', 'not-learning', 'overfitting', 'stopped', 'too-early'];
 
-export type RecordResult = { readonly ok: true; readonly record: RunRecord; readonly notes: readonly string[] } | { readonly ok: false; readonly reason: string };
+export type RecordResult =
+  { readonly ok: true; readonly record: RunRecord; readonly notes: readonly string[] } | { readonly ok: false; readonly reason: string };
 
 /** Bucket-mean downsampling of batch points to at most `max` points (order kept). */
 export function downsampleBatches(points: readonly StoredBatchPoint[], max = MAX_BATCH_POINTS): StoredBatchPoint[] {
@@ -94,7 +95,12 @@ const MIGRATIONS: Readonly<Record<number, (record: Record<string, unknown>) => R
  * single exploding step may be averaged away, and a stopped run's batch position is unknown).
  */
 function storedVerdict(raw: unknown, record: Pick<RunRecord, 'settings' | 'epochs' | 'batches' | 'stopped' | 'seconds'>): StoredVerdict {
-  if (isObject(raw) && VERDICT_KINDS.includes(raw['kind'] as VerdictKind) && typeof raw['label'] === 'string' && typeof raw['status'] === 'string') {
+  if (
+    isObject(raw) &&
+    VERDICT_KINDS.includes(raw['kind'] as VerdictKind) &&
+    typeof raw['label'] === 'string' &&
+    typeof raw['status'] === 'string'
+  ) {
     return { kind: raw['kind'] as VerdictKind, label: raw['label'].slice(0, 100), status: raw['status'].slice(0, 300) };
   }
   const s = record.settings;
@@ -129,7 +135,8 @@ export function settingsFromStored(raw: unknown, notes: string[]): Settings {
   for (const name of SETTING_NAMES) {
     if (!(name in raw)) continue;
     const value = raw[name];
-    const result = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? coerce(SETTINGS[name], String(value)) : null;
+    const result =
+      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? coerce(SETTINGS[name], String(value)) : null;
     if (result?.ok) out[name] = result.value;
     else notes.push(`${SETTINGS[name].label}: stored value no longer valid; default shown`);
   }
@@ -141,11 +148,23 @@ function isEvaluation(x: unknown): x is Evaluation {
 }
 
 function isEpoch(x: unknown): x is EpochMetrics {
-  return isObject(x) && isNum(x['epoch']) && isNum(x['trainLoss']) && isNum(x['trainAccuracy']) && isEvaluation(x['test']) && (x['validation'] === null || isEvaluation(x['validation']));
+  return (
+    isObject(x) &&
+    isNum(x['epoch']) &&
+    isNum(x['trainLoss']) &&
+    isNum(x['trainAccuracy']) &&
+    isEvaluation(x['test']) &&
+    (x['validation'] === null || isEvaluation(x['validation']))
+  );
 }
 
 function isConfusion(x: unknown): x is number[][] {
-  return Array.isArray(x) && x.length > 0 && x.length <= 100 && x.every((row) => Array.isArray(row) && row.length === x.length && row.every(isNum));
+  return (
+    Array.isArray(x) &&
+    x.length > 0 &&
+    x.length <= 100 &&
+    x.every((row) => Array.isArray(row) && row.length === x.length && row.every(isNum))
+  );
 }
 
 /**
@@ -157,7 +176,11 @@ export function validateRunRecord(raw: unknown): RecordResult {
   let record = raw;
   let version = record['version'];
   if (!isNum(version) || !Number.isInteger(version) || version < 1) return { ok: false, reason: 'not a run record (no format version)' };
-  if (version > RUN_RECORD_VERSION) return { ok: false, reason: `saved by a newer version of CNN Playground (format ${version}, this one reads up to ${RUN_RECORD_VERSION}); open it there or clear the history` };
+  if (version > RUN_RECORD_VERSION)
+    return {
+      ok: false,
+      reason: `saved by a newer version of CNN Playground (format ${version}, this one reads up to ${RUN_RECORD_VERSION}); open it there or clear the history`,
+    };
   while (version < RUN_RECORD_VERSION) {
     const step = MIGRATIONS[version];
     if (!step) return { ok: false, reason: `format ${version} can no longer be read; clear the history` };
@@ -204,7 +227,12 @@ export function validateRunRecord(raw: unknown): RecordResult {
 }
 
 /** Final and best test accuracy, final test loss and epoch count of a run (NaN when it has no epoch). */
-export function runSummary(record: Pick<RunRecord, 'epochs'>): { finalAccuracy: number; bestAccuracy: number; finalLoss: number; epochs: number } {
+export function runSummary(record: Pick<RunRecord, 'epochs'>): {
+  finalAccuracy: number;
+  bestAccuracy: number;
+  finalLoss: number;
+  epochs: number;
+} {
   const last = record.epochs.at(-1);
   return {
     finalAccuracy: last?.test.accuracy ?? Number.NaN,
@@ -223,7 +251,14 @@ export function differingSettings(settings: readonly Settings[]): (keyof Setting
 /** `key=value` of the given settings, for legends: "opt=adam lr=0.001". */
 export function describeSettings(settings: Settings, names: readonly (keyof Settings)[]): string {
   // The dataset by its human name ("ds=MNIST digits"); other values as in the address.
-  const show = (n: keyof Settings) => (n === 'dataset' ? (SETTINGS.dataset.options.find((o) => o.value === settings.dataset)?.label ?? settings.dataset) : typeof settings[n] === 'boolean' ? (settings[n] ? 1 : 0) : String(settings[n]));
+  const show = (n: keyof Settings) =>
+    n === 'dataset'
+      ? (SETTINGS.dataset.options.find((o) => o.value === settings.dataset)?.label ?? settings.dataset)
+      : typeof settings[n] === 'boolean'
+        ? settings[n]
+          ? 1
+          : 0
+        : String(settings[n]);
   return names.map((n) => `${SETTINGS[n].key}=${show(n)}`).join(' ');
 }
 
@@ -257,7 +292,21 @@ export function runsToCsv(records: readonly RunRecord[]): string {
   for (const r of records) {
     for (const e of r.epochs) {
       lines.push(
-        [r.id, r.name, e.epoch, e.trainLoss, e.trainAccuracy, e.validation?.loss, e.validation?.accuracy, e.test.loss, e.test.accuracy, e.testNegative?.loss, e.testNegative?.accuracy, e.learningRate, e.trainSeconds]
+        [
+          r.id,
+          r.name,
+          e.epoch,
+          e.trainLoss,
+          e.trainAccuracy,
+          e.validation?.loss,
+          e.validation?.accuracy,
+          e.test.loss,
+          e.test.accuracy,
+          e.testNegative?.loss,
+          e.testNegative?.accuracy,
+          e.learningRate,
+          e.trainSeconds,
+        ]
           .map(csvField)
           .join(','),
       );
@@ -268,5 +317,9 @@ export function runsToCsv(records: readonly RunRecord[]): string {
 
 /** Runs as pretty JSON, with the URL query that reopens each run's settings. */
 export function runsToJson(records: readonly RunRecord[], query: (s: Settings) => string): string {
-  return JSON.stringify({ format: 'cnn-playground-runs', version: RUN_RECORD_VERSION, runs: records.map((r) => ({ ...r, url: `?${query(r.settings)}` })) }, null, 2);
+  return JSON.stringify(
+    { format: 'cnn-playground-runs', version: RUN_RECORD_VERSION, runs: records.map((r) => ({ ...r, url: `?${query(r.settings)}` })) },
+    null,
+    2,
+  );
 }

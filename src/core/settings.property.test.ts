@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from './rng';
-import { DEFAULT_SETTINGS, parseSettings, serializeSettings, SETTING_NAMES, SETTINGS, type SettingName, type Settings, type SettingSpec } from './settings';
+import {
+  DEFAULT_SETTINGS,
+  parseSettings,
+  serializeSettings,
+  SETTING_NAMES,
+  SETTINGS,
+  type SettingName,
+  type Settings,
+  type SettingSpec,
+} from './settings';
 
 /** A random valid value of one spec: edges, defaults and values across its range (log-uniform on log scales). */
 function randomValue(spec: SettingSpec, rng: Rng): number | string | boolean {
@@ -60,7 +69,29 @@ describe('URL round trip over the whole schema (property-based, seeded)', () => 
 
   it('random junk never throws and never yields an invalid setting', () => {
     const rng = createRng(7);
-    const alphabet = ['a', '=', '&', '%', '1', '.', 'e', '-', '<', '>', '"', ' ', '+', '%00', '%E0', 'lr', 'ds', 'v', '0x', 'NaN', '\u202e'];
+    const alphabet = [
+      'a',
+      '=',
+      '&',
+      '%',
+      '1',
+      '.',
+      'e',
+      '-',
+      '<',
+      '>',
+      '"',
+      ' ',
+      '+',
+      '%00',
+      '%E0',
+      'lr',
+      'ds',
+      'v',
+      '0x',
+      'NaN',
+      '\u202e',
+    ];
     for (let i = 0; i < 2000; i++) {
       let q = '?';
       const len = Math.floor(rng() * 60);

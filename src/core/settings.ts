@@ -721,7 +721,8 @@ export function parseSettings(query: string, base: Settings = DEFAULT_SETTINGS):
   const seen = new Set<string>();
   for (const [key, raw] of params) {
     if (key === VERSION_KEY) {
-      if (raw !== String(URL_VERSION)) rejected.push({ key, reason: `unknown settings version "${short(raw)}"; read as version ${URL_VERSION}` });
+      if (raw !== String(URL_VERSION))
+        rejected.push({ key, reason: `unknown settings version "${short(raw)}"; read as version ${URL_VERSION}` });
       continue;
     }
     const name = BY_KEY.get(key);
@@ -738,7 +739,11 @@ export function parseSettings(query: string, base: Settings = DEFAULT_SETTINGS):
       const used = results.findIndex((r) => r.ok);
       const usedResult = results[used];
       if (usedResult?.ok) out[name] = usedResult.value;
-      const shown = given.slice(0, 5).map((g) => `"${short(g)}"`).join(', ') + (given.length > 5 ? ', …' : '');
+      const shown =
+        given
+          .slice(0, 5)
+          .map((g) => `"${short(g)}"`)
+          .join(', ') + (given.length > 5 ? ', …' : '');
       const value = usedResult?.ok ? String(usedResult.value) : `the default ${String(SETTINGS[name].default)}`;
       rejected.push({ key, reason: `${SETTINGS[name].label}: given ${given.length} times (${shown}); using ${value}` });
       continue;
@@ -786,7 +791,8 @@ const OPTIMIZER_KNOBS: Partial<Record<SettingName, { readonly uses: readonly Opt
   adagradInit: { uses: ['adagrad'], reason: 'Only used by AdaGrad.' },
 };
 
-const CLASSIC_FIXED = 'LeNet-5 classic is the fixed 1998 design (scaled tanh, average pooling, no batch norm); choose LeNet-5 (modern) to change it.';
+const CLASSIC_FIXED =
+  'LeNet-5 classic is the fixed 1998 design (scaled tanh, average pooling, no batch norm); choose LeNet-5 (modern) to change it.';
 
 /**
  * Why a setting has no effect under the other settings (shown next to its disabled control), or null
@@ -814,7 +820,9 @@ export function inapplicableReason(name: SettingName, settings: Settings): strin
       if (model === 'lenet5-classic') return CLASSIC_FIXED;
       return model === 'mlp' ? 'The MLP has no conv layers.' : null;
     case 'initScale':
-      return SCALED_INITIALIZERS.includes(settings.initializer) ? null : 'Only used by the truncated normal, normal, uniform and constant initialisations.';
+      return SCALED_INITIALIZERS.includes(settings.initializer)
+        ? null
+        : 'Only used by the truncated normal, normal, uniform and constant initialisations.';
     case 'lrDecay':
       return settings.lrSchedule === 'time' ? null : 'Only used by the time-decay schedule.';
     case 'lrMin':
@@ -829,13 +837,19 @@ export function inapplicableReason(name: SettingName, settings: Settings): strin
     case 'erasingAreaMin':
     case 'erasingAreaMax':
       if (settings.randomErasing === 0) return 'Only used when random erasing is on.';
-      return settings.erasingAreaMin <= settings.erasingAreaMax ? null : 'The minimum area is above the maximum: the two are swapped when training.';
+      return settings.erasingAreaMin <= settings.erasingAreaMax
+        ? null
+        : 'The minimum area is above the maximum: the two are swapped when training.';
     case 'erasingAspectMin':
     case 'erasingAspectMax':
       if (settings.randomErasing === 0) return 'Only used when random erasing is on.';
-      return settings.erasingAspectMin <= settings.erasingAspectMax ? null : 'The minimum aspect is above the maximum: the two are swapped when training.';
+      return settings.erasingAspectMin <= settings.erasingAspectMax
+        ? null
+        : 'The minimum aspect is above the maximum: the two are swapped when training.';
     case 'lrGamma':
-      return settings.lrSchedule === 'exponential' || settings.lrSchedule === 'step' ? null : 'Only used by the exponential and step schedules.';
+      return settings.lrSchedule === 'exponential' || settings.lrSchedule === 'step'
+        ? null
+        : 'Only used by the exponential and step schedules.';
     case 'lrStepEpochs':
       return settings.lrSchedule === 'step' ? null : 'Only used by the step schedule.';
     case 'patience':

@@ -24,6 +24,8 @@ describe('settings as people read them', () => {
   });
 
   it('run legends name the dataset by its label, other settings as in the address', () => {
-    expect(describeSettings({ ...DEFAULT_SETTINGS, dataset: 'fashion', learningRate: 0.1 }, ['dataset', 'learningRate'])).toBe('ds=Fashion-MNIST lr=0.1');
+    expect(describeSettings({ ...DEFAULT_SETTINGS, dataset: 'fashion', learningRate: 0.1 }, ['dataset', 'learningRate'])).toBe(
+      'ds=Fashion-MNIST lr=0.1',
+    );
   });
 });

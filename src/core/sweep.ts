@@ -5,7 +5,9 @@
 import { coerce, SETTINGS, type SettingName, type Settings } from './settings';
 
 /** Settings a sweep may vary: every number and every choice (booleans are a two-value choice). */
-export const SWEEPABLE: readonly SettingName[] = (Object.keys(SETTINGS) as SettingName[]).filter((n) => n !== 'seed' && n !== 'backend' && n !== 'dataset');
+export const SWEEPABLE: readonly SettingName[] = (Object.keys(SETTINGS) as SettingName[]).filter(
+  (n) => n !== 'seed' && n !== 'backend' && n !== 'dataset',
+);
 
 /** Most values in one sweep. */
 export const MAX_SWEEP_VALUES = 12;
@@ -49,7 +51,8 @@ export function defaultSweepText(name: SettingName): string {
     case 'boolean':
       return '0, 1';
     case 'number':
-      if (spec.scale === 'log') return logRange(Math.max(spec.min, spec.default / 100), Math.min(spec.max, spec.default * 10), 4).join(', ');
+      if (spec.scale === 'log')
+        return logRange(Math.max(spec.min, spec.default / 100), Math.min(spec.max, spec.default * 10), 4).join(', ');
       {
         const hi = spec.default > spec.min ? Math.min(spec.max, spec.default * 2) : spec.max;
         const points = [0, 0.25, 0.5, 0.75, 1].map((t) => {

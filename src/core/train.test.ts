@@ -33,7 +33,17 @@ describe('training loop', () => {
     const optimizer = createOptimizer(base);
     const set = wholeSet(data.train);
     const { batches, observer } = recorder();
-    await train({ model, optimizer, train: set, validation: null, test: wholeSet(data.test), numClasses: 10, settings: { ...base, epochs: 15 }, control: new RunControl(), observer });
+    await train({
+      model,
+      optimizer,
+      train: set,
+      validation: null,
+      test: wholeSet(data.test),
+      numClasses: 10,
+      settings: { ...base, epochs: 15 },
+      control: new RunControl(),
+      observer,
+    });
     expect(batches).toHaveLength(15);
     expect(batches.at(-1)!.loss).toBeLessThan(batches[0]!.loss * 0.5);
     model.dispose();
@@ -42,7 +52,12 @@ describe('training loop', () => {
 
   it('learns the synthetic task: test accuracy well above chance after 2 epochs', async () => {
     const { epochs, observer } = recorder();
-    const result = await runExperiment({ ...base, epochs: 2, validationSize: 40 }, syntheticSplit(300, 100, 1, 16), new RunControl(), observer);
+    const result = await runExperiment(
+      { ...base, epochs: 2, validationSize: 40 },
+      syntheticSplit(300, 100, 1, 16),
+      new RunControl(),
+      observer,
+    );
     expect(epochs).toHaveLength(2);
     expect(epochs[1]!.test.accuracy).toBeGreaterThan(0.5);
     expect(epochs[1]!.validation).not.toBeNull();
@@ -72,7 +87,17 @@ describe('training loop', () => {
     const optimizer = createOptimizer({ ...base, optimizer: 'momentum' });
     const counts: number[] = [];
     const observer: TrainObserver = { onBatches: () => {}, onProgress: () => {}, onEpoch: () => counts.push(tf.memory().numTensors) };
-    await train({ model, optimizer, train: wholeSet(data.train), validation: wholeSet(data.test), test: wholeSet(data.test), numClasses: 10, settings: { ...base, epochs: 4 }, control: new RunControl(), observer });
+    await train({
+      model,
+      optimizer,
+      train: wholeSet(data.train),
+      validation: wholeSet(data.test),
+      test: wholeSet(data.test),
+      numClasses: 10,
+      settings: { ...base, epochs: 4 },
+      control: new RunControl(),
+      observer,
+    });
     expect(counts).toHaveLength(4);
     // Momentum accumulators appear during epoch 1; after that the count must not move.
     expect(new Set(counts.slice(1)).size).toBe(1);
@@ -84,11 +109,31 @@ describe('training loop', () => {
   it('stop ends the run cooperatively mid-epoch', async () => {
     const control = new RunControl();
     const { batches, observer } = recorder();
-    const stopping: TrainObserver = { ...observer, onBatches: (p) => { observer.onBatches(p); if (batches.length >= 2) control.stop(); } };
+    const stopping: TrainObserver = {
+      ...observer,
+      onBatches: (p) => {
+        observer.onBatches(p);
+        if (batches.length >= 2) control.stop();
+      },
+    };
     const data = syntheticSplit(320, 20, 1, 16);
     const model = buildModel(base, data.train, 10);
     const optimizer = createOptimizer(base);
-    const result = await train({ model, optimizer, train: wholeSet(data.train), validation: null, test: wholeSet(data.test), numClasses: 10, settings: { ...base, batchSize: 8, epochs: 3 }, control, observer: stopping, now: (() => { let t = 0; return () => (t += 300); })() });
+    const result = await train({
+      model,
+      optimizer,
+      train: wholeSet(data.train),
+      validation: null,
+      test: wholeSet(data.test),
+      numClasses: 10,
+      settings: { ...base, batchSize: 8, epochs: 3 },
+      control,
+      observer: stopping,
+      now: (() => {
+        let t = 0;
+        return () => (t += 300);
+      })(),
+    });
     expect(result.stopped).toBe(true);
     expect(result.epochsCompleted).toBe(0);
     expect(batches.length).toBeLessThan(40);
@@ -100,7 +145,17 @@ describe('training loop', () => {
     const data = syntheticSplit(64, 10, 1, 16);
     const model = buildModel(base, data.train, 10);
     const optimizer = createOptimizer({ ...base, optimizer: 'sgd', learningRate: 1e9 });
-    const run = train({ model, optimizer, train: wholeSet(data.train), validation: null, test: wholeSet(data.test), numClasses: 10, settings: { ...base, epochs: 3 }, control: new RunControl(), observer: recorder().observer });
+    const run = train({
+      model,
+      optimizer,
+      train: wholeSet(data.train),
+      validation: null,
+      test: wholeSet(data.test),
+      numClasses: 10,
+      settings: { ...base, epochs: 3 },
+      control: new RunControl(),
+      observer: recorder().observer,
+    });
     await expect(run).rejects.toBeInstanceOf(DivergenceError);
     model.dispose();
     optimizer.dispose();
@@ -123,8 +178,20 @@ describe('Step (TensorFlow Playground style)', () => {
     const model = buildModel(base, data.train, 10);
     const optimizer = createOptimizer(base);
     const result = await train({
-      model, optimizer, train: wholeSet(data.train), validation: null, test: wholeSet(data.test), numClasses: 10,
-      settings: { ...base, batchSize: 16, epochs: 2 }, control, observer: { ...observer, onProgress: (p) => { lastProgress = p.batch; } },
+      model,
+      optimizer,
+      train: wholeSet(data.train),
+      validation: null,
+      test: wholeSet(data.test),
+      numClasses: 10,
+      settings: { ...base, batchSize: 16, epochs: 2 },
+      control,
+      observer: {
+        ...observer,
+        onProgress: (p) => {
+          lastProgress = p.batch;
+        },
+      },
     });
     model.dispose();
     optimizer.dispose();
@@ -134,9 +201,19 @@ describe('Step (TensorFlow Playground style)', () => {
   it('a paused run advances exactly one batch per Step, to the epoch end (after its evaluation) per epoch Step', async () => {
     const control = new RunControl();
     control.pause();
-    const { log, batches, epochs, result } = await stepping(control, [(c) => c.step('batch'), (c) => c.step('batch'), (c) => c.step('epoch'), (c) => c.resume()]);
+    const { log, batches, epochs, result } = await stepping(control, [
+      (c) => c.step('batch'),
+      (c) => c.step('batch'),
+      (c) => c.step('epoch'),
+      (c) => c.resume(),
+    ]);
     // Each pause: points of every step taken already delivered, progress at that batch.
-    expect(log).toEqual([[0, 0, 0], [1, 0, 1], [2, 0, 2], [4, 1, 4]]);
+    expect(log).toEqual([
+      [0, 0, 0],
+      [1, 0, 1],
+      [2, 0, 2],
+      [4, 1, 4],
+    ]);
     expect(batches.map((b) => b.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(epochs).toHaveLength(2);
     expect(result.stopped).toBe(false);
@@ -163,8 +240,8 @@ describe('Step (TensorFlow Playground style)', () => {
     expect(control.paused).toBe(false);
     control.stepTaken(true);
     expect(control.paused).toBe(true);
-    });
   });
+});
 
 describe('divergence guard (an exploding, still finite loss)', () => {
   // SGD + momentum at lr 5: the loss climbs by orders of magnitude within a few steps (2.3, 4.4, 7.7, 19, 750, …).
@@ -184,7 +261,9 @@ describe('divergence guard (an exploding, still finite loss)', () => {
     const e = error as DivergenceError;
     expect(Number.isFinite(e.loss)).toBe(true);
     expect(e.loss).toBeGreaterThan(10 * batches[0]!.loss);
-    expect(e.message).toMatch(/^The loss climbed to .* at step \d+, more than 10× its starting value 2\.\d+: training diverged\. The learning rate 5 is probably too high/);
+    expect(e.message).toMatch(
+      /^The loss climbed to .* at step \d+, more than 10× its starting value 2\.\d+: training diverged\. The learning rate 5 is probably too high/,
+    );
     // The exploded step itself is on the curve, and nothing after it.
     expect(batches.at(-1)!.step).toBe(e.step);
     expect(batches.length).toBeLessThan(10);

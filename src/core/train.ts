@@ -439,13 +439,23 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     } finally {
       stacked.dispose();
     }
-    const points: BatchPoint[] = batch.map((p, i) => ({ step: p.step, epoch: p.epoch, loss: values[2 * i]!, accuracy: values[2 * i + 1]!, learningRate: p.learningRate }));
+    const points: BatchPoint[] = batch.map((p, i) => ({
+      step: p.step,
+      epoch: p.epoch,
+      loss: values[2 * i]!,
+      accuracy: values[2 * i + 1]!,
+      learningRate: p.learningRate,
+    }));
     if (withNorms.length > 0 && observer.onGradientNorms) {
       const k = step_.kernelLayers.length;
       const at = 2 * batch.length;
       observer.onGradientNorms(
         step_.kernelLayers,
-        withNorms.map((p, j) => ({ step: p.step, epoch: p.epoch, norms: Float32Array.from(values.subarray(at + j * k, at + (j + 1) * k) as Float32Array) })),
+        withNorms.map((p, j) => ({
+          step: p.step,
+          epoch: p.epoch,
+          norms: Float32Array.from(values.subarray(at + j * k, at + (j + 1) * k) as Float32Array),
+        })),
       );
     }
     // A NaN/∞ loss always ends the run; an exploding one too unless `divergenceStop` is off.
@@ -463,7 +473,14 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       // Where it stopped, also when that is before the first progress report (lr 5 explodes in 3 steps).
       const at = good.at(-1) ?? first;
       const e = Math.floor((at.step - 1) / batchesPerEpoch) + 1;
-      observer.onProgress({ epoch: e, epochs, batch: at.step - (e - 1) * batchesPerEpoch, batchesPerEpoch, examplesPerSecond: rateWindow.rate || rateWindow.examples / Math.max(1e-3, (now() - rateWindow.time) / 1000), etaSeconds: 0 });
+      observer.onProgress({
+        epoch: e,
+        epochs,
+        batch: at.step - (e - 1) * batchesPerEpoch,
+        batchesPerEpoch,
+        examplesPerSecond: rateWindow.rate || rateWindow.examples / Math.max(1e-3, (now() - rateWindow.time) / 1000),
+        etaSeconds: 0,
+      });
       throw new DivergenceError(first.step, first.loss, divergenceAdvice(settings, first.learningRate), watch.startingLoss);
     }
   };
@@ -493,7 +510,16 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       epochLossSum = resumed?.lossSum ?? 0;
       epochAccSum = resumed?.accuracySum ?? 0;
       epochSteps = resumed?.steps ?? 0;
-      const position = (batch: number) => ({ epoch, batch, step, examples: examplesThisEpoch, lossSum: epochLossSum, accuracySum: epochAccSum, steps: epochSteps, seconds: (now() - epochStart) / 1000 });
+      const position = (batch: number) => ({
+        epoch,
+        batch,
+        step,
+        examples: examplesThisEpoch,
+        lossSum: epochLossSum,
+        accuracySum: epochAccSum,
+        steps: epochSteps,
+        seconds: (now() - epochStart) / 1000,
+      });
 
       for (let b = resumed?.batch ?? 0; b < batchesPerEpoch; b++) {
         if (control.paused) {
@@ -531,7 +557,14 @@ export async function train(input: TrainInput): Promise<TrainResult> {
           if (elapsed > 0.5) rateWindow = { time: t2, examples: 0, rate: rateWindow.examples / elapsed };
           const rate = rateWindow.rate || examplesThisEpoch / Math.max(1e-3, (t2 - epochStart) / 1000);
           const remaining = (epochs - epoch) * trainCount + (trainCount - examplesThisEpoch);
-          observer.onProgress({ epoch, epochs, batch: b + 1, batchesPerEpoch, examplesPerSecond: rate, etaSeconds: rate > 0 ? remaining / rate : 0 });
+          observer.onProgress({
+            epoch,
+            epochs,
+            batch: b + 1,
+            batchesPerEpoch,
+            examplesPerSecond: rate,
+            etaSeconds: rate > 0 ? remaining / rate : 0,
+          });
           if (t2 - lastCheckpoint >= CHECKPOINT_EVERY_MS && b < batchesPerEpoch - 1) await checkpoint(position(b + 1));
         }
         if (t - lastYield >= YIELD_EVERY_MS) {
@@ -543,14 +576,23 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       const trainSeconds = (now() - epochStart) / 1000;
       if (control.stopped && examplesThisEpoch < trainCount) {
         // The last report may be a few steps behind: say where the run really stopped.
-        observer.onProgress({ epoch, epochs, batch: step - (epoch - 1) * batchesPerEpoch, batchesPerEpoch, examplesPerSecond: rateWindow.rate, etaSeconds: 0 });
+        observer.onProgress({
+          epoch,
+          epochs,
+          batch: step - (epoch - 1) * batchesPerEpoch,
+          batchesPerEpoch,
+          examplesPerSecond: rateWindow.rate,
+          etaSeconds: 0,
+        });
         break;
       }
       // Evaluation is long on a slow backend: a loss during it resumes right here.
       await checkpoint(position(batchesPerEpoch));
 
       const validation = input.validation ? await control.guard(evaluate(model, input.validation, numClasses, preprocessing)) : null;
-      const predictions = observer.onTestPredictions ? { predicted: new Uint8Array(input.test.indices.length), confidence: new Float32Array(input.test.indices.length) } : undefined;
+      const predictions = observer.onTestPredictions
+        ? { predicted: new Uint8Array(input.test.indices.length), confidence: new Float32Array(input.test.indices.length) }
+        : undefined;
       const test = await control.guard(evaluate(model, input.test, numClasses, preprocessing, predictions));
       if (predictions) observer.onTestPredictions?.(epoch, predictions);
       const testNegative = input.testNegative ? await control.guard(evaluate(model, input.testNegative, numClasses, preprocessing)) : null;
@@ -573,7 +615,19 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       const last = taken.last;
       if (last?.epoch === epoch && last.batch === batchesPerEpoch) {
         // Evaluation leaves the weights alone: the same copy is the start of the next epoch.
-        taken.last = { ...last, ...position(0), epoch: epoch + 1, examples: 0, lossSum: 0, accuracySum: 0, steps: 0, seconds: 0, history: [...history], bestEpoch: early.bestEpoch, bestLoss: early.bestLoss };
+        taken.last = {
+          ...last,
+          ...position(0),
+          epoch: epoch + 1,
+          examples: 0,
+          lossSum: 0,
+          accuracySum: 0,
+          steps: 0,
+          seconds: 0,
+          history: [...history],
+          bestEpoch: early.bestEpoch,
+          bestLoss: early.bestLoss,
+        };
         observer.onCheckpoint?.(taken.last);
       }
       await control.guard(yieldNow());
@@ -620,7 +674,14 @@ class StepRunner {
    * norms come from the step's own gradients: `minimize` is variableGrads + applyGradients, so
    * taking that path on a measuring step changes nothing in the update.
    */
-  run(xBuf: Float32Array, yBuf: Float32Array, size: number, shape: number[], numClasses: number, withNorms = false): { stats: tf.Tensor1D; norms: tf.Tensor1D | null } {
+  run(
+    xBuf: Float32Array,
+    yBuf: Float32Array,
+    size: number,
+    shape: number[],
+    numClasses: number,
+    withNorms = false,
+  ): { stats: tf.Tensor1D; norms: tf.Tensor1D | null } {
     const { model, optimizer } = this;
     let norms: tf.Tensor1D | null = null;
     const stats = tf.tidy(() => {
@@ -637,7 +698,8 @@ class StepRunner {
         loss = optimizer.minimize(lossFn, true);
       } else {
         const { value, grads } = tf.variableGrads(lossFn, this.vars);
-        if (withNorms) norms = tf.keep(tf.stack(this.kernelVars.map((v) => (grads[v.name] ? tf.norm(grads[v.name]!) : tf.scalar(0)))) as tf.Tensor1D);
+        if (withNorms)
+          norms = tf.keep(tf.stack(this.kernelVars.map((v) => (grads[v.name] ? tf.norm(grads[v.name]!) : tf.scalar(0)))) as tf.Tensor1D);
         optimizer.applyGradients(adjustGradients(grads, this.vars, this.kernels, this.l2, this.clipNorm));
         loss = value;
       }
@@ -655,7 +717,9 @@ class StepRunner {
 /** The kernel variable of every conv / dense layer, in layer order, with its layer's name. */
 export function kernelVariables(model: tf.LayersModel): { layer: string; variable: tf.Variable }[] {
   return model.layers.flatMap((layer) =>
-    layer.trainableWeights.filter((w) => /(^|\/)kernel$/.test(w.originalName)).map((w) => ({ layer: layer.name, variable: w.read() as tf.Variable })),
+    layer.trainableWeights
+      .filter((w) => /(^|\/)kernel$/.test(w.originalName))
+      .map((w) => ({ layer: layer.name, variable: w.read() as tf.Variable })),
   );
 }
 
@@ -669,7 +733,13 @@ export function kernelNames(model: tf.LayersModel): Set<string> {
  * of λ‖w‖²), then, when `clipNorm` > 0 and the global norm ‖g‖ = √(Σ‖g_i‖²) exceeds it, every g_i
  * scaled by clipNorm/‖g‖. Call inside a tidy.
  */
-export function adjustGradients(grads: tf.NamedTensorMap, vars: readonly tf.Variable[], kernels: ReadonlySet<string>, l2: number, clipNorm: number): tf.NamedTensorMap {
+export function adjustGradients(
+  grads: tf.NamedTensorMap,
+  vars: readonly tf.Variable[],
+  kernels: ReadonlySet<string>,
+  l2: number,
+  clipNorm: number,
+): tf.NamedTensorMap {
   let out: tf.NamedTensorMap = grads;
   if (l2 > 0) {
     out = {};
@@ -699,7 +769,13 @@ function batchAccuracy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
  * doubles. With `out`, also fills in each example's predicted class and its probability (by position
  * in `subset`), read in the same bulk read as the sums: no second pass.
  */
-export async function evaluate(model: tf.LayersModel, subset: Subset, numClasses: number, preprocessing?: Preprocessing, out?: TestPredictions): Promise<Evaluation> {
+export async function evaluate(
+  model: tf.LayersModel,
+  subset: Subset,
+  numClasses: number,
+  preprocessing?: Preprocessing,
+  out?: TestPredictions,
+): Promise<Evaluation> {
   const count = subset.indices.length;
   const { height, width, channels } = subset.source;
   const pixels = imageSize(subset.source);

@@ -22,7 +22,13 @@ function curve(n: number, loss: (i: number) => number, accuracy: (i: number) => 
   return Array.from({ length: n }, (_, i) => ({ step: i + 1, epoch: (i + 1) / perEpoch, loss: loss(i), accuracy: accuracy(i) }));
 }
 
-function epochOf(epoch: number, trainLoss: number, testAccuracy: number, validationLoss: number | null = null, testLoss = trainLoss): EpochMetrics {
+function epochOf(
+  epoch: number,
+  trainLoss: number,
+  testAccuracy: number,
+  validationLoss: number | null = null,
+  testLoss = trainLoss,
+): EpochMetrics {
   return {
     epoch,
     trainLoss,
@@ -38,12 +44,24 @@ function epochOf(epoch: number, trainLoss: number, testAccuracy: number, validat
   };
 }
 
-const learning = curve(300, (i) => LN10 * Math.exp(-i / 60) + 0.05, (i) => Math.min(0.98, 0.1 + i / 150));
+const learning = curve(
+  300,
+  (i) => LN10 * Math.exp(-i / 60) + 0.05,
+  (i) => Math.min(0.98, 0.1 + i / 150),
+);
 const finished: RunEnd = { kind: 'finished' };
 
 function judge(over: Omit<Partial<VerdictInput>, 'settings'> & { settings?: Partial<Settings> }) {
   const { settings, ...rest } = over;
-  return judgeRun({ batches: learning, epochs: [epochOf(1, 0.3, 0.95), epochOf(2, 0.1, 0.975)], numClasses: 10, end: finished, batchesPerEpoch: 150, ...rest, settings: { ...DEFAULT_SETTINGS, ...settings } });
+  return judgeRun({
+    batches: learning,
+    epochs: [epochOf(1, 0.3, 0.95), epochOf(2, 0.1, 0.975)],
+    numClasses: 10,
+    end: finished,
+    batchesPerEpoch: 150,
+    ...rest,
+    settings: { ...DEFAULT_SETTINGS, ...settings },
+  });
 }
 
 describe('verdict: learned', () => {
@@ -59,7 +77,11 @@ describe('verdict: learned', () => {
     expect(short.kind).toBe('learned');
     expect(short.summary).toMatch(/still falling when it ended \(after only 16 steps\): more epochs would help/);
     expect(short.fixes).toEqual([{ label: 'Train for 2 epochs', patch: { epochs: 2 } }]);
-    const falling = curve(400, (i) => LN10 - i / 200, () => 0.6);
+    const falling = curve(
+      400,
+      (i) => LN10 - i / 200,
+      () => 0.6,
+    );
     expect(judge({ batches: falling, settings: { epochs: 3 } }).fixes).toEqual([{ label: 'Train for 6 epochs', patch: { epochs: 6 } }]);
   });
 
@@ -76,7 +98,11 @@ describe('verdict: learned', () => {
 
 describe('verdict: diverged', () => {
   // lr = 5 with momentum: the loss climbs by orders of magnitude to ~4e12 while accuracy sits at chance.
-  const exploding = curve(60, (i) => (i < 5 ? 2.3 : 2.3 * 1.6 ** (i - 4)), () => 0.1);
+  const exploding = curve(
+    60,
+    (i) => (i < 5 ? 2.3 : 2.3 * 1.6 ** (i - 4)),
+    () => 0.1,
+  );
 
   it('a loss climbing far above its start is "diverged" even when it stays finite, with the peak and the start', () => {
     const v = judge({ batches: exploding, epochs: [epochOf(1, 1e12, 0.098)], settings: { learningRate: 5 } });
@@ -106,7 +132,11 @@ describe('verdict: diverged', () => {
   });
 
   it('sigmoid at lr 10 that explodes is diverged, not "not learning"', () => {
-    const v = judge({ batches: exploding, epochs: [epochOf(1, 40, 0.1)], settings: { activation: 'sigmoid', optimizer: 'sgd', learningRate: 10 } });
+    const v = judge({
+      batches: exploding,
+      epochs: [epochOf(1, 40, 0.1)],
+      settings: { activation: 'sigmoid', optimizer: 'sgd', learningRate: 10 },
+    });
     expect(v.kind).toBe('diverged');
     expect(v.causes[0]).toMatch(/too high for SGD with Sigmoid activations/);
   });
@@ -115,7 +145,11 @@ describe('verdict: diverged', () => {
     // Measured in the app (n=2000, SGD, lr 10, sigmoid): 2.4 26 44 9.1 4.6 3.4 2.6 … 2.5, test accuracy 8.9%.
     const measured = [2.4, 26, 44, 9.1, 4.6, 3.4, 2.6, ...Array.from({ length: 56 }, (_, i) => 2.3 + 0.2 * Math.abs(Math.sin(i)))];
     const batches = measured.map((l, i) => ({ step: i + 1, epoch: (i + 1) / 63, loss: l, accuracy: 0.1 }));
-    const v = judge({ batches, epochs: [epochOf(1, 3.64, 0.089)], settings: { activation: 'sigmoid', optimizer: 'sgd', learningRate: 10 } });
+    const v = judge({
+      batches,
+      epochs: [epochOf(1, 3.64, 0.089)],
+      settings: { activation: 'sigmoid', optimizer: 'sgd', learningRate: 10 },
+    });
     expect(v.kind).toBe('diverged');
     expect(v.status).toBe('Diverged: the loss peaked at 44.00 (step 3; it started at 2.40)');
     expect(v.summary).toMatch(/It ended at test accuracy 8\.9%/);
@@ -159,7 +193,11 @@ describe('verdict: diverged', () => {
 
 describe('verdict: not learning', () => {
   // Sigmoid + SGD at lr 0.01: predicts one class for everything, loss flat at ln 10.
-  const flat = curve(1719, (i) => LN10 + 0.01 * Math.sin(i), (i) => 0.1 + 0.02 * Math.sin(i / 7));
+  const flat = curve(
+    1719,
+    (i) => LN10 + 0.01 * Math.sin(i),
+    (i) => 0.1 + 0.02 * Math.sin(i / 7),
+  );
   const sigmoidSgd: Partial<Settings> = { activation: 'sigmoid', optimizer: 'sgd', learningRate: 0.01 };
 
   it('accuracy at chance after many steps, loss flat at ln(classes): "not learning", with the reason and fixes', () => {
@@ -168,9 +206,17 @@ describe('verdict: not learning', () => {
     expect(v.status).toBe('Not learning: test accuracy 11.3% after 1,719 steps (chance is 10.0%)');
     expect(v.summary).toMatch(/≈ ln 10, the loss of a uniform guess/);
     expect(v.causes[0]).toMatch(/Sigmoid saturates/);
-    expect(v.fixes.map((f) => f.patch)).toEqual(expect.arrayContaining([{ activation: 'relu', initializer: 'he-normal' }, { optimizer: 'adam', learningRate: 0.001 }]));
+    expect(v.fixes.map((f) => f.patch)).toEqual(
+      expect.arrayContaining([
+        { activation: 'relu', initializer: 'he-normal' },
+        { optimizer: 'adam', learningRate: 0.001 },
+      ]),
+    );
     const applied = applyFix({ ...DEFAULT_SETTINGS, ...sigmoidSgd }, v.fixes[0]!.patch);
-    expect(applied.changes.map((c) => `${c.label}: ${c.from} → ${c.to}`)).toEqual(['Activation: Sigmoid → ReLU', 'Weight initialisation: Glorot (Xavier) uniform → He normal']);
+    expect(applied.changes.map((c) => `${c.label}: ${c.from} → ${c.to}`)).toEqual([
+      'Activation: Sigmoid → ReLU',
+      'Weight initialisation: Glorot (Xavier) uniform → He normal',
+    ]);
   });
 
   it('names the usual suspects from the settings: equal weights, tiny σ with SGD, a tiny rate, label noise', () => {
@@ -208,7 +254,9 @@ describe('verdict: overfitting', () => {
     const v = judge({ epochs: rising, settings: { trainSubset: 500 } });
     expect(v.kind).toBe('overfitting');
     expect(v.status).toBe('Overfitting: validation loss rose from 0.30 (epoch 2) to 0.36');
-    expect(v.fixes.map((f) => f.patch)).toEqual(expect.arrayContaining([{ trainSubset: 0 }, { patience: 3, restoreBest: true }, { l2: 0.001 }]));
+    expect(v.fixes.map((f) => f.patch)).toEqual(
+      expect.arrayContaining([{ trainSubset: 0 }, { patience: 3, restoreBest: true }, { l2: 0.001 }]),
+    );
   });
 
   it('without a validation set the test loss is watched', () => {
@@ -227,7 +275,19 @@ describe('verdict: overfitting', () => {
 
 describe('verdict: stopped', () => {
   it('says where: "stopped at epoch 2, batch 1,041/1,719"; on an epoch boundary "after epoch 1"', () => {
-    const v = judgeRun({ batches: curve(1719 + 1041, () => 0.2, () => 0.95, 1719), epochs: [epochOf(1, 0.2, 0.96)], numClasses: 10, settings: DEFAULT_SETTINGS, end: { kind: 'stopped' }, batchesPerEpoch: 1719 });
+    const v = judgeRun({
+      batches: curve(
+        1719 + 1041,
+        () => 0.2,
+        () => 0.95,
+        1719,
+      ),
+      epochs: [epochOf(1, 0.2, 0.96)],
+      numClasses: 10,
+      settings: DEFAULT_SETTINGS,
+      end: { kind: 'stopped' },
+      batchesPerEpoch: 1719,
+    });
     expect(v.kind).toBe('stopped');
     expect(v.status).toBe('Stopped at epoch 2, batch 1,041/1,719');
     expect(v.summary).toMatch(/test set was last scored after epoch 1: 96\.0%/);
@@ -235,7 +295,18 @@ describe('verdict: stopped', () => {
   });
 
   it('never reads "after 0 epochs": a run stopped in its first epoch or before its first step', () => {
-    const v = judgeRun({ batches: curve(40, () => 1, () => 0.5), epochs: [], numClasses: 10, settings: DEFAULT_SETTINGS, end: { kind: 'stopped' }, batchesPerEpoch: 1719 });
+    const v = judgeRun({
+      batches: curve(
+        40,
+        () => 1,
+        () => 0.5,
+      ),
+      epochs: [],
+      numClasses: 10,
+      settings: DEFAULT_SETTINGS,
+      end: { kind: 'stopped' },
+      batchesPerEpoch: 1719,
+    });
     expect(v.status).toBe('Stopped at epoch 1, batch 40/1,719');
     expect(v.summary).toMatch(/No epoch was finished/);
     expect(v.summary).not.toMatch(/0 epoch/);
@@ -244,8 +315,19 @@ describe('verdict: stopped', () => {
   });
 
   it('a stopped run that was stuck at chance says so and offers the fixes', () => {
-    const flat = curve(500, () => LN10, () => 0.1);
-    const v = judgeRun({ batches: flat, epochs: [], numClasses: 10, settings: { ...DEFAULT_SETTINGS, initializer: 'zeros' }, end: { kind: 'stopped' }, batchesPerEpoch: 1719 });
+    const flat = curve(
+      500,
+      () => LN10,
+      () => 0.1,
+    );
+    const v = judgeRun({
+      batches: flat,
+      epochs: [],
+      numClasses: 10,
+      settings: { ...DEFAULT_SETTINGS, initializer: 'zeros' },
+      end: { kind: 'stopped' },
+      batchesPerEpoch: 1719,
+    });
     expect(v.kind).toBe('stopped');
     expect(v.summary).toMatch(/Until then it was not learning/);
     expect(v.fixes.length).toBeGreaterThan(0);
@@ -287,7 +369,10 @@ describe('fixes and hints', () => {
 
   it('the learning-rate hint suggests the optimizer’s usual rate only when the current one is outside its range', () => {
     expect(learningRateHint({ optimizer: 'momentum', learningRate: 0.01 })).toBeNull();
-    expect(learningRateHint({ optimizer: 'adam', learningRate: 0.01 })).toEqual({ text: 'Adam usually wants lr ≈ 0.001 (0.0001–0.003); this one is 0.01.', rate: 0.001 });
+    expect(learningRateHint({ optimizer: 'adam', learningRate: 0.01 })).toEqual({
+      text: 'Adam usually wants lr ≈ 0.001 (0.0001–0.003); this one is 0.01.',
+      rate: 0.001,
+    });
     expect(learningRateHint({ optimizer: 'sgd', learningRate: 5 })?.rate).toBe(0.01);
     expect(learningRateHint({ optimizer: 'adam', learningRate: 0.001 })).toBeNull();
   });

@@ -132,9 +132,11 @@ function lowerRate(optimizer: OptimizerId | undefined, rate: number): number {
 }
 
 const isSgdFamily = (o: OptimizerId | undefined) => o === 'sgd' || o === 'momentum' || o === 'nesterov';
-const activationOf = (s: Partial<Settings>) => (s.model === 'lenet5-classic' ? 'scaled tanh' : s.activation ? optionLabel('activation', s.activation) : 'ReLU');
+const activationOf = (s: Partial<Settings>) =>
+  s.model === 'lenet5-classic' ? 'scaled tanh' : s.activation ? optionLabel('activation', s.activation) : 'ReLU';
 const unboundedActivation = (s: Partial<Settings>) =>
-  s.model !== 'lenet5-classic' && (s.activation === undefined || s.activation === 'relu' || s.activation === 'leaky-relu' || s.activation === 'elu');
+  s.model !== 'lenet5-classic' &&
+  (s.activation === undefined || s.activation === 'relu' || s.activation === 'leaky-relu' || s.activation === 'elu');
 
 /** A cause and, when the settings can address it, the fix. */
 export interface Cause {
@@ -170,7 +172,10 @@ export function divergenceCauses(s: Partial<Settings>, learningRate: number): Ca
     });
   }
   if (isSgdFamily(s.optimizer) && !s.clipNorm) {
-    causes.push({ text: 'Gradient clipping (e.g. a global norm of 5) bounds every step.', fix: { label: 'Clip gradients at norm 5', patch: { clipNorm: 5 } } });
+    causes.push({
+      text: 'Gradient clipping (e.g. a global norm of 5) bounds every step.',
+      fix: { label: 'Clip gradients at norm 5', patch: { clipNorm: 5 } },
+    });
   }
   return causes;
 }
@@ -225,10 +230,21 @@ export function notLearningCauses(s: Settings): Cause[] {
     });
   }
   if (s.model === 'deep' && !s.batchNorm && !s.residual && s.depth > 10) {
-    causes.push({ text: `A plain stack of ${s.depth} conv blocks does not train: the signal fades through the layers.`, fix: { label: 'Turn on batch norm', patch: { batchNorm: true } } });
+    causes.push({
+      text: `A plain stack of ${s.depth} conv blocks does not train: the signal fades through the layers.`,
+      fix: { label: 'Turn on batch norm', patch: { batchNorm: true } },
+    });
   }
-  if (s.dropout >= 0.7) causes.push({ text: `Dropout ${s.dropout} drops most units at every step.`, fix: { label: 'Lower dropout to 0.25', patch: { dropout: 0.25 } } });
-  if (s.l2 >= 0.01) causes.push({ text: `L2 λ = ${s.l2} pulls every weight to zero harder than the data pulls it away.`, fix: { label: 'Lower L2 to 0.0001', patch: { l2: 0.0001 } } });
+  if (s.dropout >= 0.7)
+    causes.push({
+      text: `Dropout ${s.dropout} drops most units at every step.`,
+      fix: { label: 'Lower dropout to 0.25', patch: { dropout: 0.25 } },
+    });
+  if (s.l2 >= 0.01)
+    causes.push({
+      text: `L2 λ = ${s.l2} pulls every weight to zero harder than the data pulls it away.`,
+      fix: { label: 'Lower L2 to 0.0001', patch: { l2: 0.0001 } },
+    });
   if (causes.length === 0) {
     causes.push({
       text: `Nothing in the settings is a usual suspect; an adaptive optimizer often gets past a bad start.`,
@@ -241,19 +257,45 @@ export function notLearningCauses(s: Settings): Cause[] {
 function overfittingCauses(s: Settings): Cause[] {
   const causes: Cause[] = [];
   if (s.trainSubset > 0 && s.trainSubset < 20000) {
-    causes.push({ text: `Only ${s.trainSubset.toLocaleString('en-US')} training examples: the network can memorise them.`, fix: { label: 'Use all training examples', patch: { trainSubset: 0 } } });
+    causes.push({
+      text: `Only ${s.trainSubset.toLocaleString('en-US')} training examples: the network can memorise them.`,
+      fix: { label: 'Use all training examples', patch: { trainSubset: 0 } },
+    });
   }
   if (s.patience === 0 && s.validationSize > 0) {
-    causes.push({ text: 'Nothing stops the run when the validation loss turns: early stopping keeps the best epoch.', fix: { label: 'Stop early (patience 3)', patch: { patience: 3, restoreBest: true } } });
+    causes.push({
+      text: 'Nothing stops the run when the validation loss turns: early stopping keeps the best epoch.',
+      fix: { label: 'Stop early (patience 3)', patch: { patience: 3, restoreBest: true } },
+    });
   }
-  if (s.dropout === 0 && s.model !== 'lenet5-classic') causes.push({ text: 'No dropout: nothing keeps units from fitting the training examples together.', fix: { label: 'Add dropout 0.25', patch: { dropout: 0.25 } } });
-  if (s.l2 === 0) causes.push({ text: 'No weight decay (L2): the weights are free to grow until every training example fits.', fix: { label: 'Add L2 weight decay 0.001', patch: { l2: 0.001 } } });
-  if (causes.length === 0) causes.push({ text: 'The model has more capacity than the data needs for this many epochs; fewer epochs or more regularisation help.' });
+  if (s.dropout === 0 && s.model !== 'lenet5-classic')
+    causes.push({
+      text: 'No dropout: nothing keeps units from fitting the training examples together.',
+      fix: { label: 'Add dropout 0.25', patch: { dropout: 0.25 } },
+    });
+  if (s.l2 === 0)
+    causes.push({
+      text: 'No weight decay (L2): the weights are free to grow until every training example fits.',
+      fix: { label: 'Add L2 weight decay 0.001', patch: { l2: 0.001 } },
+    });
+  if (causes.length === 0)
+    causes.push({
+      text: 'The model has more capacity than the data needs for this many epochs; fewer epochs or more regularisation help.',
+    });
   return causes;
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-const loss = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 ? v.toExponential(1) : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2)) : Number.isNaN(v) ? 'NaN' : '∞');
+const loss = (v: number) =>
+  Number.isFinite(v)
+    ? Math.abs(v) >= 1e4
+      ? v.toExponential(1)
+      : Math.abs(v) >= 100
+        ? v.toFixed(0)
+        : v.toFixed(2)
+    : Number.isNaN(v)
+      ? 'NaN'
+      : '∞';
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 /** Accuracy a run is judged by: the last test accuracy, else the mean of the last 50 batches. */
@@ -308,27 +350,44 @@ export function judgeRun(input: VerdictInput): Verdict {
   const accuracy = judgedAccuracy(input);
   const atChance = accuracy !== null && nearChance(accuracy.value, numClasses);
   // A loss that exploded and came back down to a run that learns is a spike, told in the summary.
-  const stillExploded = exploded !== null && (!Number.isFinite(lastLoss) || explosion(batches.slice(-RECENT_POINTS), numClasses, exploded.start) !== null);
+  const stillExploded =
+    exploded !== null && (!Number.isFinite(lastLoss) || explosion(batches.slice(-RECENT_POINTS), numClasses, exploded.start) !== null);
   const recovered = exploded !== null && end.kind !== 'diverged' && !stillExploded && !atChance;
   if (end.kind === 'diverged' || (exploded && !recovered)) {
-    const peakIndex = batches.reduce((best, p, i) => (Number.isFinite(p.loss) && p.loss > (batches[best]?.loss ?? -Infinity) ? i : best), 0);
+    const peakIndex = batches.reduce(
+      (best, p, i) => (Number.isFinite(p.loss) && p.loss > (batches[best]?.loss ?? -Infinity) ? i : best),
+      0,
+    );
     const firstBad = batches.findIndex((p) => !Number.isFinite(p.loss));
     const stepOf = (i: number) => batches[i]?.step ?? i + 1;
     const at =
       end.kind === 'diverged'
-        ? { step: end.step, loss: Number.isFinite(end.loss) && batches[peakIndex] ? Math.max(end.loss, batches[peakIndex]!.loss) : end.loss }
+        ? {
+            step: end.step,
+            loss: Number.isFinite(end.loss) && batches[peakIndex] ? Math.max(end.loss, batches[peakIndex]!.loss) : end.loss,
+          }
         : firstBad >= 0
           ? { step: stepOf(firstBad), loss: batches[firstBad]!.loss }
           : { step: stepOf(peakIndex), loss: batches[peakIndex]!.loss };
-    if (end.kind === 'diverged' && Number.isFinite(at.loss) && batches[peakIndex] && batches[peakIndex]!.loss >= end.loss) at.step = stepOf(peakIndex);
-    const start = exploded?.start ?? Math.min(...batches.slice(0, START_POINTS).map((p) => p.loss).filter(Number.isFinite), lnC);
+    if (end.kind === 'diverged' && Number.isFinite(at.loss) && batches[peakIndex] && batches[peakIndex]!.loss >= end.loss)
+      at.step = stepOf(peakIndex);
+    const start =
+      exploded?.start ??
+      Math.min(
+        ...batches
+          .slice(0, START_POINTS)
+          .map((p) => p.loss)
+          .filter(Number.isFinite),
+        lnC,
+      );
     const peak = at.loss;
     const finite = Number.isFinite(at.loss);
     const rate = s.learningRate;
     const causes = divergenceCauses(s, rate);
     const guardStopped = end.kind === 'diverged';
     const fixes = fixesOf(causes);
-    if (guardStopped && finite && s.divergenceStop) fixes.push({ label: 'Let such a run go on (to watch the explosion)', patch: { divergenceStop: false } });
+    if (guardStopped && finite && s.divergenceStop)
+      fixes.push({ label: 'Let such a run go on (to watch the explosion)', patch: { divergenceStop: false } });
     return {
       kind: 'diverged',
       label: 'Diverged',
@@ -354,7 +413,9 @@ export function judgeRun(input: VerdictInput): Verdict {
   if (end.kind === 'stopped') {
     const where = stoppedWhere(steps, input.batchesPerEpoch, epochs.length);
     const lastEpoch = epochs.at(-1);
-    const scored = lastEpoch ? `The test set was last scored after epoch ${lastEpoch.epoch}: ${pct(lastEpoch.test.accuracy)}.` : 'No epoch was finished, so the test set has not been scored yet.';
+    const scored = lastEpoch
+      ? `The test set was last scored after epoch ${lastEpoch.epoch}: ${pct(lastEpoch.test.accuracy)}.`
+      : 'No epoch was finished, so the test set has not been scored yet.';
     const stuck = steps >= MIN_STEPS_TO_JUDGE && atChance;
     const causes = stuck ? notLearningCauses(s) : [];
     return {
@@ -368,7 +429,14 @@ export function judgeRun(input: VerdictInput): Verdict {
   }
 
   if (accuracy === null) {
-    return { kind: 'too-early', label: 'Too early to tell', status: 'Finished before its first step', summary: 'The run has no curves to judge.', causes: [], fixes: [] };
+    return {
+      kind: 'too-early',
+      label: 'Too early to tell',
+      status: 'Finished before its first step',
+      summary: 'The run has no curves to judge.',
+      causes: [],
+      fixes: [],
+    };
   }
 
   if (atChance) {
@@ -408,11 +476,16 @@ export function judgeRun(input: VerdictInput): Verdict {
       fixes: fixesOf(causes),
     };
   }
-  const early = last?.stoppedEarly && last.bestEpoch !== null ? ` Early stopping ended it: the validation loss was lowest at epoch ${last.bestEpoch}.` : '';
+  const early =
+    last?.stoppedEarly && last.bestEpoch !== null
+      ? ` Early stopping ended it: the validation loss was lowest at epoch ${last.bestEpoch}.`
+      : '';
   // Still improving when it ended: after only a few steps, or the loss fell by 5 % of ln(classes) over the last half.
   const q = Math.floor(batches.length / 4);
   const quarter = (from: number) => batches.slice(from, from + q).reduce((a, p) => a + p.loss, 0) / Math.max(1, q);
-  const stillFalling = !last?.stoppedEarly && (steps < MIN_STEPS_TO_JUDGE || (q >= 5 && quarter(batches.length - 2 * q) - quarter(batches.length - q) > 0.05 * lnC));
+  const stillFalling =
+    !last?.stoppedEarly &&
+    (steps < MIN_STEPS_TO_JUDGE || (q >= 5 && quarter(batches.length - 2 * q) - quarter(batches.length - q) > 0.05 * lnC));
   const more = Math.min(SETTINGS.epochs.max, s.epochs * 2);
   const longer = stillFalling && more > s.epochs;
   return {

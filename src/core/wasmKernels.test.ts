@@ -77,13 +77,21 @@ const conv = (x: tf.Tensor4D, f: tf.Tensor4D, strides: number, pad: Pad, dimRoun
 /** dW through the public gradient API, so attrs are exactly what tfjs passes in training. */
 const filterGrad = (xs: number[], fs: number[], strides: number, pad: Pad, dimRoundingMode?: 'floor' | 'round' | 'ceil') => () => {
   const x = make(xs, 1) as tf.Tensor4D;
-  const g = tf.grad((f: tf.Tensor) => conv(x, f as tf.Tensor4D, strides, pad, dimRoundingMode).mul(make(conv(x, f as tf.Tensor4D, strides, pad, dimRoundingMode).shape, 3)).sum());
+  const g = tf.grad((f: tf.Tensor) =>
+    conv(x, f as tf.Tensor4D, strides, pad, dimRoundingMode)
+      .mul(make(conv(x, f as tf.Tensor4D, strides, pad, dimRoundingMode).shape, 3))
+      .sum(),
+  );
   return g(make(fs, 2));
 };
 
 const inputGrad = (xs: number[], fs: number[], strides: number, pad: Pad) => () => {
   const f = make(fs, 2) as tf.Tensor4D;
-  const g = tf.grad((x: tf.Tensor) => conv(x as tf.Tensor4D, f, strides, pad).mul(make(conv(x as tf.Tensor4D, f, strides, pad).shape, 3)).sum());
+  const g = tf.grad((x: tf.Tensor) =>
+    conv(x as tf.Tensor4D, f, strides, pad)
+      .mul(make(conv(x as tf.Tensor4D, f, strides, pad).shape, 3))
+      .sum(),
+  );
   return g(make(xs, 1));
 };
 
@@ -103,8 +111,28 @@ const CONV_CASES = (() => {
           }
   // Explicit padding (symmetric number, per-side arrays, pads larger than the kernel).
   cases.push({ xs: [2, 10, 10, 2], fs: [3, 3, 2, 3], strides: 2, pad: 1 });
-  cases.push({ xs: [3, 7, 8, 2], fs: [3, 3, 2, 5], strides: 1, pad: [[0, 0], [2, 1], [0, 3], [0, 0]] });
-  cases.push({ xs: [2, 6, 6, 1], fs: [3, 3, 1, 4], strides: 2, pad: [[0, 0], [4, 0], [1, 4], [0, 0]] });
+  cases.push({
+    xs: [3, 7, 8, 2],
+    fs: [3, 3, 2, 5],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 1],
+      [0, 3],
+      [0, 0],
+    ],
+  });
+  cases.push({
+    xs: [2, 6, 6, 1],
+    fs: [3, 3, 1, 4],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [4, 0],
+      [1, 4],
+      [0, 0],
+    ],
+  });
   // Stride 3 that does not divide the input: the last rows are never read.
   cases.push({ xs: [2, 12, 13, 1], fs: [5, 5, 1, 6], strides: 3, pad: 'valid' });
   // LeNet-5's two convolutions.
@@ -116,7 +144,8 @@ const CONV_CASES = (() => {
   return cases;
 })();
 
-const label = (c: { xs: number[]; fs: number[]; strides: number; pad: Pad }) => `x ${c.xs.join('×')} f ${c.fs.join('×')} s${c.strides} ${JSON.stringify(c.pad)}`;
+const label = (c: { xs: number[]; fs: number[]; strides: number; pad: Pad }) =>
+  `x ${c.xs.join('×')} f ${c.fs.join('×')} s${c.strides} ${JSON.stringify(c.pad)}`;
 
 beforeAll(async () => {
   registerWasmTrainingKernels();
@@ -132,10 +161,14 @@ describe('registerWasmTrainingKernels', () => {
   it('provides Conv2DBackpropFilter on wasm and is idempotent without warnings', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     const warn = vi.spyOn(console, 'warn');
-    const before = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'].map((k) => tf.getKernel(k, 'wasm')?.kernelFunc);
+    const before = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'].map(
+      (k) => tf.getKernel(k, 'wasm')?.kernelFunc,
+    );
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    const after = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'].map((k) => tf.getKernel(k, 'wasm')?.kernelFunc);
+    const after = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'].map(
+      (k) => tf.getKernel(k, 'wasm')?.kernelFunc,
+    );
     expect(after).toEqual(before);
     expect(warn).not.toHaveBeenCalled();
     warn.mockRestore();
@@ -187,11 +220,13 @@ describe('pooling gradients match the cpu backend', () => {
     [[2, 7, 7, 2], 2, 2, 'same'],
     [[2, 10, 10, 16], 2, 2, 'same'],
   ];
-  const poolGrad = (pool: 'maxPool' | 'avgPool', xs: number[], f: number, s: number, pad: 'same' | 'valid', shift = 0) => () =>
-    tf.grad((x: tf.Tensor) => {
-      const y = tf[pool](x as tf.Tensor4D, f, s, pad);
-      return y.mul(make(y.shape, 5)).sum();
-    })(make(xs, 1).add(shift));
+  const poolGrad =
+    (pool: 'maxPool' | 'avgPool', xs: number[], f: number, s: number, pad: 'same' | 'valid', shift = 0) =>
+    () =>
+      tf.grad((x: tf.Tensor) => {
+        const y = tf[pool](x as tf.Tensor4D, f, s, pad);
+        return y.mul(make(y.shape, 5)).sum();
+      })(make(xs, 1).add(shift));
 
   it.each(POOLS)('maxPool %j f%i s%i %s', async (xs, f, s, pad) => {
     await expectSameOnBoth(poolGrad('maxPool', xs, f, s, pad));
@@ -248,7 +283,9 @@ describe('matMul with transposes matches the cpu backend', () => {
     // The shipped batched (non-XNNPACK) fused path adds the bias wrongly; only the unbatched one is ours.
     if (unbatched) {
       const n = tb ? sb[sb.length - 2]! : sb[sb.length - 1]!;
-      await expectSameOnBoth(() => tf.fused.matMul({ a: make(sa, 1), b: make(sb, 2), transposeA: ta, transposeB: tb, bias: make([n], 4), activation: 'relu' }));
+      await expectSameOnBoth(() =>
+        tf.fused.matMul({ a: make(sa, 1), b: make(sb, 2), transposeA: ta, transposeB: tb, bias: make([n], 4), activation: 'relu' }),
+      );
     }
   });
 
@@ -259,7 +296,16 @@ describe('matMul with transposes matches the cpu backend', () => {
 
 /** A small conv net with every layer kind LeNet-5 uses; params are plain arrays so both backends start equal. */
 function smallNetLoss(params: tf.Tensor[], x: tf.Tensor4D, labels: tf.Tensor2D): tf.Scalar {
-  const [c1, b1, c2, b2, c3, d1, db1, d2] = params as [tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
+  const [c1, b1, c2, b2, c3, d1, db1, d2] = params as [
+    tf.Tensor4D,
+    tf.Tensor1D,
+    tf.Tensor4D,
+    tf.Tensor1D,
+    tf.Tensor4D,
+    tf.Tensor2D,
+    tf.Tensor1D,
+    tf.Tensor2D,
+  ];
   let h: tf.Tensor4D = tf.relu(tf.conv2d(x, c1, 1, 'same').add<tf.Tensor4D>(b1));
   h = tf.maxPool(h, 2, 2, 'valid'); // 6×6
   h = tf.tanh(tf.conv2d(h, c2, 1, 'valid').add<tf.Tensor4D>(b2)); // 4×4
@@ -298,7 +344,11 @@ describe('a small conv net trains identically on wasm and cpu', () => {
       // Batch norm + dropout gradients (rate 0 keeps it deterministic but runs the same kernels).
       const bn = tf.grads((v: tf.Tensor, offset: tf.Tensor, scale: tf.Tensor) => {
         const { mean, variance } = tf.moments(v, [0, 1, 2]);
-        return tf.dropout(tf.batchNorm(v, mean, variance, offset, scale, 1e-3), 0).square().mul(make([2, 3, 3, 4], 9)).sum();
+        return tf
+          .dropout(tf.batchNorm(v, mean, variance, offset, scale, 1e-3), 0)
+          .square()
+          .mul(make([2, 3, 3, 4], 9))
+          .sum();
       })([make([2, 3, 3, 4], 7), make([4], 8), make([4], 10)]);
       const out = [...losses, ...vars.map((v) => v.clone()), ...bn];
       opt.dispose();
@@ -312,7 +362,16 @@ describe('a small conv net trains identically on wasm and cpu', () => {
   it('a tf.layers LeNet-5 (fused conv/dense layers) fits identically', async () => {
     const fit = () => {
       const model = tf.sequential();
-      model.add(tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: 'ones' }));
+      model.add(
+        tf.layers.conv2d({
+          inputShape: [12, 12, 1],
+          filters: 6,
+          kernelSize: 5,
+          padding: 'same',
+          activation: 'relu',
+          kernelInitializer: 'ones',
+        }),
+      );
       model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
       model.add(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'valid', activation: 'tanh', kernelInitializer: 'ones' }));
       model.add(tf.layers.averagePooling2d({ poolSize: 2 }));
@@ -322,7 +381,8 @@ describe('a small conv net trains identically on wasm and cpu', () => {
       model.setWeights(model.getWeights().map((w, i) => make(w.shape, 200 + i).mul(0.3)));
       const opt = tf.train.momentum(0.05, 0.9);
       const losses: tf.Tensor[] = [];
-      for (let i = 0; i < 3; i++) losses.push(opt.minimize(() => tf.losses.softmaxCrossEntropy(labels(), model.apply(x()) as tf.Tensor) as tf.Scalar, true)!);
+      for (let i = 0; i < 3; i++)
+        losses.push(opt.minimize(() => tf.losses.softmaxCrossEntropy(labels(), model.apply(x()) as tf.Tensor) as tf.Scalar, true)!);
       const out = [...losses, ...model.getWeights().map((w) => w.clone())];
       model.dispose();
       opt.dispose();

@@ -85,12 +85,22 @@ function convCropped(
   kernel: 'Conv2D' | 'DepthwiseConv2dNative' = 'Conv2D',
 ): tf.TensorInfo {
   const p = (v: number) => Math.max(0, v);
-  const conv = call(backend, kernel, { x, filter }, {
-    strides: [1, 1],
-    pad: [[0, 0], [p(pads.top), p(pads.bottom)], [p(pads.left), p(pads.right)], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations,
-  });
+  const conv = call(
+    backend,
+    kernel,
+    { x, filter },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [p(pads.top), p(pads.bottom)],
+        [p(pads.left), p(pads.right)],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations,
+    },
+  );
   const [n, h, w, c] = conv.shape as Shape4;
   if (h === outH && w === outW) return conv;
   // Only a negative bottom/right can make the result larger; what lies past it was never read.
@@ -212,7 +222,23 @@ function convBackpropInput({ inputs, backend: b, attrs }: KernelArgs): tf.Tensor
         ? []
         : [
             (v) => reshape(backend, v, [n, oh, 1, ow, 1, co]),
-            (v) => call(backend, 'PadV2', { x: v }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 }),
+            (v) =>
+              call(
+                backend,
+                'PadV2',
+                { x: v },
+                {
+                  paddings: [
+                    [0, 0],
+                    [0, 0],
+                    [0, sh - 1],
+                    [0, 0],
+                    [0, sw - 1],
+                    [0, 0],
+                  ],
+                  constantValue: 0,
+                },
+              ),
             (v) => reshape(backend, v, [n, uh, uw, co]),
           ];
     return chain(backend, dy, [
@@ -248,7 +274,11 @@ function col2imBackpropInput({ inputs, backend: b, attrs }: KernelArgs): tf.Tens
   try {
     const dy3 = reshape(backend, dy, [1, n * oh * ow, co]);
     try {
-      cols = original('BatchMatMul')({ inputs: { a: dy3, b: filterT }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
+      cols = original('BatchMatMul')({
+        inputs: { a: dy3, b: filterT },
+        backend,
+        attrs: { transposeA: false, transposeB: false },
+      }) as tf.TensorInfo;
     } finally {
       backend.disposeData(dy3.dataId);
     }
@@ -376,7 +406,17 @@ function maxPoolGrad({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
  * overlap, so each one is four compares and one store, with no bounds or window loops. Same tie
  * rule as the general loop: the first maximum in window order wins.
  */
-function maxPoolGrad2x2(x: Float32Array, g: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number, oh: number, ow: number): void {
+function maxPoolGrad2x2(
+  x: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  oh: number,
+  ow: number,
+): void {
   const row = w * c;
   let gi = 0;
   for (let bi = 0; bi < n; bi++) {
@@ -493,7 +533,11 @@ function untransposedMatMul(kernelName: string) {
     try {
       const b3 = matrix(bm, transposeB);
       try {
-        const out = delegate({ inputs: { ...inputs, a: a3, b: b3 }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
+        const out = delegate({
+          inputs: { ...inputs, a: a3, b: b3 },
+          backend,
+          attrs: { ...attrs, transposeA: false, transposeB: false },
+        }) as tf.TensorInfo;
         // The leading dims are all 1; give the result as many as the inputs had.
         const rank = Math.max(a.shape.length, bm.shape.length);
         if (out.shape.length === rank) return out;

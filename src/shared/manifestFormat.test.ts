@@ -11,7 +11,12 @@ describe('parseManifest', () => {
 
   it.each([
     ['missing (404)', 404, '', /^data\/manifest\.json is missing on the server \(HTTP 404\): the datasets have not been prepared there/],
-    ['a web page (a static host answers every missing file with index.html)', 200, '<!doctype html>\n<html lang="en">', /^data\/manifest\.json: the server sent a web page \(HTML\) instead of the list of datasets/],
+    [
+      'a web page (a static host answers every missing file with index.html)',
+      200,
+      '<!doctype html>\n<html lang="en">',
+      /^data\/manifest\.json: the server sent a web page \(HTML\) instead of the list of datasets/,
+    ],
     ['not JSON', 200, '{"version":1,', /^data\/manifest\.json is damaged: it is not valid JSON/],
     ['JSON without datasets', 200, '[1,2]', /^data\/manifest\.json is not a dataset list/],
   ])('%s: says so and names npm run prepare-data, never a JSON parser error', (_, status, body, expected) => {

@@ -31,10 +31,14 @@ export interface Manifest {
  */
 export function parseManifest(status: number, body: Uint8Array): Manifest {
   if (status === 404 || status === 410) {
-    throw new DataFormatError(`${MANIFEST_PATH} is missing on the server (HTTP ${status}): the datasets have not been prepared there. ${PREPARE_DATA_FIX}.`);
+    throw new DataFormatError(
+      `${MANIFEST_PATH} is missing on the server (HTTP ${status}): the datasets have not been prepared there. ${PREPARE_DATA_FIX}.`,
+    );
   }
   if (status < 200 || status >= 300) {
-    throw new DataFormatError(`The server answered HTTP ${status} for ${MANIFEST_PATH}, the list of datasets. Try again; if it keeps failing, check the server.`);
+    throw new DataFormatError(
+      `The server answered HTTP ${status} for ${MANIFEST_PATH}, the list of datasets. Try again; if it keeps failing, check the server.`,
+    );
   }
   if (looksLikeHtml(body)) {
     throw new DataFormatError(
@@ -45,7 +49,9 @@ export function parseManifest(status: number, body: Uint8Array): Manifest {
   try {
     json = JSON.parse(new TextDecoder().decode(body));
   } catch (e) {
-    throw new DataFormatError(`${MANIFEST_PATH} is damaged: it is not valid JSON (${e instanceof Error ? e.message : String(e)}). ${PREPARE_DATA_FIX}.`);
+    throw new DataFormatError(
+      `${MANIFEST_PATH} is damaged: it is not valid JSON (${e instanceof Error ? e.message : String(e)}). ${PREPARE_DATA_FIX}.`,
+    );
   }
   const datasets = json && typeof json === 'object' ? (json as { datasets?: unknown }).datasets : undefined;
   if (!datasets || typeof datasets !== 'object' || Array.isArray(datasets)) {

@@ -31,7 +31,11 @@ export type ToWorker =
   | { readonly type: 'resume'; readonly runId: number }
   | { readonly type: 'stop'; readonly runId: number }
   /** Score the ended run's model (e.g. one stopped mid-epoch) on the test set: answered by `test-score`. */
-  | { readonly type: 'score-test'; readonly runId: number; /** Where the model is, in epochs (1.6), for the panels' captions. */ readonly epoch: number }
+  | {
+      readonly type: 'score-test';
+      readonly runId: number;
+      /** Where the model is, in epochs (1.6), for the panels' captions. */ readonly epoch: number;
+    }
   /** Probe and initialise the backend now (on page load) so the UI can show it before a run. */
   | {
       readonly type: 'init-backend';
@@ -48,7 +52,13 @@ export type ToWorker =
    * Load a model (model.json + weights) and evaluate it on `dataset`'s test set. Once it has loaded it
    * is the current model, run `loadId` (an id the UI reserved), for the inspection panels and Download.
    */
-  | { readonly type: 'load-model'; readonly loadId: number; readonly files: readonly UploadedFile[]; readonly dataset: DatasetId; readonly backend: BackendChoice }
+  | {
+      readonly type: 'load-model';
+      readonly loadId: number;
+      readonly files: readonly UploadedFile[];
+      readonly dataset: DatasetId;
+      readonly backend: BackendChoice;
+    }
   /** Inspection: which panels are open, a confusion-cell query, a drawing to predict (typed arrays transferred). */
   | { readonly type: 'inspect'; readonly request: InspectRequest }
   /** Fault injection for the end-to-end tests (the UI only sends it when the page opts in; see workerClient). */
@@ -100,7 +110,13 @@ export interface DatasetInfo {
 export type FromWorker =
   | { readonly type: 'backend'; readonly backend: BackendReport }
   | { readonly type: 'state'; readonly runId: number; readonly state: RunState; readonly message?: string }
-  | { readonly type: 'dataset-progress'; readonly runId: number; readonly dataset: DatasetId; readonly loadedBytes: number; readonly totalBytes: number }
+  | {
+      readonly type: 'dataset-progress';
+      readonly runId: number;
+      readonly dataset: DatasetId;
+      readonly loadedBytes: number;
+      readonly totalBytes: number;
+    }
   | { readonly type: 'dataset-ready'; readonly runId: number; readonly info: DatasetInfo }
   | {
       readonly type: 'model';
@@ -119,7 +135,13 @@ export type FromWorker =
    * The run ended: finished, stopped by the user, or (`diverged`) stopped by the divergence guard, whose
    * message names the likely causes; its curves are kept, its model is gone.
    */
-  | { readonly type: 'done'; readonly runId: number; readonly stopped: boolean; readonly seconds: number; readonly diverged?: { readonly step: number; readonly loss: number; readonly message: string } }
+  | {
+      readonly type: 'done';
+      readonly runId: number;
+      readonly stopped: boolean;
+      readonly seconds: number;
+      readonly diverged?: { readonly step: number; readonly loss: number; readonly message: string };
+    }
   /** The answer to `score-test`: the run's current model on the test set, or why it could not be scored. */
   | { readonly type: 'test-score'; readonly runId: number; readonly test: Evaluation | null; readonly message?: string }
   | { readonly type: 'error'; readonly runId: number | null; readonly message: string; readonly kind: ErrorKind }

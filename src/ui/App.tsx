@@ -11,7 +11,16 @@ import { SettingsPanel } from './components/SettingsPanel';
 import { RunsSection } from './runs/RunsSection';
 import { ShareBar } from './runs/ShareBar';
 import { useStore } from './store';
-import { DrawerToggle, EmbedLink, PresetBar, PresetNoteAlone, ShortcutsOverlay, SkipLink, useChartsFill, ViewToggles } from './classroom/ClassroomParts';
+import {
+  DrawerToggle,
+  EmbedLink,
+  PresetBar,
+  PresetNoteAlone,
+  ShortcutsOverlay,
+  SkipLink,
+  useChartsFill,
+  ViewToggles,
+} from './classroom/ClassroomParts';
 import { settingsPanelShown } from './classroom/flags';
 import { usePanel, useView } from './classroom/viewStore';
 import { ChartExportFrame } from './components/ChartExport';

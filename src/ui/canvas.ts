@@ -29,7 +29,16 @@ export function paintImage(canvas: HTMLCanvasElement, block: ImageBlock, index: 
  * Paints a height × width map of signed values (already divided by its scale, so in [−1, 1]) with
  * the diverging map; `channels` = 3 paints RGB with 0 at mid grey (for colour filters).
  */
-export function paintSigned(canvas: HTMLCanvasElement, values: ArrayLike<number>, offset: number, height: number, width: number, channels: number, stride = channels, channel = 0): void {
+export function paintSigned(
+  canvas: HTMLCanvasElement,
+  values: ArrayLike<number>,
+  offset: number,
+  height: number,
+  width: number,
+  channels: number,
+  stride = channels,
+  channel = 0,
+): void {
   // Resizing a canvas reallocates it: only when the size changes (putImageData covers every pixel).
   if (canvas.width !== width) canvas.width = width;
   if (canvas.height !== height) canvas.height = height;

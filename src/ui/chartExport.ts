@@ -20,7 +20,12 @@ export function captionOf(figure: Element): string {
   if (!caption) return 'chart';
   const copy = caption.cloneNode(true) as Element;
   copy.querySelectorAll('select, button, input, .no-export').forEach((e) => e.remove());
-  return (copy.textContent ?? '').replace(/\s+/g, ' ').replace(/\s*·\s*$/, '').trim() || 'chart';
+  return (
+    (copy.textContent ?? '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*·\s*$/, '')
+      .trim() || 'chart'
+  );
 }
 
 /** The figure's chart as a standalone SVG document (title, plot, legend), or null when it has none. */
@@ -32,7 +37,10 @@ export function chartSvg(figure: Element, title = captionOf(figure)): ChartImage
   const plotHeight = Math.round(box.height);
   const items = Array.from(figure.querySelectorAll('.recharts-legend-item')).map((li) => {
     const mark = li.querySelector('path, line, rect');
-    const color = mark?.getAttribute('stroke') && mark.getAttribute('stroke') !== 'none' ? mark.getAttribute('stroke')! : (mark?.getAttribute('fill') ?? '#333');
+    const color =
+      mark?.getAttribute('stroke') && mark.getAttribute('stroke') !== 'none'
+        ? mark.getAttribute('stroke')!
+        : (mark?.getAttribute('fill') ?? '#333');
     return { text: (li.textContent ?? '').trim(), color };
   });
   // Legend entries flow left to right, wrapping at the plot's width (an estimate of text width).
@@ -123,7 +131,9 @@ export async function chartPng(image: ChartImage, scale = 2): Promise<Blob> {
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -131,7 +141,12 @@ export async function chartPng(image: ChartImage, scale = 2): Promise<Blob> {
 
 /** A file name from a chart's title without its live readouts: "Loss (cross-entropy) · train 0.75" → "…-loss-cross-entropy.png". */
 export function chartFileName(title: string, ext: 'png' | 'svg'): string {
-  const slug = (title.split(' · ')[0] ?? title).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'chart';
+  const slug =
+    (title.split(' · ')[0] ?? title)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'chart';
   return `cnn-playground-${slug}.${ext}`;
 }
 

@@ -24,7 +24,8 @@ describe('colour maps', () => {
   it('text colour contrasts with the cell: WCAG AA (4.5:1) on every shade of the matrix map', () => {
     expect(textOn(sequential(0))).toBe('#000000');
     expect(textOn(sequential(1))).toBe('#ffffff');
-    const rgb = (hex: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+    const rgb = (hex: string): [number, number, number] =>
+      [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
     for (let i = 0; i <= 200; i++) {
       const bg = sequential(i / 200);
       expect(contrast(rgb(textOn(bg)), bg)).toBeGreaterThanOrEqual(4.5);

@@ -6,7 +6,8 @@
 export const fmtPct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(2)}%`);
 
 /** A loss with four decimals (exponent form once it is huge); "–" when there is none. */
-export const fmtLoss = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v >= 1e5 ? v.toExponential(3).replace('e+', 'e') : v.toFixed(4));
+export const fmtLoss = (v: number | undefined) =>
+  v === undefined || !Number.isFinite(v) ? '–' : v >= 1e5 ? v.toExponential(3).replace('e+', 'e') : v.toFixed(4);
 
 /** A learning rate: three significant digits, exponent form outside 0.001…1000. */
 export const fmtRate = (v: number) => (v === 0 ? '0' : v >= 1e-3 && v < 1e3 ? String(Number(v.toPrecision(3))) : v.toExponential(2));

@@ -4,7 +4,16 @@
  * inspect store. Messages reach it through workerClient's single listener.
  */
 import type { GradientNormPoint, HistogramSnapshot, InspectData, InspectWants } from '../core/inspect/types';
-import { appendCapped, emptyRun, MAX_GRADIENT_POINTS, MAX_SNAPSHOTS, noteConfusionArrived, useInspect, wantsOf, type PanelId } from './inspectStore';
+import {
+  appendCapped,
+  emptyRun,
+  MAX_GRADIENT_POINTS,
+  MAX_SNAPSHOTS,
+  noteConfusionArrived,
+  useInspect,
+  wantsOf,
+  type PanelId,
+} from './inspectStore';
 import { schedule } from './paintQueue';
 import { useStore } from './store';
 import { sendToWorker } from './workerClient';
@@ -123,7 +132,8 @@ export function receiveInspect(data: InspectData): void {
       });
       return;
     case 'cell':
-      if (s.selectedCell?.truth === data.cell.truth && s.selectedCell.predicted === data.cell.predicted) useInspect.setState({ cell: data.cell });
+      if (s.selectedCell?.truth === data.cell.truth && s.selectedCell.predicted === data.cell.predicted)
+        useInspect.setState({ cell: data.cell });
       return;
     case 'misclassified':
       later('misclassified', () => useInspect.setState({ misclassified: data.report }));

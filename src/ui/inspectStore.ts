@@ -48,7 +48,14 @@ export interface InspectState {
   networkLive: boolean;
 }
 
-const DEFAULT_OPEN: Record<PanelId, boolean> = { confusion: true, misclassified: false, filters: true, featureMaps: false, histograms: false, drawing: true };
+const DEFAULT_OPEN: Record<PanelId, boolean> = {
+  confusion: true,
+  misclassified: false,
+  filters: true,
+  featureMaps: false,
+  histograms: false,
+  drawing: true,
+};
 
 export const useInspect = create<InspectState>()(() => ({
   open: DEFAULT_OPEN,
@@ -61,7 +68,21 @@ export const useInspect = create<InspectState>()(() => ({
 }));
 
 /** Fields that belong to one run (cleared when the next starts). */
-export function emptyRun(): Pick<InspectState, 'anatomy' | 'classNames' | 'confusion' | 'selectedCell' | 'cell' | 'misclassified' | 'filters' | 'histograms' | 'gradients' | 'featureMaps' | 'featureMessage' | 'prediction'> {
+export function emptyRun(): Pick<
+  InspectState,
+  | 'anatomy'
+  | 'classNames'
+  | 'confusion'
+  | 'selectedCell'
+  | 'cell'
+  | 'misclassified'
+  | 'filters'
+  | 'histograms'
+  | 'gradients'
+  | 'featureMaps'
+  | 'featureMessage'
+  | 'prediction'
+> {
   return {
     anatomy: null,
     classNames: null,
@@ -112,5 +133,8 @@ export function appendCapped<T>(list: readonly T[], items: readonly T[], max: nu
   const out = list.concat(items);
   if (out.length <= max) return out;
   const half = Math.floor(out.length / 2);
-  return out.slice(0, half).filter((_, i) => i % 2 === 1).concat(out.slice(half));
+  return out
+    .slice(0, half)
+    .filter((_, i) => i % 2 === 1)
+    .concat(out.slice(half));
 }

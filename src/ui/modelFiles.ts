@@ -54,14 +54,20 @@ export async function loadModel(files: readonly File[]): Promise<void> {
 export function receiveModelFiles(message: Extract<FromWorker, { type: 'model-saved' | 'model-loaded' | 'model-error' }>): void {
   switch (message.type) {
     case 'model-saved':
-      for (const file of message.files) downloadFile(file.name, file.bytes, file.name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+      for (const file of message.files)
+        downloadFile(file.name, file.bytes, file.name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
       useModelFiles.setState({ busy: null, error: null });
       return;
     case 'model-loaded': {
       const { runId, settings } = useStore.getState();
       // A newer run or load started meanwhile: it owns the screen.
       if (message.loadId !== pendingLoad || runId >= message.loadId) return;
-      useStore.setState({ ...freshRun(message.loadId, settings), runSettings: null, runState: 'idle', statusMessage: `Loaded model ${message.info.fileName}` });
+      useStore.setState({
+        ...freshRun(message.loadId, settings),
+        runSettings: null,
+        runState: 'idle',
+        statusMessage: `Loaded model ${message.info.fileName}`,
+      });
       useModelFiles.setState({ busy: null, error: null, loaded: { ...message.info, runId: message.loadId } });
       return;
     }
@@ -77,7 +83,12 @@ export function receiveModelFiles(message: Extract<FromWorker, { type: 'model-sa
 
 // A worker that crashed or was restarted will not answer a save or load in flight.
 useStore.subscribe((state, previous) => {
-  const lost = (state.error?.kind === 'worker' && previous.error?.kind !== 'worker') || (state.backend === null && previous.backend !== null);
+  const lost =
+    (state.error?.kind === 'worker' && previous.error?.kind !== 'worker') || (state.backend === null && previous.backend !== null);
   const { busy } = useModelFiles.getState();
-  if (lost && busy) useModelFiles.setState({ busy: null, error: `The worker stopped before the model was ${busy === 'save' ? 'saved' : 'loaded'}; try again.` });
+  if (lost && busy)
+    useModelFiles.setState({
+      busy: null,
+      error: `The worker stopped before the model was ${busy === 'save' ? 'saved' : 'loaded'}; try again.`,
+    });
 });

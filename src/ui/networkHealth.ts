@@ -5,7 +5,10 @@
 import type { LayerHistogram } from '../core/inspect/types';
 
 /** What a layer's health numbers say, in words and as a level: dead units, a collapsed signal, a vanishing gradient. */
-export function healthOf(activation: Pick<LayerHistogram, 'zeros' | 'std'> | undefined, gradient: number | undefined): { level: 'ok' | 'warn' | 'bad'; text: string } | null {
+export function healthOf(
+  activation: Pick<LayerHistogram, 'zeros' | 'std'> | undefined,
+  gradient: number | undefined,
+): { level: 'ok' | 'warn' | 'bad'; text: string } | null {
   if (!activation && gradient === undefined) return null;
   const problems: string[] = [];
   let level: 'ok' | 'warn' | 'bad' = 'ok';
@@ -32,4 +35,3 @@ export function healthOf(activation: Pick<LayerHistogram, 'zeros' | 'std'> | und
   }
   return { level, text: problems.length ? problems.join('; ') : 'signal and gradient look healthy' };
 }
-

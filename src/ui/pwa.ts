@@ -20,7 +20,13 @@ export interface PwaState {
   dismissed: boolean;
 }
 
-export const usePwa = create<PwaState>()(() => ({ offlineReady: false, needRefresh: false, error: null, canInstall: false, dismissed: false }));
+export const usePwa = create<PwaState>()(() => ({
+  offlineReady: false,
+  needRefresh: false,
+  error: null,
+  canInstall: false,
+  dismissed: false,
+}));
 
 let update: ((reload?: boolean) => Promise<void>) | null = null;
 let installEvent: (Event & { prompt(): Promise<void> }) | null = null;

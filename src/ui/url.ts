@@ -26,7 +26,8 @@ export function syncUrlWithSettings(): () => void {
   const write = (settings: ReturnType<typeof useStore.getState>['settings']) => {
     const flags = serializeView(useView.getState().view);
     const query = `?${serializeSettings(settings)}${flags ? `&${flags}` : ''}`;
-    if (query !== window.location.search) window.history.replaceState(window.history.state, '', `${window.location.pathname}${query}${window.location.hash}`);
+    if (query !== window.location.search)
+      window.history.replaceState(window.history.state, '', `${window.location.pathname}${query}${window.location.hash}`);
   };
   write(useStore.getState().settings);
   const unsubscribeView = useView.subscribe((state, previous) => {

@@ -21,10 +21,21 @@ export interface VerdictState {
   /** The last fix applied, and what it changed (shown until the next run starts). */
   applied: { readonly label: string; readonly changes: readonly SettingChange[] } | null;
   /** Test score of a stopped run's model: asked, answered, or why not. */
-  score: { readonly state: 'scoring' } | { readonly state: 'done'; readonly where: string; readonly test: Evaluation } | { readonly state: 'failed'; readonly message: string } | null;
+  score:
+    | { readonly state: 'scoring' }
+    | { readonly state: 'done'; readonly where: string; readonly test: Evaluation }
+    | { readonly state: 'failed'; readonly message: string }
+    | null;
 }
 
-export const useVerdict = create<VerdictState>()(() => ({ runId: 0, verdict: null, end: null, guardMessage: null, applied: null, score: null }));
+export const useVerdict = create<VerdictState>()(() => ({
+  runId: 0,
+  verdict: null,
+  end: null,
+  guardMessage: null,
+  applied: null,
+  score: null,
+}));
 
 /** Forgets the last run's verdict (a new run starts). */
 export function resetVerdict(runId: number): void {
@@ -35,7 +46,11 @@ export function resetVerdict(runId: number): void {
 export function judgeEndedRun(message: Extract<FromWorker, { type: 'done' }>): Verdict | null {
   const state = useStore.getState();
   if (!state.runSettings) return null;
-  const end: RunEnd = message.diverged ? { kind: 'diverged', step: message.diverged.step, loss: message.diverged.loss } : message.stopped ? { kind: 'stopped' } : { kind: 'finished' };
+  const end: RunEnd = message.diverged
+    ? { kind: 'diverged', step: message.diverged.step, loss: message.diverged.loss }
+    : message.stopped
+      ? { kind: 'stopped' }
+      : { kind: 'finished' };
   const verdict = judgeRun({
     batches: state.batches,
     epochs: state.epochs,
@@ -72,5 +87,7 @@ export function receiveTestScore(message: Extract<FromWorker, { type: 'test-scor
     return;
   }
   const { batches, progress, epochs } = useStore.getState();
-  useVerdict.setState({ score: { state: 'done', where: stoppedWhere(batches.at(-1)?.step ?? 0, progress?.batchesPerEpoch, epochs.length), test: message.test } });
+  useVerdict.setState({
+    score: { state: 'done', where: stoppedWhere(batches.at(-1)?.step ?? 0, progress?.batchesPerEpoch, epochs.length), test: message.test },
+  });
 }

@@ -60,9 +60,12 @@ function getWorker(): Worker {
   w.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
   w.onerror = (event) => {
     event.preventDefault();
-    crashed(`The training worker crashed${event.message ? `: ${event.message}` : ''}. Restart it (or train again); the curves so far are kept.`);
+    crashed(
+      `The training worker crashed${event.message ? `: ${event.message}` : ''}. Restart it (or train again); the curves so far are kept.`,
+    );
   };
-  w.onmessageerror = () => crashed('A message from the training worker could not be read. Restart it (or train again); the curves so far are kept.');
+  w.onmessageerror = () =>
+    crashed('A message from the training worker could not be read. Restart it (or train again); the curves so far are kept.');
   worker = w;
   watch();
   if (debug?.stallMs !== undefined) w.postMessage({ type: 'debug-config', stallMs: debug.stallMs } satisfies ToWorker);
@@ -146,7 +149,12 @@ export function resetTraining(): void {
   pendingPoints = [];
   const next = nextRunId();
   resetVerdict(next);
-  useStore.setState({ ...freshRun(next, settings), runSettings: null, runState: 'idle', statusMessage: 'Reset: the next run starts from fresh weights' });
+  useStore.setState({
+    ...freshRun(next, settings),
+    runSettings: null,
+    runState: 'idle',
+    statusMessage: 'Reset: the next run starts from fresh weights',
+  });
 }
 
 export function pauseTraining(): void {
@@ -168,9 +176,17 @@ export async function loadCifarFiles(files: readonly File[]): Promise<void> {
   useStore.setState({ cifarStatus: { busy: true, error: null } });
   try {
     const uploaded: UploadedFile[] = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-    send({ type: 'load-cifar', files: uploaded }, uploaded.map((u) => u.bytes));
+    send(
+      { type: 'load-cifar', files: uploaded },
+      uploaded.map((u) => u.bytes),
+    );
   } catch (error) {
-    useStore.setState({ cifarStatus: { busy: false, error: `Could not read the files (${String(error)}). Choose them again; if they are on a removable or network drive, copy them to this computer first.` } });
+    useStore.setState({
+      cifarStatus: {
+        busy: false,
+        error: `Could not read the files (${String(error)}). Choose them again; if they are on a removable or network drive, copy them to this computer first.`,
+      },
+    });
   }
 }
 
@@ -198,7 +214,14 @@ function curvesFor(runId: number, fresh: readonly BatchPoint[], rebuildFrom?: re
     live.accuracy.push(p.epoch, p.accuracy);
     live.learningRate.push(p.epoch, p.learningRate);
   }
-  return live.loss.length === 0 ? NO_CURVES : { loss: live.loss.points(), lossLog: live.lossLog.points(), accuracy: live.accuracy.points(), learningRate: live.learningRate.points() };
+  return live.loss.length === 0
+    ? NO_CURVES
+    : {
+        loss: live.loss.points(),
+        lossLog: live.lossLog.points(),
+        accuracy: live.accuracy.points(),
+        learningRate: live.learningRate.points(),
+      };
 }
 
 function flushPoints(): void {
@@ -264,7 +287,9 @@ function receive(message: FromWorker): void {
       flushPoints();
       useStore.setState({
         error: { kind: message.kind, message: message.message },
-        ...(message.runId !== null ? { runState: 'error' as const, statusMessage: message.kind === 'diverged' ? 'Diverged' : 'Failed' } : {}),
+        ...(message.runId !== null
+          ? { runState: 'error' as const, statusMessage: message.kind === 'diverged' ? 'Diverged' : 'Failed' }
+          : {}),
       });
       return;
     case 'cifar-loaded':
@@ -288,7 +313,12 @@ function receive(message: FromWorker): void {
       flushPoints();
       const { batches, epochs, runId } = useStore.getState();
       const kept = batches.filter((p) => p.step <= message.step);
-      useStore.setState({ batches: kept, curves: curvesFor(runId, [], kept), epochs: epochs.slice(0, message.epochs), notice: message.message });
+      useStore.setState({
+        batches: kept,
+        curves: curvesFor(runId, [], kept),
+        epochs: epochs.slice(0, message.epochs),
+        notice: message.message,
+      });
       return;
     }
     default: {

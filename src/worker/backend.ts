@@ -25,9 +25,7 @@ export interface BackendInfo {
 }
 
 /** What a throwaway WebGL2 context says about the GPU. */
-export type WebGLProbe =
-  | { available: true; renderer: string; software: string | null }
-  | { available: false; why: string };
+export type WebGLProbe = { available: true; renderer: string; software: string | null } | { available: false; why: string };
 
 /** Renderer strings of CPU emulations of WebGL, with the name shown to the user. */
 const SOFTWARE_RENDERERS: readonly [RegExp, string][] = [
@@ -118,7 +116,8 @@ export function wasmThreadInfo(): WasmThreads | null {
  */
 export function threadsUnavailable(isolated: boolean, cores: number, wanted: number | null): string | null {
   if (wanted === 1) return 'one thread asked for';
-  if (!isolated) return 'the page is not cross-origin isolated (the server sends no COOP/COEP headers), so the browser allows no shared memory';
+  if (!isolated)
+    return 'the page is not cross-origin isolated (the server sends no COOP/COEP headers), so the browser allows no shared memory';
   if (cores < 2) return 'this machine reports one core';
   return null;
 }
@@ -178,7 +177,12 @@ function reportCores(cores: number): () => void {
 
 /** tfjs only logs why wasm failed; the usual cause, a binary not served, is worth naming. */
 async function diagnoseWasm(prefix: string, fallback: string): Promise<string> {
-  const file = wasmSimd === false ? 'tfjs-backend-wasm.wasm' : wasmThreads === null || wasmThreads.count > 1 ? 'tfjs-backend-wasm-threaded-simd.wasm' : 'tfjs-backend-wasm-simd.wasm';
+  const file =
+    wasmSimd === false
+      ? 'tfjs-backend-wasm.wasm'
+      : wasmThreads === null || wasmThreads.count > 1
+        ? 'tfjs-backend-wasm-threaded-simd.wasm'
+        : 'tfjs-backend-wasm-simd.wasm';
   try {
     const response = await fetch(prefix + file, { method: 'HEAD' });
     return response.ok ? fallback : `${file} is not served at ${prefix} (HTTP ${response.status})`;
@@ -225,7 +229,7 @@ export async function initBackend(choice: BackendChoice, wasmPath: string): Prom
       : `GPU ${short(probe.renderer)}`;
 
   const preferred: BackendName = choice !== 'auto' ? choice : hardwareGpu ? 'webgl' : 'wasm';
-  const order: BackendName[] = [preferred, ...(hardwareGpu ? ['webgl', 'wasm', 'cpu'] as const : ['wasm', 'webgl', 'cpu'] as const)]
+  const order: BackendName[] = [preferred, ...(hardwareGpu ? (['webgl', 'wasm', 'cpu'] as const) : (['wasm', 'webgl', 'cpu'] as const))]
     // Software WebGL only as a last resort before plain JS, and not at all when WebGL cannot start.
     .filter((name, i, all) => all.indexOf(name) === i && (name !== 'webgl' || probe.available || i === 0));
 
@@ -241,7 +245,14 @@ export async function initBackend(choice: BackendChoice, wasmPath: string): Prom
   throw new Error(`no compute backend could start: ${failures.join('; ')}`);
 }
 
-function reasonFor(choice: BackendChoice, name: BackendName, preferred: BackendName, webglNote: string, probe: WebGLProbe, failures: string[]): string {
+function reasonFor(
+  choice: BackendChoice,
+  name: BackendName,
+  preferred: BackendName,
+  webglNote: string,
+  probe: WebGLProbe,
+  failures: string[],
+): string {
   const what =
     name === 'wasm'
       ? wasmSimd === false
@@ -255,7 +266,8 @@ function reasonFor(choice: BackendChoice, name: BackendName, preferred: BackendN
     return `${choice === 'auto' ? 'auto: ' : ''}${failures.join('; ')}, using ${what}`;
   }
   if (choice !== 'auto') {
-    if (name === 'webgl' && probe.available && probe.software) return `WebGL chosen: renderer is software (${probe.software}) — WASM is usually ~8× faster here`;
+    if (name === 'webgl' && probe.available && probe.software)
+      return `WebGL chosen: renderer is software (${probe.software}) — WASM is usually ~8× faster here`;
     if (name === 'cpu') return 'plain JS chosen — the slowest backend, useful as a reference';
     return `${what} chosen`;
   }

@@ -10,7 +10,17 @@
  */
 import { loadCifarFromFiles, CIFAR_PREPARED_FILES } from '../core/data/cifar';
 import { FASHION_CLASSES, MNIST_CLASSES } from '../core/data/classes';
-import { brokeOffProblem, DEFAULT_STALL_MS, DownloadProgress, downloadFile, httpProblem, networkProblem, PREPARE_DATA_FIX, StallError, stallProblem } from '../core/data/download';
+import {
+  brokeOffProblem,
+  DEFAULT_STALL_MS,
+  DownloadProgress,
+  downloadFile,
+  httpProblem,
+  networkProblem,
+  PREPARE_DATA_FIX,
+  StallError,
+  stallProblem,
+} from '../core/data/download';
 import { problemWith } from '../core/data/integrity';
 import { IDX_FILE_NAMES, loadIdxSplit, type IdxFileKey } from '../core/data/idx';
 import { DataFormatError, type DatasetSplit } from '../core/data/types';
@@ -107,7 +117,10 @@ async function fetchAll(
         const url = new URL(`${DATA_BASE_URL}${id}/${name}?v=${file?.sha256?.slice(0, 16) ?? 'x'}`, self.location.href).href;
         const cached = cache ? await cache.match(url).catch(() => undefined) : undefined;
         if (cached) {
-          const out = await cached.arrayBuffer().then((b) => new Uint8Array(b), () => null);
+          const out = await cached.arrayBuffer().then(
+            (b) => new Uint8Array(b),
+            () => null,
+          );
           if (out && (await problemWith(path, out, file)) === null) {
             progress.finish(i);
             report();
@@ -154,7 +167,9 @@ async function fetchAll(
   const commit = async () => {
     if (!cache) return;
     for (const f of fresh) {
-      await cache.put(f.url, new Response(f.bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => undefined);
+      await cache
+        .put(f.url, new Response(f.bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } }))
+        .catch(() => undefined);
     }
   };
   return { bytes, commit };

@@ -10,8 +10,24 @@ import type { Preprocessing } from '../core/data/transforms';
 import type { ExperimentObserver, ExperimentSetup } from '../core/experiment';
 import { confidentMistakes, confusionMatrix, examplesOfPairs, topConfusedPairs } from '../core/inspect/confusion';
 import { MNIST_SIZE } from '../core/inspect/drawing';
-import { featureMaps, gatherImages, inputTensor, layerHistograms, planProbes, predictProbabilities, readFilters, type ProbePlan } from '../core/inspect/probe';
-import { NO_WANTS, type ImageBlock, type InspectData, type InspectRequest, type InspectWants, type SnapshotTime } from '../core/inspect/types';
+import {
+  featureMaps,
+  gatherImages,
+  inputTensor,
+  layerHistograms,
+  planProbes,
+  predictProbabilities,
+  readFilters,
+  type ProbePlan,
+} from '../core/inspect/probe';
+import {
+  NO_WANTS,
+  type ImageBlock,
+  type InspectData,
+  type InspectRequest,
+  type InspectWants,
+  type SnapshotTime,
+} from '../core/inspect/types';
 import type { BatchPoint, TestPredictions } from '../core/train';
 
 /**
@@ -68,7 +84,10 @@ export class Inspector {
   }
 
   /** Observer callbacks for a run, to merge into the experiment's observer. */
-  hooks(runId: number, classNames: readonly string[]): Required<Pick<ExperimentObserver, 'onSetup' | 'onTestPredictions' | 'gradientNormsDue' | 'onGradientNorms'>> {
+  hooks(
+    runId: number,
+    classNames: readonly string[],
+  ): Required<Pick<ExperimentObserver, 'onSetup' | 'onTestPredictions' | 'gradientNormsDue' | 'onGradientNorms'>> {
     return {
       onSetup: (setup) => this.setup(runId, setup, classNames),
       onTestPredictions: (epoch, predictions) => {
@@ -85,7 +104,12 @@ export class Inspector {
         this.lastGradient = now;
         return true;
       },
-      onGradientNorms: (layers, points) => this.post({ kind: 'gradients', layers, points }, runId, points.map((p) => p.norms.buffer as ArrayBuffer)),
+      onGradientNorms: (layers, points) =>
+        this.post(
+          { kind: 'gradients', layers, points },
+          runId,
+          points.map((p) => p.norms.buffer as ArrayBuffer),
+        ),
     };
   }
 
@@ -140,7 +164,19 @@ export class Inspector {
     const labels = test.labels ?? test.source.labels;
     const truth = Uint8Array.from(test.indices, (i) => labels[i]!);
     const { height, width, channels } = test.source;
-    this.ctx = { runId, model, plan, preprocessing, test, truth, numClasses, shape: { height, width, channels }, predictions: null, misclassifiedDue: false, time: { step: 0, epoch: 0 } };
+    this.ctx = {
+      runId,
+      model,
+      plan,
+      preprocessing,
+      test,
+      truth,
+      numClasses,
+      shape: { height, width, channels },
+      predictions: null,
+      misclassifiedDue: false,
+      time: { step: 0, epoch: 0 },
+    };
     this.lastSnapshot = -Infinity;
     this.lastGradient = -Infinity;
     this.post({ kind: 'anatomy', anatomy: plan.anatomy, classNames }, runId, []);
@@ -184,7 +220,11 @@ export class Inspector {
         switch (part) {
           case 'filters': {
             const snapshot = await readFilters(ctx.plan, time);
-            if (snapshot && this.ctx === ctx) this.post({ kind: 'filters', snapshot }, ctx.runId, [snapshot.weights.buffer as ArrayBuffer, snapshot.bias.buffer as ArrayBuffer]);
+            if (snapshot && this.ctx === ctx)
+              this.post({ kind: 'filters', snapshot }, ctx.runId, [
+                snapshot.weights.buffer as ArrayBuffer,
+                snapshot.bias.buffer as ArrayBuffer,
+              ]);
             break;
           }
           case 'histograms': {
@@ -192,7 +232,12 @@ export class Inspector {
             const x = inputTensor(ctx.test.source.images, ctx.test.indices.subarray(0, count), ctx.shape, ctx.preprocessing);
             try {
               const snapshot = await layerHistograms(ctx.model, ctx.plan, x, time);
-              if (this.ctx === ctx) this.post({ kind: 'histograms', snapshot }, ctx.runId, [...snapshot.activations, ...snapshot.weights].map((h) => h.counts.buffer as ArrayBuffer));
+              if (this.ctx === ctx)
+                this.post(
+                  { kind: 'histograms', snapshot },
+                  ctx.runId,
+                  [...snapshot.activations, ...snapshot.weights].map((h) => h.counts.buffer as ArrayBuffer),
+                );
             } finally {
               x.dispose();
             }
@@ -248,8 +293,19 @@ export class Inspector {
         if (positions.length < CELL_LIMIT) positions.push(i);
       }
     const indices = Uint32Array.from(positions);
-    const images: ImageBlock = { count: positions.length, ...ctx.shape, pixels: gatherImages(ctx.test.source.images, positions.map((i) => ctx.test.indices[i]!), ctx.shape) };
-    this.post({ kind: 'cell', cell: { epoch: p.epoch, truth, predicted, count, indices, images } }, ctx.runId, [indices.buffer, images.pixels.buffer as ArrayBuffer]);
+    const images: ImageBlock = {
+      count: positions.length,
+      ...ctx.shape,
+      pixels: gatherImages(
+        ctx.test.source.images,
+        positions.map((i) => ctx.test.indices[i]!),
+        ctx.shape,
+      ),
+    };
+    this.post({ kind: 'cell', cell: { epoch: p.epoch, truth, predicted, count, indices, images } }, ctx.runId, [
+      indices.buffer,
+      images.pixels.buffer as ArrayBuffer,
+    ]);
   }
 
   private async sendMisclassified(ctx: Context): Promise<void> {
@@ -283,14 +339,21 @@ export class Inspector {
       numClasses: ctx.numClasses,
       images: { count: examples.length, ...ctx.shape, pixels: gatherImages(ctx.test.source.images, examples, ctx.shape) },
     };
-    this.post({ kind: 'misclassified', report }, ctx.runId, [report.indices.buffer, report.truth.buffer, report.predicted.buffer, probabilities.buffer, report.images.pixels.buffer as ArrayBuffer]);
+    this.post({ kind: 'misclassified', report }, ctx.runId, [
+      report.indices.buffer,
+      report.truth.buffer,
+      report.predicted.buffer,
+      probabilities.buffer,
+      report.images.pixels.buffer as ArrayBuffer,
+    ]);
   }
 
   /** Why a drawing cannot be fed to this run's model, or null when it can. */
   private drawingProblem(ctx: Context | null): string | null {
     if (!ctx) return 'Train a model first: the prediction comes from the current (or last) run.';
     const { height, width, channels } = ctx.shape;
-    if (height !== MNIST_SIZE || width !== MNIST_SIZE || channels !== 1) return `This run's images are ${height}×${width}×${channels}; drawing works with the 28×28 grey datasets (MNIST, Fashion-MNIST).`;
+    if (height !== MNIST_SIZE || width !== MNIST_SIZE || channels !== 1)
+      return `This run's images are ${height}×${width}×${channels}; drawing works with the 28×28 grey datasets (MNIST, Fashion-MNIST).`;
     return null;
   }
 
@@ -307,9 +370,16 @@ export class Inspector {
     const x = inputTensor(drawn, [0], ctx.shape, ctx.preprocessing);
     try {
       const probabilities = await predictProbabilities(ctx.model, x);
-      if (this.ctx === ctx) this.post({ kind: 'prediction', prediction: { ...time, requestId, probabilities, message: null } }, ctx.runId, [probabilities.buffer]);
+      if (this.ctx === ctx)
+        this.post({ kind: 'prediction', prediction: { ...time, requestId, probabilities, message: null } }, ctx.runId, [
+          probabilities.buffer,
+        ]);
     } catch (error) {
-      this.post({ kind: 'prediction', prediction: { ...time, requestId, probabilities: null, message: `Prediction failed: ${String(error)}` } }, ctx.runId, []);
+      this.post(
+        { kind: 'prediction', prediction: { ...time, requestId, probabilities: null, message: `Prediction failed: ${String(error)}` } },
+        ctx.runId,
+        [],
+      );
     } finally {
       x.dispose();
     }
@@ -319,7 +389,11 @@ export class Inspector {
     const source = this.wants.featureMaps;
     if (!source) return;
     if (ctx.plan.featurePoints.length === 0) {
-      this.post({ kind: 'feature-maps-unavailable', message: ctx.plan.anatomy.noConvReason ?? 'This model has no convolutional layers.' }, ctx.runId, []);
+      this.post(
+        { kind: 'feature-maps-unavailable', message: ctx.plan.anatomy.noConvReason ?? 'This model has no convolutional layers.' },
+        ctx.runId,
+        [],
+      );
       return;
     }
     let input: ImageBlock;
@@ -340,11 +414,11 @@ export class Inspector {
     try {
       const { layers, probabilities } = await featureMaps(ctx.model, ctx.plan, x);
       if (this.ctx !== ctx) return;
-      this.post(
-        { kind: 'feature-maps', maps: { ...time, source, input, label, probabilities, layers } },
-        ctx.runId,
-        [input.pixels.buffer as ArrayBuffer, probabilities.buffer, ...layers.map((l) => l.values.buffer as ArrayBuffer)],
-      );
+      this.post({ kind: 'feature-maps', maps: { ...time, source, input, label, probabilities, layers } }, ctx.runId, [
+        input.pixels.buffer as ArrayBuffer,
+        probabilities.buffer,
+        ...layers.map((l) => l.values.buffer as ArrayBuffer),
+      ]);
     } finally {
       x.dispose();
     }

@@ -5,7 +5,17 @@
  * worker (probe.worker.ts), one after the other; picks the fastest (`decideBackend`) and caches the
  * outcome in Cache Storage per browser, machine state and model/batch shape (`probeKey`).
  */
-import { decideBackend, probeCandidates, probeKey, probeReason, type ProbeCandidate, type ProbeEnvironment, type ProbeOutcome, type ProbeResult, type ProbeSettings } from '../core/backendChoice';
+import {
+  decideBackend,
+  probeCandidates,
+  probeKey,
+  probeReason,
+  type ProbeCandidate,
+  type ProbeEnvironment,
+  type ProbeOutcome,
+  type ProbeResult,
+  type ProbeSettings,
+} from '../core/backendChoice';
 import { probeWebGL, softwareRenderer } from './backend';
 import type { ProbeReply, ProbeRequest } from './probe.worker';
 
@@ -41,7 +51,9 @@ async function readCache(key: string): Promise<ProbeOutcome | null> {
 async function writeCache(outcome: ProbeOutcome): Promise<void> {
   memoryCache.set(outcome.key, outcome);
   try {
-    await (await caches.open(CACHE_NAME)).put(cacheUrl(outcome.key), new Response(JSON.stringify(outcome), { headers: { 'Content-Type': 'application/json' } }));
+    await (
+      await caches.open(CACHE_NAME)
+    ).put(cacheUrl(outcome.key), new Response(JSON.stringify(outcome), { headers: { 'Content-Type': 'application/json' } }));
   } catch {
     // Kept in memory for this worker's life.
   }
@@ -53,7 +65,11 @@ let environment: ProbeEnvironment | null = null;
 export function probeEnvironment(): ProbeEnvironment {
   if (environment) return environment;
   const webgl = probeWebGL();
-  environment = { isolated: self.crossOriginIsolated === true, cores: Math.max(1, navigator.hardwareConcurrency || 1), renderer: webgl.available ? webgl.renderer : null };
+  environment = {
+    isolated: self.crossOriginIsolated === true,
+    cores: Math.max(1, navigator.hardwareConcurrency || 1),
+    renderer: webgl.available ? webgl.renderer : null,
+  };
   return environment;
 }
 
@@ -88,7 +104,14 @@ function timeCandidate(candidate: ProbeCandidate, settings: ProbeSettings, wasmP
  * The measured choice for `settings` on this machine: from the cache unless `fresh`, else by timing
  * every candidate (about a second). `chosen` is null only when no candidate gave a figure.
  */
-export async function measureBackends(settings: ProbeSettings, wasmPath: string, fresh: boolean): Promise<(ProbeOutcome & { cached: boolean }) | { key: string; results: ProbeResult[]; chosen: null; reason: string; probeMs: number; cached: false }> {
+export async function measureBackends(
+  settings: ProbeSettings,
+  wasmPath: string,
+  fresh: boolean,
+): Promise<
+  | (ProbeOutcome & { cached: boolean })
+  | { key: string; results: ProbeResult[]; chosen: null; reason: string; probeMs: number; cached: false }
+> {
   const env = probeEnvironment();
   const key = probeKey(settings, env);
   if (!fresh) {

@@ -26,9 +26,7 @@ export interface ProbeRequest {
   readonly stepBudgetMs: number;
 }
 
-export type ProbeReply =
-  | { readonly type: 'started' }
-  | { readonly type: 'result'; readonly result: ProbeResult };
+export type ProbeReply = { readonly type: 'started' } | { readonly type: 'result'; readonly result: ProbeResult };
 
 const NUM_CLASSES = 10;
 /** Warm-up after the first step: at least this many steps and this long. */
@@ -36,9 +34,20 @@ const WARMUP_STEPS = 2;
 const WARMUP_MS = 100;
 
 async function probe({ candidate, settings, wasmPath, stepBudgetMs }: ProbeRequest): Promise<ProbeResult> {
-  const failed = (failure: string, extra: Partial<ProbeResult> = {}): ProbeResult => ({ ...candidate, examplesPerSecond: null, firstStepMs: null, steps: 0, failure, ...extra });
+  const failed = (failure: string, extra: Partial<ProbeResult> = {}): ProbeResult => ({
+    ...candidate,
+    examplesPerSecond: null,
+    firstStepMs: null,
+    steps: 0,
+    failure,
+    ...extra,
+  });
   setWasmThreads(candidate.backend === 'wasm' ? candidate.threads : 1);
-  const info = await initBackend(candidate.backend, wasmPath).catch((e: unknown) => ({ name: null, reason: String(e), renderer: undefined }));
+  const info = await initBackend(candidate.backend, wasmPath).catch((e: unknown) => ({
+    name: null,
+    reason: String(e),
+    renderer: undefined,
+  }));
   if (info.name !== candidate.backend) return failed(`did not start (${info.reason})`);
   const renderer = info.renderer !== undefined && candidate.backend === 'webgl' ? { renderer: info.renderer } : {};
   if (candidate.backend === 'wasm' && (wasmThreadInfo()?.count ?? 1) !== candidate.threads) {
@@ -54,7 +63,10 @@ async function probe({ candidate, settings, wasmPath, stepBudgetMs }: ProbeReque
   const labels = tf.randomUniform([s.batchSize], 0, NUM_CLASSES, 'int32');
   const y = tf.oneHot(labels as tf.Tensor1D, NUM_CLASSES);
   const step = async () => {
-    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true);
+    const loss = optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      true,
+    );
     await loss?.data();
     loss?.dispose();
   };
@@ -82,6 +94,16 @@ async function probe({ candidate, settings, wasmPath, stepBudgetMs }: ProbeReque
 self.onmessage = (event: MessageEvent<ProbeRequest>) => {
   probe(event.data).then(
     (result) => self.postMessage({ type: 'result', result } satisfies ProbeReply),
-    (e: unknown) => self.postMessage({ type: 'result', result: { ...event.data.candidate, examplesPerSecond: null, firstStepMs: null, steps: 0, failure: e instanceof Error ? e.message : String(e) } } satisfies ProbeReply),
+    (e: unknown) =>
+      self.postMessage({
+        type: 'result',
+        result: {
+          ...event.data.candidate,
+          examplesPerSecond: null,
+          firstStepMs: null,
+          steps: 0,
+          failure: e instanceof Error ? e.message : String(e),
+        },
+      } satisfies ProbeReply),
   );
 };

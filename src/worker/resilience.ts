@@ -107,9 +107,13 @@ export async function runResilient(
     try {
       return await start(resume, onWebGL ? { onCheckpoint: (c) => (kept.latest = c) } : {});
     } catch (error) {
-      const lost = error instanceof BackendLostError || control.interrupted instanceof BackendLostError || (onWebGL && activeWebGLContext()?.isContextLost() === true);
+      const lost =
+        error instanceof BackendLostError ||
+        control.interrupted instanceof BackendLostError ||
+        (onWebGL && activeWebGLContext()?.isContextLost() === true);
       const latest = kept.latest;
-      if (!lost || !latest || attempt > 0) throw lost && !(error instanceof BackendLostError) ? new BackendLostError('webgl', String(error)) : error;
+      if (!lost || !latest || attempt > 0)
+        throw lost && !(error instanceof BackendLostError) ? new BackendLostError('webgl', String(error)) : error;
       lostAt = performance.now();
       console.warn('WebGL context lost; continuing from the last checkpoint', error);
       control.clearInterruption();

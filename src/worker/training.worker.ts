@@ -86,14 +86,26 @@ async function ensureBackend(choice: BackendChoice, settings: Settings | null = 
   if (wasmThreadInfo() === null) setWasmThreads(outcome.chosen.threads);
   const info = await initBackend(outcome.chosen.backend, WASM_PATH);
   const live = info.name === 'wasm' ? wasmThreadInfo() : null;
-  const drift = info.name === outcome.chosen.backend && live && live.count !== outcome.chosen.threads ? ` (running ×${live.count}: the thread count changes on reload)` : '';
+  const drift =
+    info.name === outcome.chosen.backend && live && live.count !== outcome.chosen.threads
+      ? ` (running ×${live.count}: the thread count changes on reload)`
+      : '';
   const reason = info.name === outcome.chosen.backend ? `${outcome.reason}${drift}` : `${outcome.reason}, but ${info.reason}`;
   return adopt('auto', key, { ...info, reason }, outcome);
 }
 
-function adopt(choice: BackendChoice, key: string | null, info: BackendInfo, outcome?: Awaited<ReturnType<typeof measureBackends>>): BackendReport {
+function adopt(
+  choice: BackendChoice,
+  key: string | null,
+  info: BackendInfo,
+  outcome?: Awaited<ReturnType<typeof measureBackends>>,
+): BackendReport {
   let threads = info.name === 'wasm' ? wasmThreadInfo() : null;
-  if (threads && outcome?.chosen?.threads === 1 && outcome.results.some((r) => r.backend === 'wasm' && r.threads > 1 && r.examplesPerSecond !== null)) {
+  if (
+    threads &&
+    outcome?.chosen?.threads === 1 &&
+    outcome.results.some((r) => r.backend === 'wasm' && r.threads > 1 && r.examplesPerSecond !== null)
+  ) {
     threads = { ...threads, why: 'measured no faster with more threads on this machine' };
   }
   const report: BackendReport = {
@@ -101,7 +113,16 @@ function adopt(choice: BackendChoice, key: string | null, info: BackendInfo, out
     reason: info.reason,
     ...(info.renderer ? { renderer: info.renderer } : {}),
     ...(threads ? { threads } : {}),
-    ...(outcome ? { probe: { results: outcome.results, probeMs: outcome.probeMs, cached: outcome.cached, measuredAt: 'measuredAt' in outcome ? outcome.measuredAt : null } } : {}),
+    ...(outcome
+      ? {
+          probe: {
+            results: outcome.results,
+            probeMs: outcome.probeMs,
+            cached: outcome.cached,
+            measuredAt: 'measuredAt' in outcome ? outcome.measuredAt : null,
+          },
+        }
+      : {}),
   };
   backend = { choice, key, report };
   post({ type: 'backend', backend: report });
@@ -117,7 +138,10 @@ function classify(error: unknown): { kind: ErrorKind; message: string } {
   if (error instanceof DivergenceError) return { kind: 'diverged', message: error.message };
   if (error instanceof DataFormatError) return { kind: 'data', message: error.message };
   const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'internal', message: `Training failed: ${message}. Train again; if it fails again, choose another compute backend in the settings.` };
+  return {
+    kind: 'internal',
+    message: `Training failed: ${message}. Train again; if it fails again, choose another compute backend in the settings.`,
+  };
 }
 
 async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
@@ -142,16 +166,26 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
     post({ type: 'state', runId, state: 'loading', message: `Loading ${settings.dataset}…` });
     let lastProgress = 0;
     const loadStart = performance.now();
-    const data = await loadDataset(settings.dataset, (loadedBytes, totalBytes) => {
-      const now = performance.now();
-      if (now - lastProgress < PROGRESS_INTERVAL_MS && loadedBytes < totalBytes) return;
-      lastProgress = now;
-      post({ type: 'dataset-progress', runId, dataset: settings.dataset, loadedBytes, totalBytes });
-    }, download.signal);
+    const data = await loadDataset(
+      settings.dataset,
+      (loadedBytes, totalBytes) => {
+        const now = performance.now();
+        if (now - lastProgress < PROGRESS_INTERVAL_MS && loadedBytes < totalBytes) return;
+        lastProgress = now;
+        post({ type: 'dataset-progress', runId, dataset: settings.dataset, loadedBytes, totalBytes });
+      },
+      download.signal,
+    );
     post({
       type: 'dataset-ready',
       runId,
-      info: { id: settings.dataset, train: data.train.count, test: data.test.count, classNames: data.classNames, loadSeconds: (performance.now() - loadStart) / 1000 },
+      info: {
+        id: settings.dataset,
+        train: data.train.count,
+        test: data.test.count,
+        classNames: data.classNames,
+        loadSeconds: (performance.now() - loadStart) / 1000,
+      },
     });
     if (control.stopped) {
       post({ type: 'done', runId, stopped: true, seconds: (performance.now() - started) / 1000 });
@@ -165,43 +199,46 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
       return ensureBackend('wasm');
     };
     const hooks = inspector.hooks(runId, data.classNames);
-    const result = await runResilient({ runId, control, post, fallBack, beforeRetry: () => inspector.reset() }, (resume, keepCheckpoints) => runExperiment(
-      settings,
-      data,
-      control,
-      {
-        ...keepCheckpoints,
-        ...hooks,
-        onSetup: (setup) => {
-          hooks.onSetup(setup);
-          lastSetup = { runId, setup };
-          const { height, width, channels } = setup.test.source;
-          const metadata = describeMetadata({
-            dataset: settings.dataset,
-            inputShape: [height, width, channels],
-            classNames: data.classNames,
-            settings: serializeSettings(settings),
-            preprocessing: setup.preprocessing,
-            // After a lost backend the run resumes on a new model: the count so far carries over.
-            epochs: savable?.metadata.epochs ?? 0,
-            testAccuracy: savable?.metadata.testAccuracy ?? null,
-          });
-          savable = { model: setup.model, baseName: `${settings.dataset}-${settings.model}`, metadata };
+    const result = await runResilient({ runId, control, post, fallBack, beforeRetry: () => inspector.reset() }, (resume, keepCheckpoints) =>
+      runExperiment(
+        settings,
+        data,
+        control,
+        {
+          ...keepCheckpoints,
+          ...hooks,
+          onSetup: (setup) => {
+            hooks.onSetup(setup);
+            lastSetup = { runId, setup };
+            const { height, width, channels } = setup.test.source;
+            const metadata = describeMetadata({
+              dataset: settings.dataset,
+              inputShape: [height, width, channels],
+              classNames: data.classNames,
+              settings: serializeSettings(settings),
+              preprocessing: setup.preprocessing,
+              // After a lost backend the run resumes on a new model: the count so far carries over.
+              epochs: savable?.metadata.epochs ?? 0,
+              testAccuracy: savable?.metadata.testAccuracy ?? null,
+            });
+            savable = { model: setup.model, baseName: `${settings.dataset}-${settings.model}`, metadata };
+          },
+          onModel: (summary, sizes, info) =>
+            post({ type: 'model', runId, summary, sizes, labelNoise: info.labelNoise, normalization: info.normalization }),
+          onBatches: (points) => {
+            inspector.noteBatches(points);
+            post({ type: 'batches', runId, points });
+          },
+          onProgress: (progress) => post({ type: 'progress', runId, progress }),
+          onEpoch: (metrics) => {
+            noteTrained(metrics);
+            post({ type: 'epoch', runId, metrics });
+          },
         },
-        onModel: (summary, sizes, info) => post({ type: 'model', runId, summary, sizes, labelNoise: info.labelNoise, normalization: info.normalization }),
-        onBatches: (points) => {
-          inspector.noteBatches(points);
-          post({ type: 'batches', runId, points });
-        },
-        onProgress: (progress) => post({ type: 'progress', runId, progress }),
-        onEpoch: (metrics) => {
-          noteTrained(metrics);
-          post({ type: 'epoch', runId, metrics });
-        },
-      },
-      yieldAndInspect,
-      resume,
-    ));
+        yieldAndInspect,
+        resume,
+      ),
+    );
     lastModel = result.model;
     // Restore-best put the weights of an earlier epoch back: the file records that epoch.
     const restored = result.restoredEpoch === null ? undefined : result.history[result.restoredEpoch - 1];
@@ -221,7 +258,13 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
     lastSetup = null;
     if (error instanceof DivergenceError) {
       // Not a failure of the app: the run ends with its verdict, its curves kept.
-      post({ type: 'done', runId, stopped: false, seconds: (performance.now() - started) / 1000, diverged: { step: error.step, loss: error.loss, message: error.message } });
+      post({
+        type: 'done',
+        runId,
+        stopped: false,
+        seconds: (performance.now() - started) / 1000,
+        diverged: { step: error.step, loss: error.loss, message: error.message },
+      });
       return;
     }
     post({ type: 'error', runId, ...classify(error) });
@@ -237,7 +280,13 @@ async function loadCifar(message: Extract<ToWorker, { type: 'load-cifar' }>): Pr
     setUploadedCifar(split);
     post({
       type: 'cifar-loaded',
-      info: { id: 'cifar10', train: split.train.count, test: split.test.count, classNames: split.classNames, loadSeconds: (performance.now() - started) / 1000 },
+      info: {
+        id: 'cifar10',
+        train: split.train.count,
+        test: split.test.count,
+        classNames: split.classNames,
+        loadSeconds: (performance.now() - started) / 1000,
+      },
     });
   } catch (error) {
     post({ type: 'cifar-error', message: error instanceof Error ? error.message : String(error) });
@@ -251,7 +300,11 @@ function saveModel(): void {
     return;
   }
   if (current && !current.control.paused) {
-    post({ type: 'model-error', action: 'save', message: 'Pause the run (or let it finish) to save its model: its weights change at every step.' });
+    post({
+      type: 'model-error',
+      action: 'save',
+      message: 'Pause the run (or let it finish) to save its model: its weights change at every step.',
+    });
     return;
   }
   saving = (async () => {
@@ -260,7 +313,11 @@ function saveModel(): void {
       post({ type: 'model-saved', files: [json, weights] }, [json.bytes, weights.bytes]);
     } catch (error) {
       console.error(error);
-      post({ type: 'model-error', action: 'save', message: `The model could not be saved: ${error instanceof Error ? error.message : String(error)}` });
+      post({
+        type: 'model-error',
+        action: 'save',
+        message: `The model could not be saved: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   })();
 }
@@ -300,14 +357,34 @@ async function loadModel(message: Extract<ToWorker, { type: 'load-model' }>): Pr
       baseName: fileName.replace(/\.json$/i, ''),
       metadata: metadata
         ? { ...metadata, testAccuracy: metadata.dataset === dataset ? evaluation.accuracy : metadata.testAccuracy }
-        : describeMetadata({ dataset, inputShape: [height, width, channels], classNames: data.classNames, settings: '', preprocessing: unitPreprocessing(channels), epochs: 0, testAccuracy: evaluation.accuracy }),
+        : describeMetadata({
+            dataset,
+            inputShape: [height, width, channels],
+            classNames: data.classNames,
+            settings: '',
+            preprocessing: unitPreprocessing(channels),
+            epochs: 0,
+            testAccuracy: evaluation.accuracy,
+          }),
     };
     post({
       type: 'model-loaded',
       loadId,
-      info: { fileName, dataset, test: evaluation, trainedOn: metadata?.dataset ?? null, settings: metadata?.settings ?? null, epochs: metadata ? epochs : null, notes },
+      info: {
+        fileName,
+        dataset,
+        test: evaluation,
+        trainedOn: metadata?.dataset ?? null,
+        settings: metadata?.settings ?? null,
+        epochs: metadata ? epochs : null,
+        notes,
+      },
     });
-    post({ type: 'dataset-ready', runId: loadId, info: { id: dataset, train: data.train.count, test: data.test.count, classNames: data.classNames, loadSeconds } });
+    post({
+      type: 'dataset-ready',
+      runId: loadId,
+      info: { id: dataset, train: data.train.count, test: data.test.count, classNames: data.classNames, loadSeconds },
+    });
     post({
       type: 'model',
       runId: loadId,
@@ -324,7 +401,11 @@ async function loadModel(message: Extract<ToWorker, { type: 'load-model' }>): Pr
     console.error(error);
     if (loaded && loaded.model !== lastModel) loaded.model.dispose();
     const text = error instanceof Error ? error.message : String(error);
-    post({ type: 'model-error', action: 'load', message: error instanceof DataFormatError ? text : `The model could not be loaded: ${text}` });
+    post({
+      type: 'model-error',
+      action: 'load',
+      message: error instanceof DataFormatError ? text : `The model could not be loaded: ${text}`,
+    });
   }
 }
 
@@ -336,7 +417,12 @@ async function loadModel(message: Extract<ToWorker, { type: 'load-model' }>): Pr
 async function scoreTest(runId: number, at: number): Promise<void> {
   const target = lastSetup;
   if (!target || target.runId !== runId || current) {
-    post({ type: 'test-score', runId, test: null, message: current ? 'The run is still going: stop it (or let it finish) first.' : 'This run has no model left to score: train again.' });
+    post({
+      type: 'test-score',
+      runId,
+      test: null,
+      message: current ? 'The run is still going: stop it (or let it finish) first.' : 'This run has no model left to score: train again.',
+    });
     return;
   }
   try {
@@ -348,7 +434,12 @@ async function scoreTest(runId: number, at: number): Promise<void> {
     post({ type: 'test-score', runId, test: evaluation });
   } catch (error) {
     console.error(error);
-    post({ type: 'test-score', runId, test: null, message: `The test set could not be scored: ${error instanceof Error ? error.message : String(error)}` });
+    post({
+      type: 'test-score',
+      runId,
+      test: null,
+      message: `The test set could not be scored: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
 }
 
@@ -386,7 +477,12 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       if (current?.runId !== message.runId) return;
       const control = current.control;
       void saving.then(() => control.step(message.unit));
-      post({ type: 'state', runId: message.runId, state: 'training', message: message.unit === 'batch' ? 'Stepping one batch…' : 'Stepping to the end of the epoch…' });
+      post({
+        type: 'state',
+        runId: message.runId,
+        state: 'training',
+        message: message.unit === 'batch' ? 'Stepping one batch…' : 'Stepping to the end of the epoch…',
+      });
       return;
     }
     case 'reset': {
@@ -420,7 +516,12 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         try {
           await ensureBackend(message.choice, message.settings ?? null, message.reprobe ?? false);
         } catch (error) {
-          post({ type: 'error', runId: null, kind: 'backend', message: `The compute backend could not start (${error instanceof Error ? error.message : String(error)}). Reload the page; if it fails again, use another browser.` });
+          post({
+            type: 'error',
+            runId: null,
+            kind: 'backend',
+            message: `The compute backend could not start (${error instanceof Error ? error.message : String(error)}). Reload the page; if it fails again, use another browser.`,
+          });
         }
       });
       return;

@@ -45,7 +45,13 @@ describe('parseCifarBatch', () => {
   it('keeps every pixel of a patterned batch', () => {
     const set = parseCifarBatch(makeCifarBatch([0, 1, 2]), 'b');
     for (let i = 0; i < 3; i++) {
-      for (const [r, c] of [[0, 0], [31, 31], [0, 31], [31, 0], [12, 20]] as const) {
+      for (const [r, c] of [
+        [0, 0],
+        [31, 31],
+        [0, 31],
+        [31, 0],
+        [12, 20],
+      ] as const) {
         for (let k = 0; k < 3; k++) expect(px(set, i, r, c, k)).toBe(cifarTestPixel(i, r, c, k));
       }
     }
@@ -100,7 +106,10 @@ describe('readTar', () => {
   });
 
   it('rejects a corrupt header, truncation and a missing end marker', async () => {
-    const tar = makeTar([{ name: 'a.bin', bytes: new Uint8Array(1000) }, { name: 'b.bin', bytes: new Uint8Array(10) }]);
+    const tar = makeTar([
+      { name: 'a.bin', bytes: new Uint8Array(1000) },
+      { name: 'b.bin', bytes: new Uint8Array(10) },
+    ]);
     const corrupt = tar.slice();
     corrupt[3] = 0x41; // "a.bin" becomes "a.bAn": the header checksum no longer matches
     expect((await dataError(() => readTar(corrupt))).message).toMatch(/not a tar archive \(header checksum mismatch\)/);
@@ -134,7 +143,7 @@ describe('loadCifarFromFiles', () => {
     expect(split.train.count).toBe(2);
   });
 
-  it('takes loose .bin files in any order, some gzip\'d, sorting data batches by number', async () => {
+  it("takes loose .bin files in any order, some gzip'd, sorting data batches by number", async () => {
     const files = [
       { name: 'test_batch.bin', bytes: makeCifarBatch([4]) },
       { name: 'data_batch_2.bin.gz', bytes: await gzipBytes(makeCifarBatch([2, 2])) },

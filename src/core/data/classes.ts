@@ -4,20 +4,34 @@
  */
 
 /** MNIST handwritten digits: label k is the digit k. */
-export const MNIST_CLASSES: readonly string[] = Object.freeze([
-  '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
-]);
+export const MNIST_CLASSES: readonly string[] = Object.freeze(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
 
 /** Fashion-MNIST (Zalando Research), official label order. */
 export const FASHION_CLASSES: readonly string[] = Object.freeze([
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
-  'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ]);
 
 /** CIFAR-10, official label order (as in `batches.meta.txt` of the binary version). */
 export const CIFAR10_CLASSES: readonly string[] = Object.freeze([
-  'airplane', 'automobile', 'bird', 'cat', 'deer',
-  'dog', 'frog', 'horse', 'ship', 'truck',
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
 ]);
 
 /** Training-set sizes of the official releases (the manifest's count is preferred when the server has one). */

@@ -1,7 +1,16 @@
 /** Dataset downloads: progress that never passes 100 %, the stall watchdog, Stop, and the messages. */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { arrivedDecoded, DownloadProgress, downloadFile, DownloadStopped, httpProblem, looksLikeHtml, StallError, stallProblem } from './download';
+import {
+  arrivedDecoded,
+  DownloadProgress,
+  downloadFile,
+  DownloadStopped,
+  httpProblem,
+  looksLikeHtml,
+  StallError,
+  stallProblem,
+} from './download';
 
 const raw = new Uint8Array(40_000).map((_, i) => (i * 7) % 13);
 const gz = new Uint8Array(gzipSync(raw));

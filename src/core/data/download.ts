@@ -31,7 +31,11 @@ export const DEFAULT_STALL_MS = 30_000;
 
 /** True when `bytes` looks like a web page: what a server (or a static host's fallback to index.html) sends for a missing file. */
 export function looksLikeHtml(bytes: Uint8Array): boolean {
-  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 1024)).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const head = new TextDecoder('utf-8', { fatal: false })
+    .decode(bytes.subarray(0, 1024))
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
   return head.startsWith('<') && /<!doctype html|<html|<head|<body|<script|<meta/.test(head);
 }
 
@@ -107,7 +111,10 @@ export interface DownloadOptions {
  * body unread): the caller phrases it. Rejects with a {@link StallError} when nothing arrives for
  * `stallMs`, with `signal.reason` when the caller aborts, and with the network's error otherwise.
  */
-export async function downloadFile(url: string, options: DownloadOptions = {}): Promise<{ status: number; contentType: string; bytes: Uint8Array }> {
+export async function downloadFile(
+  url: string,
+  options: DownloadOptions = {},
+): Promise<{ status: number; contentType: string; bytes: Uint8Array }> {
   const { signal, stallMs = DEFAULT_STALL_MS, onBytes, fetchImpl = fetch } = options;
   const ctrl = new AbortController();
   let received = 0;
@@ -206,6 +213,9 @@ export class DownloadProgress {
 
   /** Bytes done, in the units of {@link total}; never more than it. */
   get loaded(): number {
-    return Math.min(this.total, this.files.reduce((a, f, i) => a + (f.facts?.bytes ?? 0) * this.fraction[i]!, 0));
+    return Math.min(
+      this.total,
+      this.files.reduce((a, f, i) => a + (f.facts?.bytes ?? 0) * this.fraction[i]!, 0),
+    );
   }
 }

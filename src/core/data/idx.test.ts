@@ -3,15 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FASHION_CLASSES, MNIST_CLASSES } from './classes';
 import { gzipBytes, idxTestPixel, makeIdxImages, makeIdxLabels } from './fixtures';
-import {
-  IDX_FILE_NAMES,
-  buildSplit,
-  gunzipIfNeeded,
-  loadIdxSplit,
-  parseIdxImages,
-  parseIdxLabels,
-  type IdxSplitFiles,
-} from './idx';
+import { IDX_FILE_NAMES, buildSplit, gunzipIfNeeded, loadIdxSplit, parseIdxImages, parseIdxLabels, type IdxSplitFiles } from './idx';
 import { DataFormatError } from './types';
 
 function tinyFiles(): IdxSplitFiles {
@@ -41,7 +33,11 @@ describe('parseIdxImages', () => {
     expect(parsed).toMatchObject({ count: 5, height: 4, width: 3 });
     expect(parsed.images.length).toBe(5 * 4 * 3);
     expect(parsed.images.byteOffset).toBe(0);
-    for (const [i, r, c] of [[0, 0, 0], [2, 3, 1], [4, 1, 2]] as const) {
+    for (const [i, r, c] of [
+      [0, 0, 0],
+      [2, 3, 1],
+      [4, 1, 2],
+    ] as const) {
       expect(parsed.images[i * 12 + r * 3 + c]).toBe(idxTestPixel(i, r, c));
     }
   });

@@ -75,9 +75,7 @@ function checkMagic(buf: Uint8Array, expected: number, headerBytes: number, what
     throw new DataFormatError(`${what}: still gzip-compressed; decompress it before parsing (see gunzipIfNeeded).`);
   }
   const tooShort = (): DataFormatError =>
-    new DataFormatError(
-      `${what}: too short for an IDX ${kind} file — ${fmt(buf.length)} bytes, the header alone is ${headerBytes} bytes.`,
-    );
+    new DataFormatError(`${what}: too short for an IDX ${kind} file — ${fmt(buf.length)} bytes, the header alone is ${headerBytes} bytes.`);
   if (buf.length < 4) throw tooShort();
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const magic = view.getUint32(0, false);
@@ -96,9 +94,7 @@ function checkMagic(buf: Uint8Array, expected: number, headerBytes: number, what
 /** Checks that `buf` is exactly `expected` bytes long. */
 function checkLength(buf: Uint8Array, expected: number, what: string, layout: string): void {
   if (buf.length < expected) {
-    throw new DataFormatError(
-      `${what}: truncated — expected ${fmt(expected)} bytes (${layout}), got ${fmt(buf.length)}.`,
-    );
+    throw new DataFormatError(`${what}: truncated — expected ${fmt(expected)} bytes (${layout}), got ${fmt(buf.length)}.`);
   }
   if (buf.length > expected) {
     throw new DataFormatError(
@@ -165,21 +161,14 @@ export function parseIdxLabels(buf: Uint8Array, what: string, numClasses = 10): 
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
     if (label >= numClasses) {
-      throw new DataFormatError(
-        `${what}: label ${label} at index ${fmt(i)} is outside 0..${numClasses - 1}.`,
-      );
+      throw new DataFormatError(`${what}: label ${label} at index ${fmt(i)} is outside 0..${numClasses - 1}.`);
     }
   }
   return labels;
 }
 
 /** Combines one parsed image file and its label file into an ImageSet (1 channel). */
-function toImageSet(
-  images: IdxImages,
-  labels: Uint8Array,
-  imagesName: string,
-  labelsName: string,
-): ImageSet {
+function toImageSet(images: IdxImages, labels: Uint8Array, imagesName: string, labelsName: string): ImageSet {
   if (images.count !== labels.length) {
     throw new DataFormatError(
       `${imagesName} holds ${fmt(images.count)} images but ${labelsName} holds ${fmt(labels.length)} labels; ` +

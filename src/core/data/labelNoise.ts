@@ -22,7 +22,13 @@ export interface LabelNoiseReport {
  * of rate `epsilon`, and the realised clean→noisy count matrix. Entries not in `indices` (validation
  * examples) are copied unchanged.
  */
-export function addLabelNoise(labels: Uint8Array, indices: ArrayLike<number>, epsilon: number, numClasses: number, rng: Rng): { labels: Uint8Array; report: LabelNoiseReport } {
+export function addLabelNoise(
+  labels: Uint8Array,
+  indices: ArrayLike<number>,
+  epsilon: number,
+  numClasses: number,
+  rng: Rng,
+): { labels: Uint8Array; report: LabelNoiseReport } {
   const noisy = Uint8Array.from(labels);
   const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   let flipped = 0;

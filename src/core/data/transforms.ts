@@ -24,14 +24,17 @@ export interface Preprocessing {
   readonly lut: Float32Array;
 }
 
-export function makePreprocessing(channels: number, options: { absMean: boolean; mean?: readonly number[]; std?: readonly number[] }): Preprocessing {
+export function makePreprocessing(
+  channels: number,
+  options: { absMean: boolean; mean?: readonly number[]; std?: readonly number[] },
+): Preprocessing {
   const mean = options.mean ?? new Array<number>(channels).fill(0);
   const std = options.std ?? new Array<number>(channels).fill(1);
   const lut = new Float32Array(channels * 2 * 256);
   for (let c = 0; c < channels; c++) {
     for (let b = 0; b < 256; b++) {
       // (b/255 − 0)/1 is exactly b/255: "scale to [0, 1]" stays bit-identical to the plain division.
-      lut[(c * 2) * 256 + b] = (b / 255 - mean[c]!) / std[c]!;
+      lut[c * 2 * 256 + b] = (b / 255 - mean[c]!) / std[c]!;
       lut[(c * 2 + 1) * 256 + b] = (1 - b / 255 - mean[c]!) / std[c]!;
     }
   }

@@ -67,7 +67,12 @@ export function examplesOfPairs(
  * Positions of up to `limit` misclassified examples, the most confident mistakes first (highest
  * probability given to the wrong class; ties: lower position first).
  */
-export function confidentMistakes(truth: ArrayLike<number>, predicted: ArrayLike<number>, confidence: ArrayLike<number>, limit: number): number[] {
+export function confidentMistakes(
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  confidence: ArrayLike<number>,
+  limit: number,
+): number[] {
   const wrong: number[] = [];
   for (let i = 0; i < truth.length; i++) if (truth[i] !== predicted[i]) wrong.push(i);
   wrong.sort((a, b) => confidence[b]! - confidence[a]! || a - b);

@@ -23,10 +23,15 @@ export interface FilterImages {
  * Reorders a tfjs conv kernel [kh, kw, in, out] into one image per output filter and scales it.
  * A filter (or kernel) that is all zeros comes out all zeros with scale 0.
  */
-export function normalizeFilters(kernel: ArrayLike<number>, shape: readonly [number, number, number, number], mode: FilterScale): FilterImages {
+export function normalizeFilters(
+  kernel: ArrayLike<number>,
+  shape: readonly [number, number, number, number],
+  mode: FilterScale,
+): FilterImages {
   const [height, width, channels, count] = shape;
   const size = height * width * channels;
-  if (kernel.length !== size * count) throw new RangeError(`kernel has ${kernel.length} values, shape ${shape.join('×')} needs ${size * count}`);
+  if (kernel.length !== size * count)
+    throw new RangeError(`kernel has ${kernel.length} values, shape ${shape.join('×')} needs ${size * count}`);
   const values = new Float32Array(size * count);
   const maxAbs = new Float32Array(count);
   // Kernel index of (y, x, c, f) is ((y·kw + x)·in + c)·out + f: position p = (y·kw + x)·in + c.

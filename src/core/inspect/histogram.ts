@@ -20,7 +20,8 @@ export interface Binned {
  * @throws RangeError unless lo < hi (both finite) and bins ≥ 1
  */
 export function histogram(values: ArrayLike<number>, lo: number, hi: number, bins: number): Binned {
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new RangeError(`histogram range [${lo}, ${hi}] is empty or not finite`);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi))
+    throw new RangeError(`histogram range [${lo}, ${hi}] is empty or not finite`);
   if (!(bins >= 1)) throw new RangeError(`histogram needs at least one bin, got ${bins}`);
   const n = Math.floor(bins);
   const counts = new Uint32Array(n);

@@ -31,12 +31,25 @@ describe('top confused pairs', () => {
   const k = 4;
   const m = new Uint32Array(k * k);
   const set = (t: number, p: number, c: number) => (m[t * k + p] = c);
-  set(0, 0, 50); set(1, 1, 40); set(2, 2, 30); set(3, 3, 20);
-  set(1, 2, 5); set(2, 1, 5); set(3, 0, 7); set(0, 3, 1); set(0, 1, 5);
+  set(0, 0, 50);
+  set(1, 1, 40);
+  set(2, 2, 30);
+  set(3, 3, 20);
+  set(1, 2, 5);
+  set(2, 1, 5);
+  set(3, 0, 7);
+  set(0, 3, 1);
+  set(0, 1, 5);
 
   it('orders by count, ties by truth then prediction, and lists a pair and its reverse separately with each other’s count', () => {
     const pairs = topConfusedPairs(m, k, 10);
-    expect(pairs.map((p) => `${p.truth}→${p.predicted}:${p.count}/${p.reverse}`)).toEqual(['3→0:7/1', '0→1:5/0', '1→2:5/5', '2→1:5/5', '0→3:1/7']);
+    expect(pairs.map((p) => `${p.truth}→${p.predicted}:${p.count}/${p.reverse}`)).toEqual([
+      '3→0:7/1',
+      '0→1:5/0',
+      '1→2:5/5',
+      '2→1:5/5',
+      '0→3:1/7',
+    ]);
   });
 
   it('never lists the diagonal or empty cells, and honours the limit', () => {
@@ -48,7 +61,19 @@ describe('top confused pairs', () => {
   it('finds the first examples of each pair in one pass, in data order', () => {
     const truth = [4, 9, 4, 5, 4, 5, 4];
     const pred = [9, 4, 9, 3, 9, 3, 4];
-    expect(examplesOfPairs(truth, pred, [{ truth: 4, predicted: 9 }, { truth: 5, predicted: 3 }, { truth: 1, predicted: 7 }], 2, 10)).toEqual([[0, 2], [3, 5], []]);
+    expect(
+      examplesOfPairs(
+        truth,
+        pred,
+        [
+          { truth: 4, predicted: 9 },
+          { truth: 5, predicted: 3 },
+          { truth: 1, predicted: 7 },
+        ],
+        2,
+        10,
+      ),
+    ).toEqual([[0, 2], [3, 5], []]);
   });
 
   it('most confident mistakes first, ties by position; correct predictions never appear', () => {
@@ -115,7 +140,12 @@ describe('histogram', () => {
   });
 
   it('valueRange spans several arrays, ignores NaN/∞, widens a constant, defaults when empty', () => {
-    expect(valueRange([[1, 2], [-3, NaN, Infinity]])).toEqual({ lo: -3, hi: 2 });
+    expect(
+      valueRange([
+        [1, 2],
+        [-3, NaN, Infinity],
+      ]),
+    ).toEqual({ lo: -3, hi: 2 });
     expect(valueRange([[0.5, 0.5]])).toEqual({ lo: 0, hi: 1 });
     expect(valueRange([[], [NaN]])).toEqual({ lo: -1, hi: 1 });
   });
@@ -137,8 +167,18 @@ describe('MNIST-style drawing preprocessing', () => {
     return ink;
   };
   const box = (img: Uint8Array) => {
-    let x0 = 99, x1 = -1, y0 = 99, y1 = -1;
-    for (let y = 0; y < MNIST_SIZE; y++) for (let x = 0; x < MNIST_SIZE; x++) if (img[y * MNIST_SIZE + x]! > 0) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+    let x0 = 99,
+      x1 = -1,
+      y0 = 99,
+      y1 = -1;
+    for (let y = 0; y < MNIST_SIZE; y++)
+      for (let x = 0; x < MNIST_SIZE; x++)
+        if (img[y * MNIST_SIZE + x]! > 0) {
+          x0 = Math.min(x0, x);
+          x1 = Math.max(x1, x);
+          y0 = Math.min(y0, y);
+          y1 = Math.max(y1, y);
+        }
     return { w: x1 - x0 + 1, h: y1 - y0 + 1 };
   };
 
@@ -151,7 +191,14 @@ describe('MNIST-style drawing preprocessing', () => {
 
   it('centres the centre of mass in the 28×28 field (not the bounding box)', () => {
     // An "L": a tall bar with a heavy foot: its centre of mass is low and left of the box centre.
-    const img = mnistStyle(canvas([[200, 20, 20, 200], [200, 180, 70, 40]]), W, W)!;
+    const img = mnistStyle(
+      canvas([
+        [200, 20, 20, 200],
+        [200, 180, 70, 40],
+      ]),
+      W,
+      W,
+    )!;
     const c = centreOfMass(img, MNIST_SIZE)!;
     expect(Math.abs(c.x - 14)).toBeLessThanOrEqual(0.5);
     expect(Math.abs(c.y - 14)).toBeLessThanOrEqual(0.5);
@@ -160,7 +207,14 @@ describe('MNIST-style drawing preprocessing', () => {
 
   it('area-averages: a thin stroke comes out grey, not dropped; a blank canvas gives null', () => {
     // A 1-px wide line 200 px tall scales by 0.1: it keeps a column of partial ink.
-    const img = mnistStyle(canvas([[100, 40, 2, 200], [100, 40, 20, 1]]), W, W)!;
+    const img = mnistStyle(
+      canvas([
+        [100, 40, 2, 200],
+        [100, 40, 20, 1],
+      ]),
+      W,
+      W,
+    )!;
     const values = Array.from(img).filter((v) => v > 0);
     expect(values.some((v) => v < 255)).toBe(true);
     expect(mnistStyle(new Uint8Array(W * W), W, W)).toBeNull();

@@ -24,13 +24,23 @@ describe('which layers the inspections read', () => {
   it('modern LeNet-5: filters of conv1, maps of conv1 and conv2, activations of the four hidden layers', () => {
     const model = buildModel(base, mnistShape, 10);
     const { anatomy } = planProbes(model);
-    expect(anatomy).toMatchObject({ filterLayer: 'conv1', featureLayers: ['conv1', 'conv2'], activationLayers: ['conv1', 'conv2', 'fc1', 'fc2'], kernelLayers: ['conv1', 'conv2', 'fc1', 'fc2', 'logits'], noConvReason: null });
+    expect(anatomy).toMatchObject({
+      filterLayer: 'conv1',
+      featureLayers: ['conv1', 'conv2'],
+      activationLayers: ['conv1', 'conv2', 'fc1', 'fc2'],
+      kernelLayers: ['conv1', 'conv2', 'fc1', 'fc2', 'logits'],
+      noConvReason: null,
+    });
     model.dispose();
   });
 
   it('classic LeNet-5 (C1, C3), batch norm (separate activation layers), residual depth model, and the MLP without filters', () => {
     const classic = buildModel({ ...base, model: 'lenet5-classic' }, mnistShape, 10);
-    expect(planProbes(classic).anatomy).toMatchObject({ filterLayer: 'C1', featureLayers: ['C1', 'C3'], activationLayers: ['C1', 'C3', 'C5', 'F6'] });
+    expect(planProbes(classic).anatomy).toMatchObject({
+      filterLayer: 'C1',
+      featureLayers: ['C1', 'C3'],
+      activationLayers: ['C1', 'C3', 'C5', 'F6'],
+    });
     const bn = buildModel({ ...base, batchNorm: true, activation: 'sigmoid' }, mnistShape, 10);
     expect(planProbes(bn).anatomy.activationLayers).toEqual(['conv1', 'conv2', 'fc1', 'fc2']);
     const deep = buildModel({ ...base, model: 'deep', depth: 4, residual: true, batchNorm: true }, mnistShape, 10);
@@ -89,7 +99,12 @@ describe('training hooks', () => {
     const settings = { ...base, validationSize: 20, epochs: 2 };
     const data = syntheticSplit(48, 40, 1, 16);
     const plain: number[] = [];
-    const r0 = await runExperiment(settings, data, new RunControl(), { onModel: () => {}, onBatches: (p) => plain.push(...p.map((b) => b.loss)), onProgress: () => {}, onEpoch: () => {} });
+    const r0 = await runExperiment(settings, data, new RunControl(), {
+      onModel: () => {},
+      onBatches: (p) => plain.push(...p.map((b) => b.loss)),
+      onProgress: () => {},
+      onEpoch: () => {},
+    });
     const w0 = r0.model.getWeights().map((t) => Array.from(t.dataSync()));
     r0.model.dispose();
 
@@ -141,7 +156,17 @@ describe('training hooks', () => {
       onGradientNorms: () => {},
       onTestPredictions: () => {},
     };
-    await train({ model, optimizer, train: wholeSet(data.train), validation: wholeSet(data.test), test: wholeSet(data.test), numClasses: 10, settings: { ...base, epochs: 3, l2: 1e-4 }, control: new RunControl(), observer });
+    await train({
+      model,
+      optimizer,
+      train: wholeSet(data.train),
+      validation: wholeSet(data.test),
+      test: wholeSet(data.test),
+      numClasses: 10,
+      settings: { ...base, epochs: 3, l2: 1e-4 },
+      control: new RunControl(),
+      observer,
+    });
     expect(counts).toHaveLength(3);
     expect(counts[2]).toBe(counts[1]);
     model.dispose();

@@ -74,7 +74,9 @@ export function planProbes(model: tf.LayersModel): ProbePlan {
     featureLayers: featurePoints.map((p) => p.layer),
     activationLayers: points.map((p) => p.layer),
     kernelLayers: kernels.map((k) => k.layer),
-    noConvReason: filterLayer ? null : 'This model has no convolutional layers (the MLP sees the image as one flat vector), so there are no filters or feature maps to show.',
+    noConvReason: filterLayer
+      ? null
+      : 'This model has no convolutional layers (the MLP sees the image as one flat vector), so there are no filters or feature maps to show.',
   };
   return { anatomy, filterLayer, featurePoints, activationPoints: points, kernels, logitsOutput: model.outputs[0]!.name };
 }
@@ -88,7 +90,13 @@ export async function readFilters(plan: ProbePlan, time: SnapshotTime): Promise<
   const [w, b] = await Promise.all([kernel.data(), bias ? bias.data() : Promise.resolve(new Float32Array(0))]);
   const [kh, kw, cin, cout] = kernel.shape as [number, number, number, number];
   // slice(): on the CPU backend data() is the variable's storage, and the caller transfers the buffer.
-  return { ...time, layer: layer.name, shape: [kh, kw, cin, cout], weights: Float32Array.from(w as Float32Array), bias: Float32Array.from(b as Float32Array) };
+  return {
+    ...time,
+    layer: layer.name,
+    shape: [kh, kw, cin, cout],
+    weights: Float32Array.from(w as Float32Array),
+    bias: Float32Array.from(b as Float32Array),
+  };
 }
 
 /** Fixed pseudo-random positions (seeded by the size) so a layer's sample is the same every snapshot. */
@@ -118,7 +126,13 @@ function summarise(t: tf.Tensor): { stats: tf.Tensor1D; sample: tf.Tensor1D } {
  * per kind shared by all layers and always including 0 (so a signal that shrinks with depth shows as
  * a narrowing bar).
  */
-export async function layerHistograms(model: tf.LayersModel, plan: ProbePlan, x: tf.Tensor4D, time: SnapshotTime, bins = HISTOGRAM_BINS): Promise<HistogramSnapshot> {
+export async function layerHistograms(
+  model: tf.LayersModel,
+  plan: ProbePlan,
+  x: tf.Tensor4D,
+  time: SnapshotTime,
+  bins = HISTOGRAM_BINS,
+): Promise<HistogramSnapshot> {
   const names = plan.activationPoints.map((p) => p.output);
   const { flat, sizes } = tf.tidy(() => {
     const outs = names.length > 0 ? (model.execute(x, names) as tf.Tensor[]) : [];
@@ -145,7 +159,20 @@ export async function layerHistograms(model: tf.LayersModel, plan: ProbePlan, x:
       const i = from + j;
       const h = histogram(samples[i]!, lo, hi, bins);
       const s = values.subarray(i * 5, i * 5 + 5);
-      return { layer, counts: h.counts, lo, hi, below: h.below, above: h.above, nan: h.nan, mean: s[0]!, std: s[1]!, min: s[2]!, max: s[3]!, zeros: s[4]! };
+      return {
+        layer,
+        counts: h.counts,
+        lo,
+        hi,
+        below: h.below,
+        above: h.above,
+        nan: h.nan,
+        mean: s[0]!,
+        std: s[1]!,
+        min: s[2]!,
+        max: s[3]!,
+        zeros: s[4]!,
+      };
     });
   };
   const a = plan.activationPoints.length;
@@ -156,7 +183,11 @@ export async function layerHistograms(model: tf.LayersModel, plan: ProbePlan, x:
  * Activation maps of the feature layers and the softmax probabilities, for the images in `x`
  * (one image: the maps are that image's).
  */
-export async function featureMaps(model: tf.LayersModel, plan: ProbePlan, x: tf.Tensor4D): Promise<{ layers: FeatureMapLayer[]; probabilities: Float32Array }> {
+export async function featureMaps(
+  model: tf.LayersModel,
+  plan: ProbePlan,
+  x: tf.Tensor4D,
+): Promise<{ layers: FeatureMapLayer[]; probabilities: Float32Array }> {
   const names = [...plan.featurePoints.map((p) => p.output), plan.logitsOutput];
   const { flat, shapes } = tf.tidy(() => {
     const outs = model.execute(x, names) as tf.Tensor[];
@@ -193,7 +224,12 @@ export async function predictProbabilities(model: tf.LayersModel, x: tf.Tensor4D
  * The images at `indices` of `images` (H×W×C bytes each) as a model input through `pre`.
  * The caller disposes the tensor.
  */
-export function inputTensor(images: Uint8Array, indices: ArrayLike<number>, shape: { height: number; width: number; channels: number }, pre: Preprocessing): tf.Tensor4D {
+export function inputTensor(
+  images: Uint8Array,
+  indices: ArrayLike<number>,
+  shape: { height: number; width: number; channels: number },
+  pre: Preprocessing,
+): tf.Tensor4D {
   const { height, width, channels } = shape;
   const size = height * width * channels;
   const buf = new Float32Array(indices.length * size);
@@ -202,7 +238,11 @@ export function inputTensor(images: Uint8Array, indices: ArrayLike<number>, shap
 }
 
 /** Copies the images at `indices` (H×W×C bytes each) into one block, for thumbnails. */
-export function gatherImages(images: Uint8Array, indices: ArrayLike<number>, shape: { height: number; width: number; channels: number }): Uint8Array {
+export function gatherImages(
+  images: Uint8Array,
+  indices: ArrayLike<number>,
+  shape: { height: number; width: number; channels: number },
+): Uint8Array {
   const size = shape.height * shape.width * shape.channels;
   const out = new Uint8Array(indices.length * size);
   for (let i = 0; i < indices.length; i++) out.set(images.subarray(indices[i]! * size, (indices[i]! + 1) * size), i * size);

@@ -20,7 +20,14 @@ export interface InspectWants {
   readonly drawing: boolean;
 }
 
-export const NO_WANTS: InspectWants = { confusion: false, misclassified: false, filters: false, histograms: false, featureMaps: null, drawing: false };
+export const NO_WANTS: InspectWants = {
+  confusion: false,
+  misclassified: false,
+  filters: false,
+  histograms: false,
+  featureMaps: null,
+  drawing: false,
+};
 
 /** A test image by its index in the test set, or the image drawn by the user. */
 export type FeatureSource = { readonly kind: 'test'; readonly index: number } | { readonly kind: 'drawn' };

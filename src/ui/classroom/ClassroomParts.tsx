@@ -30,13 +30,25 @@ export function ViewToggles() {
   const dark = useView((s) => effectiveTheme(s.view) === 'dark');
   return (
     <div className="view-toggles">
-      <button type="button" data-testid="toggle-presentation" aria-pressed={present} onClick={togglePresentation} title="Large type and charts for a projector (P)">
+      <button
+        type="button"
+        data-testid="toggle-presentation"
+        aria-pressed={present}
+        onClick={togglePresentation}
+        title="Large type and charts for a projector (P)"
+      >
         {present ? 'Leave presentation' : 'Presentation'}
       </button>
       <button type="button" data-testid="toggle-theme" aria-pressed={dark} onClick={toggleTheme} title="Light or dark theme (T)">
         Dark theme
       </button>
-      <button type="button" data-testid="show-shortcuts" onClick={() => useView.setState({ shortcutsOpen: true })} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+      <button
+        type="button"
+        data-testid="show-shortcuts"
+        onClick={() => useView.setState({ shortcutsOpen: true })}
+        title="Keyboard shortcuts (?)"
+        aria-label="Keyboard shortcuts"
+      >
         ?
       </button>
     </div>
@@ -57,7 +69,14 @@ export function ShortcutsOverlay() {
   if (!open) return null;
   return (
     <div className="overlay" onClick={() => useView.setState({ shortcutsOpen: false })}>
-      <div className="overlay-box" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="shortcuts" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="overlay-box"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        data-testid="shortcuts"
+        onClick={(e) => e.stopPropagation()}
+      >
         <h2 id={titleId}>Keyboard shortcuts</h2>
         <table>
           <tbody>
@@ -106,7 +125,12 @@ export function PresetBar() {
     <section className="panel preset-bar" aria-label="Presets" data-testid="preset-bar">
       <div className="preset-row">
         <label htmlFor={presetId}>Preset</label>
-        <select id={presetId} data-testid="preset-choice" value={index} onChange={(e) => useView.setState({ preset: { index: Number(e.target.value), variant: -1 } })}>
+        <select
+          id={presetId}
+          data-testid="preset-choice"
+          value={index}
+          onChange={(e) => useView.setState({ preset: { index: Number(e.target.value), variant: -1 } })}
+        >
           {PRESETS.map((p, i) => (
             <option key={p.id} value={i}>
               {p.title}
@@ -116,7 +140,12 @@ export function PresetBar() {
         {preset.variants.length > 1 && (
           <>
             <label htmlFor={variantId}>Variant</label>
-            <select id={variantId} data-testid="preset-variant" value={chosen} onChange={(e) => useView.setState({ preset: { index, variant: Number(e.target.value) } })}>
+            <select
+              id={variantId}
+              data-testid="preset-variant"
+              value={chosen}
+              onChange={(e) => useView.setState({ preset: { index, variant: Number(e.target.value) } })}
+            >
               {preset.variants.map((v, i) => (
                 <option key={v.id} value={i}>
                   {v.label}
@@ -125,14 +154,33 @@ export function PresetBar() {
             </select>
           </>
         )}
-        <button type="button" data-testid="preset-load" aria-disabled={busy} onClick={() => !busy && applyVariant(index, chosen)} title="Load this variant's settings (N: the next variant)">
+        <button
+          type="button"
+          data-testid="preset-load"
+          aria-disabled={busy}
+          onClick={() => !busy && applyVariant(index, chosen)}
+          title="Load this variant's settings (N: the next variant)"
+        >
           Load
         </button>
-        <button type="button" className="primary" data-testid="preset-train" aria-disabled={busy} onClick={() => !busy && trainVariant(index, chosen)} title="Load this variant and train it">
+        <button
+          type="button"
+          className="primary"
+          data-testid="preset-train"
+          aria-disabled={busy}
+          onClick={() => !busy && trainVariant(index, chosen)}
+          title="Load this variant and train it"
+        >
           Train this
         </button>
         {preset.variants.length > 1 && (
-          <button type="button" data-testid="preset-compare" aria-disabled={busy} onClick={() => !busy && compareVariants(index)} title="Train every variant in turn and overlay them in the history">
+          <button
+            type="button"
+            data-testid="preset-compare"
+            aria-disabled={busy}
+            onClick={() => !busy && compareVariants(index)}
+            title="Train every variant in turn and overlay them in the history"
+          >
             Compare all {preset.variants.length} variants
           </button>
         )}
@@ -155,11 +203,22 @@ export function PresetNoteBanner({ about }: { about?: string }) {
   const note = useView((s) => s.note);
   if (!note || (about !== undefined && !note.title.startsWith(about))) return null;
   return (
-    <div className={`preset-note${note.refused ? ' refused' : ''}`} role="status" data-testid={about === undefined ? 'preset-note' : 'preset-note-inline'} key={note.serial}>
+    <div
+      className={`preset-note${note.refused ? ' refused' : ''}`}
+      role="status"
+      data-testid={about === undefined ? 'preset-note' : 'preset-note-inline'}
+      key={note.serial}
+    >
       <p>
         <b>{note.refused ? 'Not loaded: ' : 'Loaded: '}</b>
         {note.title}
-        {note.refused ? ` — ${note.refused}` : note.changes.length === 0 ? (note.kept.length ? '' : ' — no setting changed (already these values).') : ` — ${note.changes.length} setting${note.changes.length === 1 ? '' : 's'} changed:`}
+        {note.refused
+          ? ` — ${note.refused}`
+          : note.changes.length === 0
+            ? note.kept.length
+              ? ''
+              : ' — no setting changed (already these values).'
+            : ` — ${note.changes.length} setting${note.changes.length === 1 ? '' : 's'} changed:`}
       </p>
       {note.changes.length > 0 && (
         <ul data-testid="preset-changes">
@@ -207,7 +266,14 @@ export function EmbedLink() {
 export function DrawerToggle() {
   const open = useView((s) => s.drawerOpen);
   return (
-    <button type="button" className="drawer-toggle" data-testid="settings-drawer" aria-expanded={open} aria-controls="settings-panel" onClick={() => useView.setState({ drawerOpen: !open })}>
+    <button
+      type="button"
+      className="drawer-toggle"
+      data-testid="settings-drawer"
+      aria-expanded={open}
+      aria-controls="settings-panel"
+      onClick={() => useView.setState({ drawerOpen: !open })}
+    >
       {open ? 'Hide settings ▴' : 'Settings ▾'}
     </button>
   );

@@ -7,7 +7,14 @@ describe('classroom flags', () => {
   it('reads every flag, and the rest goes to the settings codec without rejection', () => {
     const { view, rest, rejected } = parseView('v=1&lr=0.1&present=1&theme=dark&embed=1&controls=lr,opt&hide=charts,seed&lock=bs');
     expect(rejected).toEqual([]);
-    expect(view).toEqual({ present: true, theme: 'dark', embed: true, controls: ['learningRate', 'optimizer'], hide: { panels: ['charts'], settings: ['seed'] }, lock: ['batchSize'] });
+    expect(view).toEqual({
+      present: true,
+      theme: 'dark',
+      embed: true,
+      controls: ['learningRate', 'optimizer'],
+      hide: { panels: ['charts'], settings: ['seed'] },
+      lock: ['batchSize'],
+    });
     expect(rest).toBe('v=1&lr=0.1');
     expect(parseSettings(rest).rejected).toEqual([]);
   });
@@ -57,7 +64,9 @@ describe('classroom flags', () => {
     expect(serializeView(DEFAULT_VIEW)).toBe('');
     const query = 'present=1&theme=dark&controls=lr,opt&hide=charts,seed&lock=bs';
     expect(serializeView(parseView(query).view)).toBe(query);
-    expect(parseView(serializeView(parseView('lecture=1&lock=all&controls=0').view)).view).toEqual(parseView('present=1&lock=all&controls=0').view);
+    expect(parseView(serializeView(parseView('lecture=1&lock=all&controls=0').view)).view).toEqual(
+      parseView('present=1&lock=all&controls=0').view,
+    );
   });
 
   it('panel ids and setting keys never coincide (one hide list names both)', () => {

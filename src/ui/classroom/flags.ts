@@ -43,7 +43,14 @@ export interface ClassroomView {
   readonly lock: readonly SettingName[] | 'all';
 }
 
-export const DEFAULT_VIEW: ClassroomView = { present: false, theme: 'auto', embed: false, controls: null, hide: { panels: [], settings: [] }, lock: [] };
+export const DEFAULT_VIEW: ClassroomView = {
+  present: false,
+  theme: 'auto',
+  embed: false,
+  controls: null,
+  hide: { panels: [], settings: [] },
+  lock: [],
+};
 
 export interface FlagRejection {
   readonly key: string;
@@ -78,7 +85,10 @@ function bool(raw: string): Parsed<boolean> {
 function list<T>(raw: string, item: (s: string) => T | null, what: string): Parsed<T[]> {
   const out: T[] = [];
   const rejected: string[] = [];
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const v = item(part);
     if (v === null) rejected.push(`"${short(part)}" is not ${what}`);
     else if (!out.includes(v)) out.push(v);
@@ -111,7 +121,10 @@ export const FLAGS: { readonly [K in keyof ClassroomView]: FlagSpec<K> } = {
     key: 'theme',
     values: 'light / dark / auto',
     help: 'colour theme; auto follows the system setting (key T)',
-    parse: (raw) => (raw === 'light' || raw === 'dark' || raw === 'auto' ? { ok: true, value: raw } : { ok: false, reason: `"${short(raw)}" is not one of light, dark, auto` }),
+    parse: (raw) =>
+      raw === 'light' || raw === 'dark' || raw === 'auto'
+        ? { ok: true, value: raw }
+        : { ok: false, reason: `"${short(raw)}" is not one of light, dark, auto` },
     write: (v) => v,
   },
   embed: {
@@ -248,5 +261,7 @@ export function settingLocked(view: ClassroomView, name: SettingName): boolean {
 
 /** One line per flag, for the README (kept in step by a unit test). */
 export function flagTable(): string {
-  return FLAG_LIST.map((f) => `| \`${f.key}\`${f.aliases ? ` (${f.aliases.map((a) => `\`${a}\``).join(', ')})` : ''} | ${f.values} | ${f.help} |`).join('\n');
+  return FLAG_LIST.map(
+    (f) => `| \`${f.key}\`${f.aliases ? ` (${f.aliases.map((a) => `\`${a}\``).join(', ')})` : ''} | ${f.values} | ${f.help} |`,
+  ).join('\n');
 }

@@ -57,7 +57,11 @@ export function applyVariant(index: number, variant: number): boolean {
   }
   const before = useStore.getState().settings;
   const { settings, kept } = lockedAware(presetSettings(v), before);
-  const changes = SETTING_NAMES.filter((n) => settings[n] !== before[n]).map((n) => ({ label: SETTINGS[n].label, from: shown(n, before[n]), to: shown(n, settings[n]) }));
+  const changes = SETTING_NAMES.filter((n) => settings[n] !== before[n]).map((n) => ({
+    label: SETTINGS[n].label,
+    from: shown(n, before[n]),
+    to: shown(n, settings[n]),
+  }));
   useStore.setState({ settings });
   note({ title, changes, kept: kept.map((n) => SETTINGS[n].label) });
   return true;

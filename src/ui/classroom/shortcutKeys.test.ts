@@ -10,11 +10,19 @@ function el(tagName: string, attrs: Record<string, string> = {}, opts: { editabl
     closest: (sel: string) => (opts.within && sel.includes(opts.within) ? {} : null),
   } as unknown as EventTarget;
 }
-const key = (k: string, target: EventTarget | null = el('BODY'), mods: Partial<KeyLike> = {}): KeyLike => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, target, ...mods });
+const key = (k: string, target: EventTarget | null = el('BODY'), mods: Partial<KeyLike> = {}): KeyLike => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  target,
+  ...mods,
+});
 
 describe('keyboard shortcuts', () => {
   it('map every documented key to its action (letters in either case)', () => {
-    for (const s of SHORTCUTS) for (const k of s.keys) expect(shortcutFor(key(k), s.action === 'help' || s.action === 'close')).toBe(s.action);
+    for (const s of SHORTCUTS)
+      for (const k of s.keys) expect(shortcutFor(key(k), s.action === 'help' || s.action === 'close')).toBe(s.action);
     expect(shortcutFor(key('S'))).toBe('step');
     expect(shortcutFor(key('P'))).toBe('present');
   });

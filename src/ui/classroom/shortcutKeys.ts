@@ -45,7 +45,8 @@ interface ElementLike {
 }
 
 /** Widgets that move with the arrow keys themselves: → is theirs there, not Step's. */
-const ARROW_WIDGETS = '[role=grid], [role=gridcell], [role=tablist], [role=listbox], [role=menu], [role=radiogroup], [role=tree], [role=slider], canvas';
+const ARROW_WIDGETS =
+  '[role=grid], [role=gridcell], [role=tablist], [role=listbox], [role=menu], [role=radiogroup], [role=tree], [role=slider], canvas';
 
 const FIELDS = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
 /** Elements that act on Space/Enter themselves (unless aria-disabled). */

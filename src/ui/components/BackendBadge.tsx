@@ -13,7 +13,14 @@ export function BackendBadge() {
   const auto = useStore((s) => s.settings.backend === 'auto');
   const threads = backend?.threads;
   const probe = backend?.probe;
-  const title = [backend?.renderer ? `Renderer: ${backend.renderer}` : null, probe ? `Measured ${probe.cached && probe.measuredAt ? `on ${new Date(probe.measuredAt).toLocaleString()}` : 'now'} in ${(probe.probeMs / 1000).toFixed(1)} s` : null].filter(Boolean).join('\n');
+  const title = [
+    backend?.renderer ? `Renderer: ${backend.renderer}` : null,
+    probe
+      ? `Measured ${probe.cached && probe.measuredAt ? `on ${new Date(probe.measuredAt).toLocaleString()}` : 'now'} in ${(probe.probeMs / 1000).toFixed(1)} s`
+      : null,
+  ]
+    .filter(Boolean)
+    .join('\n');
   return (
     <p className="backend" title={title || undefined}>
       Backend:{' '}
@@ -21,19 +28,28 @@ export function BackendBadge() {
         {backend ? LABEL[backend.name] : 'measuring…'}
         {threads && (
           <span data-testid="backend-threads" data-count={threads.count}>
-            {' '}×{threads.count} thread{threads.count === 1 ? '' : 's'}
+            {' '}
+            ×{threads.count} thread{threads.count === 1 ? '' : 's'}
           </span>
         )}
       </b>
       {backend && (
         <span className="backend-reason" data-testid="backend-reason">
-          {' '}— {backend.reason}
+          {' '}
+          — {backend.reason}
           {probe && ` (${probe.cached ? 'measured earlier' : `measured in ${(probe.probeMs / 1000).toFixed(1)} s`})`}
           {threads?.why && <span data-testid="backend-threads-why">; one thread: {threads.why}</span>}
         </span>
       )}
       {backend && auto && (
-        <button type="button" className="link-button" data-testid="backend-reprobe" disabled={busy} onClick={reprobeBackend} title="Time each backend again on this model and batch size">
+        <button
+          type="button"
+          className="link-button"
+          data-testid="backend-reprobe"
+          disabled={busy}
+          onClick={reprobeBackend}
+          title="Time each backend again on this model and batch size"
+        >
           measure again
         </button>
       )}

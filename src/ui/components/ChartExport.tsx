@@ -11,10 +11,24 @@ export function ChartExportButtons({ figure, name }: { figure: RefObject<Element
   };
   return (
     <span className="chart-export no-export">
-      <button type="button" className="small" onClick={() => save('png')} aria-label={`Save ${name} as PNG`} title="Save as a PNG image (for slides)" data-testid="chart-export-png">
+      <button
+        type="button"
+        className="small"
+        onClick={() => save('png')}
+        aria-label={`Save ${name} as PNG`}
+        title="Save as a PNG image (for slides)"
+        data-testid="chart-export-png"
+      >
         PNG
       </button>
-      <button type="button" className="small" onClick={() => save('svg')} aria-label={`Save ${name} as SVG`} title="Save as an SVG vector image" data-testid="chart-export-svg">
+      <button
+        type="button"
+        className="small"
+        onClick={() => save('svg')}
+        aria-label={`Save ${name} as SVG`}
+        title="Save as an SVG vector image"
+        data-testid="chart-export-svg"
+      >
         SVG
       </button>
       {error && (
@@ -62,15 +76,32 @@ export function ChartExportFrame({ children }: { children: ReactNode }) {
           {titles.map((t, i) => (
             <span key={`${t}-${i}`} className="chart-export-item">
               {t}{' '}
-              <button type="button" className="small" onClick={() => save(i, 'png')} data-testid={`export-chart-${i}-png`} aria-label={`Save ${t} chart as PNG`}>
+              <button
+                type="button"
+                className="small"
+                onClick={() => save(i, 'png')}
+                data-testid={`export-chart-${i}-png`}
+                aria-label={`Save ${t} chart as PNG`}
+              >
                 PNG
               </button>
-              <button type="button" className="small" onClick={() => save(i, 'svg')} data-testid={`export-chart-${i}-svg`} aria-label={`Save ${t} chart as SVG`}>
+              <button
+                type="button"
+                className="small"
+                onClick={() => save(i, 'svg')}
+                data-testid={`export-chart-${i}-svg`}
+                aria-label={`Save ${t} chart as SVG`}
+              >
                 SVG
               </button>
             </span>
           ))}
-          {error && <span className="field-error" role="alert"> {error}</span>}
+          {error && (
+            <span className="field-error" role="alert">
+              {' '}
+              {error}
+            </span>
+          )}
         </p>
       )}
     </div>

@@ -13,7 +13,16 @@ import { SettingsChanged } from './SettingsChanged';
  * green, squares, solid) and test (vermillion, rings, dashed) sit far apart and differ in marker and
  * line style too, so each stays visible where they overlap — also as the single points of a one-epoch run.
  */
-const COLORS = { train: '#0072B2', trainEpoch: '#56B4E9', validation: '#009E73', test: '#D55E00', testNegative: '#CC79A7', rate: '#000000', best: '#555555', chance: '#6b7280' };
+const COLORS = {
+  train: '#0072B2',
+  trainEpoch: '#56B4E9',
+  validation: '#009E73',
+  test: '#D55E00',
+  testNegative: '#CC79A7',
+  rate: '#000000',
+  best: '#555555',
+  chance: '#6b7280',
+};
 
 type Metric = 'loss' | 'accuracy';
 
@@ -65,7 +74,18 @@ function MetricChart({ metric, title }: { metric: Metric; title: string }) {
   const bestEpoch = useBestEpoch();
   const classes = useStore((s) => s.dataset?.classNames.length ?? 10);
   const chance = metric === 'accuracy' ? 1 / classes : null;
-  return <MetricChartView metric={metric} title={title} curves={curves} batches={batches} epochs={epochs} totalEpochs={totalEpochs} bestEpoch={bestEpoch} chance={chance} />;
+  return (
+    <MetricChartView
+      metric={metric}
+      title={title}
+      curves={curves}
+      batches={batches}
+      epochs={epochs}
+      totalEpochs={totalEpochs}
+      bestEpoch={bestEpoch}
+      chance={chance}
+    />
+  );
 }
 
 type UiState = ReturnType<typeof useStore.getState>;
@@ -82,7 +102,16 @@ interface MetricChartProps {
   chance: number | null;
 }
 
-const MetricChartView = memo(function MetricChartView({ metric, title, curves, batches, epochs, totalEpochs, bestEpoch, chance }: MetricChartProps) {
+const MetricChartView = memo(function MetricChartView({
+  metric,
+  title,
+  curves,
+  batches,
+  epochs,
+  totalEpochs,
+  bestEpoch,
+  chance,
+}: MetricChartProps) {
   const [scaleChoice, setScaleChoice] = useState<'auto' | AxisScale>('auto');
   const trainLine = curves[metric];
   const perEpoch = useMemo(
@@ -101,7 +130,10 @@ const MetricChartView = memo(function MetricChartView({ metric, title, curves, b
   // On a log axis the loss is smoothed in log space: an arithmetic average would trail a spike to
   // 1e10 for dozens of batches and draw a loss the network no longer has.
   const logLine: readonly XY[] | null = metric === 'loss' ? curves.lossLog : null;
-  const epochValues = useMemo(() => [perEpoch.train, perEpoch.validation, perEpoch.test, perEpoch.testNegative].flatMap((l) => l.map((p) => p.y)), [perEpoch]);
+  const epochValues = useMemo(
+    () => [perEpoch.train, perEpoch.validation, perEpoch.test, perEpoch.testNegative].flatMap((l) => l.map((p) => p.y)),
+    [perEpoch],
+  );
   const auto = logLine ? autoScale([...logLine.map((p) => p.y), ...epochValues]) : 'linear';
   const scale: AxisScale = metric === 'loss' && scaleChoice !== 'auto' ? scaleChoice : auto;
   const shownTrain = scale === 'log' && logLine ? logLine : trainLine;
@@ -109,11 +141,22 @@ const MetricChartView = memo(function MetricChartView({ metric, title, curves, b
   const present = useView((s) => s.view.present);
   const tickScale = present ? (0.8 * parseFloat(getComputedStyle(document.documentElement).fontSize)) / 12 : 1;
   const axis = useMemo(
-    () => (metric === 'loss' ? yAxisLayout([...shownTrain.map((p) => p.y), ...epochValues], scale) : { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) }),
+    () =>
+      metric === 'loss'
+        ? yAxisLayout([...shownTrain.map((p) => p.y), ...epochValues], scale)
+        : { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) },
     [shownTrain, epochValues, metric, scale],
   );
   return (
-    <figure className="chart" data-testid={`chart-${metric}`} data-points={batches.length} data-epochs={epochs.length} data-best-epoch={bestEpoch ?? ''} data-scale={scale} data-chance={chance ?? ''}>
+    <figure
+      className="chart"
+      data-testid={`chart-${metric}`}
+      data-points={batches.length}
+      data-epochs={epochs.length}
+      data-best-epoch={bestEpoch ?? ''}
+      data-scale={scale}
+      data-chance={chance ?? ''}
+    >
       <figcaption>
         {title}
         {latest !== undefined && (
@@ -142,43 +185,114 @@ const MetricChartView = memo(function MetricChartView({ metric, title, curves, b
       </figcaption>
       {/* The plot's height comes from CSS (.chart-plot): 240 px, or the screen's height in presentation mode. */}
       <div className="chart-plot">
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-          <XAxis type="number" dataKey="x" domain={[0, Math.max(1, totalEpochs)]} allowDecimals={false} tickCount={Math.min(11, totalEpochs + 1)} padding={{ left: 0, right: 10 }} label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }} />
-          <YAxis
-            type="number"
-            dataKey="y"
-            scale={scale}
-            domain={[axis.domain[0], axis.domain[1]]}
-            ticks={[...axis.ticks]}
-            interval={0}
-            tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : compactNumber(v))}
-            width={Math.ceil(axis.width * tickScale)}
-            tick={{ fontSize: 12 }}
-          />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? (metric === 'accuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
-          <Legend />
-          {chance !== null && (
-            <ReferenceLine y={chance} stroke={COLORS.chance} strokeDasharray="8 4" label={{ value: `chance ${Math.round(chance * 100)}%`, position: 'insideTopLeft', fill: COLORS.chance, fontSize: 11 }} />
-          )}
-          {bestEpoch !== null && (
-            // The label sits on the side of the line with more room, so it is never cut at the chart's edge.
-            <ReferenceLine x={bestEpoch} stroke={COLORS.best} strokeDasharray="2 4" label={{ value: 'best', position: bestEpoch > totalEpochs / 2 ? 'insideTopRight' : 'insideTopLeft', fill: COLORS.best, fontSize: 11 }} />
-          )}
-          <Line data={drawable(shownTrain, scale)} dataKey="y" name="train (per batch, smoothed)" stroke={COLORS.train} dot={false} strokeWidth={1.5} isAnimationActive={false} />
-          <Line data={drawable(perEpoch.train, scale)} dataKey="y" name="train (epoch mean)" stroke={COLORS.trainEpoch} strokeDasharray="4 3" dot={{ r: 3 }} isAnimationActive={false} />
-          {/* Test first, validation on top: a validation square shows inside the test ring where they meet. */}
-          <Line data={drawable(perEpoch.test, scale)} dataKey="y" name="test" stroke={COLORS.test} strokeDasharray="7 3" dot={{ r: 6, strokeWidth: 2.5, fill: '#fff' }} legendType="circle" strokeWidth={2} isAnimationActive={false} />
-          {/* A run without a validation set has no validation entry in the legend. */}
-          {(epochs.length === 0 || perEpoch.validation.length > 0) && (
-            <Line data={drawable(perEpoch.validation, scale)} dataKey="y" name="validation" stroke={COLORS.validation} dot={<SquareDot />} legendType="square" strokeWidth={2} isAnimationActive={false} />
-          )}
-          {perEpoch.testNegative.length > 0 && (
-            <Line data={drawable(perEpoch.testNegative, scale)} dataKey="y" name="test on negatives" stroke={COLORS.testNegative} strokeDasharray="2 3" dot={{ r: 4, strokeWidth: 2 }} legendType="diamond" strokeWidth={2} isAnimationActive={false} />
-          )}
-        </LineChart>
-      </ResponsiveContainer>
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
+            <XAxis
+              type="number"
+              dataKey="x"
+              domain={[0, Math.max(1, totalEpochs)]}
+              allowDecimals={false}
+              tickCount={Math.min(11, totalEpochs + 1)}
+              padding={{ left: 0, right: 10 }}
+              label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }}
+            />
+            <YAxis
+              type="number"
+              dataKey="y"
+              scale={scale}
+              domain={[axis.domain[0], axis.domain[1]]}
+              ticks={[...axis.ticks]}
+              interval={0}
+              tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : compactNumber(v))}
+              width={Math.ceil(axis.width * tickScale)}
+              tick={{ fontSize: 12 }}
+            />
+            <Tooltip
+              formatter={(v) => (typeof v === 'number' ? (metric === 'accuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))}
+              labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`}
+            />
+            <Legend />
+            {chance !== null && (
+              <ReferenceLine
+                y={chance}
+                stroke={COLORS.chance}
+                strokeDasharray="8 4"
+                label={{ value: `chance ${Math.round(chance * 100)}%`, position: 'insideTopLeft', fill: COLORS.chance, fontSize: 11 }}
+              />
+            )}
+            {bestEpoch !== null && (
+              // The label sits on the side of the line with more room, so it is never cut at the chart's edge.
+              <ReferenceLine
+                x={bestEpoch}
+                stroke={COLORS.best}
+                strokeDasharray="2 4"
+                label={{
+                  value: 'best',
+                  position: bestEpoch > totalEpochs / 2 ? 'insideTopRight' : 'insideTopLeft',
+                  fill: COLORS.best,
+                  fontSize: 11,
+                }}
+              />
+            )}
+            <Line
+              data={drawable(shownTrain, scale)}
+              dataKey="y"
+              name="train (per batch, smoothed)"
+              stroke={COLORS.train}
+              dot={false}
+              strokeWidth={1.5}
+              isAnimationActive={false}
+            />
+            <Line
+              data={drawable(perEpoch.train, scale)}
+              dataKey="y"
+              name="train (epoch mean)"
+              stroke={COLORS.trainEpoch}
+              strokeDasharray="4 3"
+              dot={{ r: 3 }}
+              isAnimationActive={false}
+            />
+            {/* Test first, validation on top: a validation square shows inside the test ring where they meet. */}
+            <Line
+              data={drawable(perEpoch.test, scale)}
+              dataKey="y"
+              name="test"
+              stroke={COLORS.test}
+              strokeDasharray="7 3"
+              dot={{ r: 6, strokeWidth: 2.5, fill: '#fff' }}
+              legendType="circle"
+              strokeWidth={2}
+              isAnimationActive={false}
+            />
+            {/* A run without a validation set has no validation entry in the legend. */}
+            {(epochs.length === 0 || perEpoch.validation.length > 0) && (
+              <Line
+                data={drawable(perEpoch.validation, scale)}
+                dataKey="y"
+                name="validation"
+                stroke={COLORS.validation}
+                dot={<SquareDot />}
+                legendType="square"
+                strokeWidth={2}
+                isAnimationActive={false}
+              />
+            )}
+            {perEpoch.testNegative.length > 0 && (
+              <Line
+                data={drawable(perEpoch.testNegative, scale)}
+                dataKey="y"
+                name="test on negatives"
+                stroke={COLORS.testNegative}
+                strokeDasharray="2 3"
+                dot={{ r: 4, strokeWidth: 2 }}
+                legendType="diamond"
+                strokeWidth={2}
+                isAnimationActive={false}
+              />
+            )}
+          </LineChart>
+        </ResponsiveContainer>
       </div>
     </figure>
   );
@@ -200,9 +314,25 @@ function LearningRateChart() {
       <ResponsiveContainer width="100%" height={140}>
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-          <XAxis type="number" dataKey="x" domain={[0, Math.max(1, totalEpochs)]} allowDecimals={false} tickCount={Math.min(11, totalEpochs + 1)} />
-          <YAxis type="number" dataKey="y" domain={[0, 'auto']} tickFormatter={compactNumber} width={axisWidth(['0.0005'])} tick={{ fontSize: 12 }} />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? fmtRate(v) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
+          <XAxis
+            type="number"
+            dataKey="x"
+            domain={[0, Math.max(1, totalEpochs)]}
+            allowDecimals={false}
+            tickCount={Math.min(11, totalEpochs + 1)}
+          />
+          <YAxis
+            type="number"
+            dataKey="y"
+            domain={[0, 'auto']}
+            tickFormatter={compactNumber}
+            width={axisWidth(['0.0005'])}
+            tick={{ fontSize: 12 }}
+          />
+          <Tooltip
+            formatter={(v) => (typeof v === 'number' ? fmtRate(v) : String(v))}
+            labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`}
+          />
           <Line data={line} dataKey="y" name="learning rate" stroke={COLORS.rate} dot={false} strokeWidth={1.5} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>

@@ -14,7 +14,8 @@ export function ConfusionPanel() {
   const selected = useInspect((s) => s.selectedCell);
   const [mode, setMode] = useState<MatrixMode>('counts');
   const [hideDiagonal, setHideDiagonal] = useState(false);
-  if (!report) return <p className="hint">The confusion matrix of the test set appears after the first epoch, and is refreshed after every epoch.</p>;
+  if (!report)
+    return <p className="hint">The confusion matrix of the test set appears after the first epoch, and is refreshed after every epoch.</p>;
   const k = report.numClasses;
   const names = Array.from({ length: k }, (_, i) => nameOf(classNames, i));
   let correct = 0;
@@ -23,16 +24,37 @@ export function ConfusionPanel() {
     <div className="confusion">
       <div className="inspect-controls" role="group" aria-label="Confusion matrix display">
         <label>
-          <input type="radio" name="confusion-mode" checked={mode === 'counts'} onChange={() => setMode('counts')} data-testid="confusion-mode-counts" /> counts
+          <input
+            type="radio"
+            name="confusion-mode"
+            checked={mode === 'counts'}
+            onChange={() => setMode('counts')}
+            data-testid="confusion-mode-counts"
+          />{' '}
+          counts
         </label>
         <label>
-          <input type="radio" name="confusion-mode" checked={mode === 'rates'} onChange={() => setMode('rates')} data-testid="confusion-mode-rates" /> row-normalised
+          <input
+            type="radio"
+            name="confusion-mode"
+            checked={mode === 'rates'}
+            onChange={() => setMode('rates')}
+            data-testid="confusion-mode-rates"
+          />{' '}
+          row-normalised
         </label>
         <label>
-          <input type="checkbox" checked={hideDiagonal} onChange={(e) => setHideDiagonal(e.target.checked)} data-testid="confusion-hide-diagonal" /> hide diagonal
+          <input
+            type="checkbox"
+            checked={hideDiagonal}
+            onChange={(e) => setHideDiagonal(e.target.checked)}
+            data-testid="confusion-hide-diagonal"
+          />{' '}
+          hide diagonal
         </label>
         <span className="hint">
-          epoch {report.epoch} · {report.total.toLocaleString('en-US')} test images · {((correct / Math.max(1, report.total)) * 100).toFixed(2)}% on the diagonal
+          epoch {report.epoch} · {report.total.toLocaleString('en-US')} test images ·{' '}
+          {((correct / Math.max(1, report.total)) * 100).toFixed(2)}% on the diagonal
         </span>
       </div>
       <Matrix
@@ -60,7 +82,10 @@ function CellImages({ names }: { names: readonly string[] }) {
   const selected = useInspect((s) => s.selectedCell);
   const cell = useInspect((s) => s.cell);
   if (!selected) return null;
-  const title = selected.truth === selected.predicted ? `${names[selected.truth]} predicted correctly` : `${names[selected.truth]} predicted as ${names[selected.predicted]}`;
+  const title =
+    selected.truth === selected.predicted
+      ? `${names[selected.truth]} predicted correctly`
+      : `${names[selected.truth]} predicted as ${names[selected.predicted]}`;
   return (
     <div className="cell-images" data-testid="cell-images" data-count={cell?.count ?? ''}>
       <h3>
@@ -76,12 +101,26 @@ function CellImages({ names }: { names: readonly string[] }) {
       ) : (
         <>
           <p className="hint">
-            {cell.indices.length < cell.count ? `The first ${cell.indices.length} of ${cell.count.toLocaleString('en-US')}` : `All ${cell.count.toLocaleString('en-US')}`} test images (click one for its feature maps).
+            {cell.indices.length < cell.count
+              ? `The first ${cell.indices.length} of ${cell.count.toLocaleString('en-US')}`
+              : `All ${cell.count.toLocaleString('en-US')}`}{' '}
+            test images (click one for its feature maps).
           </p>
           <div className="thumb-grid">
             {Array.from(cell.indices, (index, i) => (
-              <button type="button" key={index} className="thumb-button" onClick={() => showFeatureMapsOf({ kind: 'test', index })} title={`Test image #${index}: show its feature maps`}>
-                <Thumb block={cell.images} index={i} size={42} label={`Test image #${index}, a ${names[cell.truth]} predicted as ${names[cell.predicted]}`} />
+              <button
+                type="button"
+                key={index}
+                className="thumb-button"
+                onClick={() => showFeatureMapsOf({ kind: 'test', index })}
+                title={`Test image #${index}: show its feature maps`}
+              >
+                <Thumb
+                  block={cell.images}
+                  index={i}
+                  size={42}
+                  label={`Test image #${index}, a ${names[cell.truth]} predicted as ${names[cell.predicted]}`}
+                />
               </button>
             ))}
           </div>
@@ -107,16 +146,34 @@ function TopPairs({ names }: { names: readonly string[] }) {
             const start = offset;
             offset += examples.length;
             return (
-              <li key={`${p.truth}-${p.predicted}`} data-testid="top-pair" data-truth={p.truth} data-predicted={p.predicted} data-count={p.count}>
-                <button type="button" className="link-button pair-label" onClick={() => selectCell(p.truth, p.predicted)} title="Show all images of this pair">
+              <li
+                key={`${p.truth}-${p.predicted}`}
+                data-testid="top-pair"
+                data-truth={p.truth}
+                data-predicted={p.predicted}
+                data-count={p.count}
+              >
+                <button
+                  type="button"
+                  className="link-button pair-label"
+                  onClick={() => selectCell(p.truth, p.predicted)}
+                  title="Show all images of this pair"
+                >
                   <b>
                     {names[p.truth]} → {names[p.predicted]}
                   </b>{' '}
-                  {p.count.toLocaleString('en-US')}×{p.reverse > 0 ? <span className="hint"> (↔ {p.reverse.toLocaleString('en-US')} the other way)</span> : null}
+                  {p.count.toLocaleString('en-US')}×
+                  {p.reverse > 0 ? <span className="hint"> (↔ {p.reverse.toLocaleString('en-US')} the other way)</span> : null}
                 </button>
                 <span className="pair-thumbs">
                   {examples.map((index, i) => (
-                    <Thumb key={index} block={report.thumbnails} index={start + i} size={34} label={`Test image #${index}: a ${names[p.truth]} predicted as ${names[p.predicted]}`} />
+                    <Thumb
+                      key={index}
+                      block={report.thumbnails}
+                      index={start + i}
+                      size={34}
+                      label={`Test image #${index}: a ${names[p.truth]} predicted as ${names[p.predicted]}`}
+                    />
                   ))}
                 </span>
               </li>

@@ -18,11 +18,13 @@ export function DatasetPanel() {
       <h2 id="data-title">Data</h2>
       {dataset ? (
         <p data-testid="dataset-info">
-          {datasetName(dataset.id)}: {dataset.train.toLocaleString('en-US')} train / {dataset.test.toLocaleString('en-US')} test images, loaded in {dataset.loadSeconds.toFixed(2)} s. Classes: {dataset.classNames.join(', ')}.
+          {datasetName(dataset.id)}: {dataset.train.toLocaleString('en-US')} train / {dataset.test.toLocaleString('en-US')} test images,
+          loaded in {dataset.loadSeconds.toFixed(2)} s. Classes: {dataset.classNames.join(', ')}.
           {sizes && (
             <span data-testid="run-sizes">
               {' '}
-              This run: {sizes.train.toLocaleString('en-US')} trained on, {sizes.validation.toLocaleString('en-US')} for validation, {sizes.test.toLocaleString('en-US')} test.
+              This run: {sizes.train.toLocaleString('en-US')} trained on, {sizes.validation.toLocaleString('en-US')} for validation,{' '}
+              {sizes.test.toLocaleString('en-US')} test.
             </span>
           )}
         </p>
@@ -50,7 +52,7 @@ export function DatasetPanel() {
           {uploaded
             ? `loaded from your files: ${uploaded.train.toLocaleString('en-US')} train / ${uploaded.test.toLocaleString('en-US')} test.`
             : !listed
-              ? ': this server\'s dataset list has not been read. Drop cifar-10-binary.tar.gz (or its .bin files) here, or choose them:'
+              ? ": this server's dataset list has not been read. Drop cifar-10-binary.tar.gz (or its .bin files) here, or choose them:"
               : availability.cifar10 === null
                 ? 'is available on this server.'
                 : 'is not on this server. Drop cifar-10-binary.tar.gz (or its .bin files) here, or choose them:'}

@@ -48,7 +48,8 @@ export function DrawPad() {
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
   useEffect(() => {
-    if (previewRef.current && drawn) paintImage(previewRef.current, { count: 1, height: MNIST_SIZE, width: MNIST_SIZE, channels: 1, pixels: drawn }, 0);
+    if (previewRef.current && drawn)
+      paintImage(previewRef.current, { count: 1, height: MNIST_SIZE, width: MNIST_SIZE, channels: 1, pixels: drawn }, 0);
   }, [drawn]);
 
   const point = (e: PointerEvent<HTMLCanvasElement>) => {
@@ -120,7 +121,13 @@ export function DrawPad() {
             Clear
           </button>
           <figure className="draw-preview">
-            <canvas ref={previewRef} className="pixelated" style={{ width: 84, height: 84, visibility: drawn ? 'visible' : 'hidden' }} role="img" aria-label="Your drawing as the network gets it (28×28)" />
+            <canvas
+              ref={previewRef}
+              className="pixelated"
+              style={{ width: 84, height: 84, visibility: drawn ? 'visible' : 'hidden' }}
+              role="img"
+              aria-label="Your drawing as the network gets it (28×28)"
+            />
             <figcaption className="hint">what the network gets (28×28, MNIST-style)</figcaption>
           </figure>
           <button type="button" onClick={() => showFeatureMapsOf({ kind: 'drawn' })} disabled={!drawn}>
@@ -130,16 +137,21 @@ export function DrawPad() {
       </div>
       <div className="draw-result" aria-live="polite">
         {!drawn ? (
-          <p className="hint">Draw a digit: the current model's probabilities appear here{runState === 'training' ? ' and follow training as it goes' : ''}.</p>
+          <p className="hint">
+            Draw a digit: the current model's probabilities appear here{runState === 'training' ? ' and follow training as it goes' : ''}.
+          </p>
         ) : probabilities ? (
           <>
             <p>
-              Prediction: <b data-testid="draw-prediction">{names[probabilities.indexOf(Math.max(...probabilities))]}</b> <span className="hint">(model at step {prediction?.step})</span>
+              Prediction: <b data-testid="draw-prediction">{names[probabilities.indexOf(Math.max(...probabilities))]}</b>{' '}
+              <span className="hint">(model at step {prediction?.step})</span>
             </p>
             <ProbabilityBars probabilities={probabilities} names={names} testId="draw-probabilities" />
           </>
         ) : (
-          <p className="hint" data-testid="draw-message">{prediction?.message ?? 'Asking the model…'}</p>
+          <p className="hint" data-testid="draw-message">
+            {prediction?.message ?? 'Asking the model…'}
+          </p>
         )}
       </div>
     </div>

@@ -4,7 +4,15 @@ import { useState, type DragEvent, type ReactNode } from 'react';
  * A drop target for files with a "choose files" button inside: both hand the chosen files to `onFiles`
  * (never an empty list). `disabled` turns both off.
  */
-export function DropZone({ onFiles, accept, buttonLabel, testId, disabled = false, children, after }: {
+export function DropZone({
+  onFiles,
+  accept,
+  buttonLabel,
+  testId,
+  disabled = false,
+  children,
+  after,
+}: {
   onFiles: (files: File[]) => void;
   accept: string;
   buttonLabel: string;

@@ -34,10 +34,19 @@ export function FeatureMaps() {
             style={{ width: '6em' }}
           />
         </label>
-        <button type="button" onClick={() => showFeatureMapsOf({ kind: 'test', index: Math.floor(Math.random() * Math.max(1, testSize)) })} disabled={testSize === 0}>
+        <button
+          type="button"
+          onClick={() => showFeatureMapsOf({ kind: 'test', index: Math.floor(Math.random() * Math.max(1, testSize)) })}
+          disabled={testSize === 0}
+        >
           Random test image
         </button>
-        <button type="button" onClick={() => showFeatureMapsOf({ kind: 'drawn' })} disabled={!drawn} title={drawn ? 'Feature maps of your drawing' : 'Draw something in the drawing pad first'}>
+        <button
+          type="button"
+          onClick={() => showFeatureMapsOf({ kind: 'drawn' })}
+          disabled={!drawn}
+          title={drawn ? 'Feature maps of your drawing' : 'Draw something in the drawing pad first'}
+        >
           My drawing
         </button>
       </div>
@@ -56,7 +65,12 @@ export function FeatureMaps() {
                 {maps.source.kind === 'drawn' ? 'Your drawing' : `Test image #${index}`}
                 {maps.label !== null ? `, a ${nameOf(classNames, maps.label)}` : ''} · step {maps.step}
               </p>
-              <ProbabilityBars probabilities={maps.probabilities} names={Array.from(maps.probabilities, (_, i) => nameOf(classNames, i))} truth={maps.label} compact />
+              <ProbabilityBars
+                probabilities={maps.probabilities}
+                names={Array.from(maps.probabilities, (_, i) => nameOf(classNames, i))}
+                truth={maps.label}
+                compact
+              />
             </div>
           </div>
           {maps.layers.map((layer) => (
@@ -75,7 +89,10 @@ function LayerMaps({ layer }: { layer: FeatureMapLayer }) {
   return (
     <section className="layer-maps" aria-label={`${layer.layer} activation maps`}>
       <h3>
-        {layer.layer} <span className="hint">· {layer.channels} maps of {layer.height}×{layer.width} (after the activation)</span>
+        {layer.layer}{' '}
+        <span className="hint">
+          · {layer.channels} maps of {layer.height}×{layer.width} (after the activation)
+        </span>
       </h3>
       <div className="map-grid" data-testid="feature-map-grid" data-count={layer.channels}>
         {Array.from({ length: layer.channels }, (_, c) => (

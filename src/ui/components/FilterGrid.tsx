@@ -18,18 +18,38 @@ export function FilterGrid() {
   const images = useMemo(() => (snapshot ? normalizeFilters(snapshot.weights, snapshot.shape, scale) : null), [snapshot, scale]);
   const stats = useMemo(() => (snapshot ? filterStats(snapshot.weights, snapshot.shape) : []), [snapshot]);
   const hash = useMemo(() => (snapshot ? fingerprint(snapshot.weights) : ''), [snapshot]);
-  if (anatomy?.noConvReason) return <p className="hint" data-testid="filter-grid" data-count={0}>{anatomy.noConvReason}</p>;
-  if (!snapshot || !images) return <p className="hint">The first layer's filters appear when training starts and are redrawn about every 2 s.</p>;
+  if (anatomy?.noConvReason)
+    return (
+      <p className="hint" data-testid="filter-grid" data-count={0}>
+        {anatomy.noConvReason}
+      </p>
+    );
+  if (!snapshot || !images)
+    return <p className="hint">The first layer's filters appear when training starts and are redrawn about every 2 s.</p>;
   const [kh, kw, cin, cout] = snapshot.shape;
   const tile = Math.max(40, Math.min(72, 12 * kh));
   return (
     <div className="filters">
       <div className="inspect-controls" role="group" aria-label="Filter colour scale">
         <label>
-          <input type="radio" name="filter-scale" checked={scale === 'shared'} onChange={() => setScale('shared')} data-testid="filter-scale-shared" /> shared scale
+          <input
+            type="radio"
+            name="filter-scale"
+            checked={scale === 'shared'}
+            onChange={() => setScale('shared')}
+            data-testid="filter-scale-shared"
+          />{' '}
+          shared scale
         </label>
         <label>
-          <input type="radio" name="filter-scale" checked={scale === 'per-filter'} onChange={() => setScale('per-filter')} data-testid="filter-scale-per-filter" /> per-filter scale
+          <input
+            type="radio"
+            name="filter-scale"
+            checked={scale === 'per-filter'}
+            onChange={() => setScale('per-filter')}
+            data-testid="filter-scale-per-filter"
+          />{' '}
+          per-filter scale
         </label>
         <span className="hint">
           {snapshot.layer}: {cout} kernels of {kh}×{kw}×{cin} · step {snapshot.step} (epoch {snapshot.epoch.toFixed(2)})
@@ -42,7 +62,8 @@ export function FilterGrid() {
       </div>
       {cin === 3 ? (
         <p className="hint">
-          RGB: each input channel's weight sets that colour's intensity; mid grey is 0, full or no colour ±{scale === 'shared' ? fmt(images.scales[0] ?? 0) : 'each filter’s largest |w|'}.
+          RGB: each input channel's weight sets that colour's intensity; mid grey is 0, full or no colour ±
+          {scale === 'shared' ? fmt(images.scales[0] ?? 0) : 'each filter’s largest |w|'}.
         </p>
       ) : scale === 'shared' ? (
         <DivergingLegend scale={images.scales[0] ?? 0} label="weight" />
@@ -54,11 +75,21 @@ export function FilterGrid() {
         <thead>
           <tr>
             <th scope="col">filter</th>
-            <th scope="col" className="num">mean</th>
-            <th scope="col" className="num">std</th>
-            <th scope="col" className="num">min</th>
-            <th scope="col" className="num">max</th>
-            <th scope="col" className="num">‖w‖</th>
+            <th scope="col" className="num">
+              mean
+            </th>
+            <th scope="col" className="num">
+              std
+            </th>
+            <th scope="col" className="num">
+              min
+            </th>
+            <th scope="col" className="num">
+              max
+            </th>
+            <th scope="col" className="num">
+              ‖w‖
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -78,7 +109,19 @@ export function FilterGrid() {
   );
 }
 
-function FilterTile({ images, index, size, stat, rgb }: { images: FilterImages; index: number; size: number; stat: { std: number; norm: number }; rgb: boolean }) {
+function FilterTile({
+  images,
+  index,
+  size,
+  stat,
+  rgb,
+}: {
+  images: FilterImages;
+  index: number;
+  size: number;
+  stat: { std: number; norm: number };
+  rgb: boolean;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   const { height, width, channels } = images;
   useEffect(() => {

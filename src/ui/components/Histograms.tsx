@@ -9,7 +9,8 @@ type Kind = 'activations' | 'weights';
 const BAR_W = 170;
 const STRIP_W = 300;
 const ROW_H = 40;
-const fmt = (v: number) => (!Number.isFinite(v) ? '–' : v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(1));
+const fmt = (v: number) =>
+  !Number.isFinite(v) ? '–' : v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(1);
 
 /**
  * "Do signals survive depth?": per layer (deeper rows lower), the histogram of activations or
@@ -26,19 +27,25 @@ export function Histograms() {
     <div className="histograms" data-testid="histograms" data-snapshots={snapshots.length} data-gradient-points={gradients.points.length}>
       <div className="inspect-controls" role="group" aria-label="Histogram values">
         <label>
-          <input type="radio" name="hist-kind" checked={kind === 'activations'} onChange={() => setKind('activations')} /> activations (16 test images)
+          <input type="radio" name="hist-kind" checked={kind === 'activations'} onChange={() => setKind('activations')} /> activations (16
+          test images)
         </label>
         <label>
           <input type="radio" name="hist-kind" checked={kind === 'weights'} onChange={() => setKind('weights')} /> weights
         </label>
-        {latest && <span className="hint">step {latest.step} · {snapshots.length} snapshots</span>}
+        {latest && (
+          <span className="hint">
+            step {latest.step} · {snapshots.length} snapshots
+          </span>
+        )}
       </div>
       {!latest ? (
         <p className="hint">Histograms appear when training starts and are refreshed about every 2 s.</p>
       ) : (
         <>
           <p className="hint">
-            Left: now, on one value range [{fmt(latest[kind][0]?.lo ?? 0)}, {fmt(latest[kind][0]?.hi ?? 0)}] shared by all layers (bar height ∝ √count). Right: over time (left to right), value upwards, darker = more values (log scale).
+            Left: now, on one value range [{fmt(latest[kind][0]?.lo ?? 0)}, {fmt(latest[kind][0]?.hi ?? 0)}] shared by all layers (bar
+            height ∝ √count). Right: over time (left to right), value upwards, darker = more values (log scale).
           </p>
           <div className="hist-scroll">
             <table className="hist-table">
@@ -47,9 +54,15 @@ export function Histograms() {
                   <th scope="col">layer</th>
                   <th scope="col">now</th>
                   <th scope="col">over time</th>
-                  <th scope="col" className="num">mean</th>
-                  <th scope="col" className="num">std</th>
-                  <th scope="col" className="num">{kind === 'activations' ? 'zeros' : 'max |w|'}</th>
+                  <th scope="col" className="num">
+                    mean
+                  </th>
+                  <th scope="col" className="num">
+                    std
+                  </th>
+                  <th scope="col" className="num">
+                    {kind === 'activations' ? 'zeros' : 'max |w|'}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -66,7 +79,9 @@ export function Histograms() {
                     <td className="num" data-testid={`hist-std-${kind}`}>
                       {fmt(h.std)}
                     </td>
-                    <td className="num">{kind === 'activations' ? `${(h.zeros * 100).toFixed(0)}%` : fmt(Math.max(Math.abs(h.min), Math.abs(h.max)))}</td>
+                    <td className="num">
+                      {kind === 'activations' ? `${(h.zeros * 100).toFixed(0)}%` : fmt(Math.max(Math.abs(h.min), Math.abs(h.max)))}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -212,13 +227,25 @@ function GradientChart({ layers, points }: { layers: readonly string[]; points: 
       ) : (
         <>
           <div className="hist-scroll">
-            <canvas ref={ref} role="img" aria-label="Gradient norms per layer over training steps, log scale; latest values in the list below" />
+            <canvas
+              ref={ref}
+              role="img"
+              aria-label="Gradient norms per layer over training steps, log scale; latest values in the list below"
+            />
           </div>
           <ul className="legend">
             {layers.map((layer, i) => (
               <li key={layer}>
                 <svg width="18" height="8" aria-hidden="true">
-                  <line x1="0" y1="4" x2="18" y2="4" stroke={OKABE_ITO[i % OKABE_ITO.length]} strokeWidth="2" strokeDasharray={i >= OKABE_ITO.length ? '4 3' : undefined} />
+                  <line
+                    x1="0"
+                    y1="4"
+                    x2="18"
+                    y2="4"
+                    stroke={OKABE_ITO[i % OKABE_ITO.length]}
+                    strokeWidth="2"
+                    strokeDasharray={i >= OKABE_ITO.length ? '4 3' : undefined}
+                  />
                 </svg>
                 {layer} {last ? fmt(last.norms[i]!) : ''}
               </li>

@@ -52,7 +52,12 @@ export function InsidePanels() {
 function Panel({ id, title, wide = false, children }: { id: PanelId; title: string; wide?: boolean; children: ReactNode }) {
   const isOpen = useInspect((s) => s.open[id]);
   return (
-    <details className={`inspect-panel${wide ? ' wide' : ''}`} open={isOpen} onToggle={(e) => setPanelOpen(id, e.currentTarget.open)} data-testid={`panel-${id}`}>
+    <details
+      className={`inspect-panel${wide ? ' wide' : ''}`}
+      open={isOpen}
+      onToggle={(e) => setPanelOpen(id, e.currentTarget.open)}
+      data-testid={`panel-${id}`}
+    >
       <summary data-testid={`panel-toggle-${id}`}>{title}</summary>
       {/* Closed panels render nothing (and the worker computes nothing for them). */}
       {isOpen && <div className="inspect-body">{children}</div>}

@@ -18,13 +18,29 @@ const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
  * Class probabilities as labelled horizontal bars (text values, so they read without the bars);
  * the predicted class is bold, the true class (when known) marked.
  */
-export function ProbabilityBars({ probabilities, names, truth, testId, compact = false }: { probabilities: ArrayLike<number>; names: readonly string[]; truth?: number | null; testId?: string; compact?: boolean }) {
+export function ProbabilityBars({
+  probabilities,
+  names,
+  truth,
+  testId,
+  compact = false,
+}: {
+  probabilities: ArrayLike<number>;
+  names: readonly string[];
+  truth?: number | null;
+  testId?: string;
+  compact?: boolean;
+}) {
   const values = Array.from(probabilities);
   const best = values.indexOf(Math.max(...values));
   return (
     <ol className={`prob-bars${compact ? ' compact' : ''}`} data-testid={testId} data-value={JSON.stringify(values)} data-predicted={best}>
       {values.map((p, i) => (
-        <li key={i} className={`${i === best ? 'best' : ''}${truth === i ? ' truth' : ''}`} aria-label={`${names[i] ?? i}: ${pct(p)}${i === best ? ' (predicted)' : ''}${truth === i ? ' (true class)' : ''}`}>
+        <li
+          key={i}
+          className={`${i === best ? 'best' : ''}${truth === i ? ' truth' : ''}`}
+          aria-label={`${names[i] ?? i}: ${pct(p)}${i === best ? ' (predicted)' : ''}${truth === i ? ' (true class)' : ''}`}
+        >
           <span className="prob-name" title={names[i]}>
             {names[i] ?? i}
           </span>
@@ -42,7 +58,15 @@ export function ProbabilityBars({ probabilities, names, truth, testId, compact =
  * Class probabilities as a compact column chart (one column per class, labels under it), for
  * galleries; every value is in the columns' labels for screen readers and in their tooltips.
  */
-export function ProbabilityColumns({ probabilities, names, truth }: { probabilities: ArrayLike<number>; names: readonly string[]; truth: number }) {
+export function ProbabilityColumns({
+  probabilities,
+  names,
+  truth,
+}: {
+  probabilities: ArrayLike<number>;
+  names: readonly string[];
+  truth: number;
+}) {
   const values = Array.from(probabilities);
   const best = values.indexOf(Math.max(...values));
   return (

@@ -16,7 +16,8 @@ const props = (over: Partial<MatrixProps> = {}): MatrixProps => ({
   ...over,
 });
 
-const cells = (html: string) => [...html.matchAll(/<td [^>]*data-count="(\d+)"[^>]*>([^<]*)<\/td>/g)].map((m) => ({ count: Number(m[1]), text: m[2] }));
+const cells = (html: string) =>
+  [...html.matchAll(/<td [^>]*data-count="(\d+)"[^>]*>([^<]*)<\/td>/g)].map((m) => ({ count: Number(m[1]), text: m[2] }));
 
 describe('Matrix', () => {
   it('one keyboard-reachable cell per (row, column) with its count as text and a tooltip with count and row rate', () => {

@@ -58,7 +58,14 @@ export function Matrix(props: MatrixProps) {
     return `${props.describe(i, j)}: ${c.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${props.unit} (${total > 0 ? pct(c / total, 2) : '–'})`;
   };
   const move = (event: KeyboardEvent<HTMLTableCellElement>, i: number, j: number) => {
-    const delta: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], Home: [0, -j], End: [0, k - 1 - j] };
+    const delta: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+      Home: [0, -j],
+      End: [0, k - 1 - j],
+    };
     const d = delta[event.key];
     if (d) {
       event.preventDefault();
@@ -133,7 +140,11 @@ export function Matrix(props: MatrixProps) {
         </table>
       </div>
       <p className="matrix-status hint" aria-live="polite" data-testid="matrix-status">
-        {shown ? detail(shown.row, shown.col) : onSelect ? 'Hover or focus a cell for its count and rate; click (or Enter) to see its images.' : 'Hover or focus a cell for its count and rate.'}
+        {shown
+          ? detail(shown.row, shown.col)
+          : onSelect
+            ? 'Hover or focus a cell for its count and rate; click (or Enter) to see its images.'
+            : 'Hover or focus a cell for its count and rate.'}
       </p>
     </div>
   );

@@ -12,8 +12,8 @@ export function Misclassified() {
   return (
     <div className="misclassified" data-testid="misclassified" data-count={report.indices.length} data-total={report.totalWrong}>
       <p className="hint">
-        Epoch {report.epoch}: {report.totalWrong.toLocaleString('en-US')} test images wrong; the {report.indices.length} the model was surest about are below. Some are genuinely ambiguous, a few
-        mislabelled. Click one for its feature maps.
+        Epoch {report.epoch}: {report.totalWrong.toLocaleString('en-US')} test images wrong; the {report.indices.length} the model was
+        surest about are below. Some are genuinely ambiguous, a few mislabelled. Click one for its feature maps.
       </p>
       <ul className="mistake-grid">
         {Array.from(report.indices, (index, i) => {
@@ -22,8 +22,18 @@ export function Misclassified() {
           const predicted = report.predicted[i]!;
           return (
             <li key={index} className="mistake" data-testid="mistake">
-              <button type="button" className="thumb-button" onClick={() => showFeatureMapsOf({ kind: 'test', index })} title={`Test image #${index}: show its feature maps`}>
-                <Thumb block={report.images} index={i} size={56} label={`Test image #${index}: true ${names[truth]}, predicted ${names[predicted]}`} />
+              <button
+                type="button"
+                className="thumb-button"
+                onClick={() => showFeatureMapsOf({ kind: 'test', index })}
+                title={`Test image #${index}: show its feature maps`}
+              >
+                <Thumb
+                  block={report.images}
+                  index={i}
+                  size={56}
+                  label={`Test image #${index}: true ${names[truth]}, predicted ${names[predicted]}`}
+                />
               </button>
               <div>
                 <p className="mistake-label">

@@ -50,9 +50,7 @@ export function ModelFilesPanel() {
           </>
         }
       >
-        <p>
-          Drop a model.json and its weights file here, or choose both. It is scored on the {label(chosenDataset)} test set.
-        </p>
+        <p>Drop a model.json and its weights file here, or choose both. It is scored on the {label(chosenDataset)} test set.</p>
       </DropZone>
       {current && <LoadedLine info={current} />}
       {error && (
@@ -69,7 +67,8 @@ function LoadedLine({ info }: { info: NonNullable<ReturnType<typeof useModelFile
   return (
     <div data-testid="model-status" data-accuracy={info.test.accuracy} data-loss={info.test.loss}>
       <p>
-        Loaded model <b>{info.fileName}</b> — test accuracy <b>{(info.test.accuracy * 100).toFixed(2)}%</b> (loss {info.test.loss.toFixed(4)}) on {label(info.dataset)}
+        Loaded model <b>{info.fileName}</b> — test accuracy <b>{(info.test.accuracy * 100).toFixed(2)}%</b> (loss{' '}
+        {info.test.loss.toFixed(4)}) on {label(info.dataset)}
         {info.epochs !== null ? `, after ${info.epochs} epoch${info.epochs === 1 ? '' : 's'} of training` : ''}.
       </p>
       {info.notes.map((note) => (
@@ -79,7 +78,11 @@ function LoadedLine({ info }: { info: NonNullable<ReturnType<typeof useModelFile
       ))}
       {settings !== null && settings !== '' && (
         <p>
-          <button type="button" data-testid="use-model-settings" onClick={() => useStore.setState({ settings: parseSettings(settings).settings })}>
+          <button
+            type="button"
+            data-testid="use-model-settings"
+            onClick={() => useStore.setState({ settings: parseSettings(settings).settings })}
+          >
             Use its settings
           </button>{' '}
           <span className="hint">to train it again from scratch.</span>

@@ -45,7 +45,8 @@ export function ModelTable() {
           </table>
           {sizes && (
             <p className="hint">
-              {sizes.train.toLocaleString('en-US')} training · {sizes.validation.toLocaleString('en-US')} validation · {sizes.test.toLocaleString('en-US')} test examples
+              {sizes.train.toLocaleString('en-US')} training · {sizes.validation.toLocaleString('en-US')} validation ·{' '}
+              {sizes.test.toLocaleString('en-US')} test examples
             </p>
           )}
         </>

@@ -12,7 +12,8 @@ import '../race/race.css';
 
 /** Layers drawn as cards (they hold weights); the rest are chips on the arrows between them. */
 const isMajor = (l: LayerRow) => /^(conv|dense)/.test(l.kind);
-const fmtParams = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : n.toLocaleString('en-US'));
+const fmtParams = (n: number) =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : n.toLocaleString('en-US');
 const fmtSmall = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(2) : v.toExponential(0));
 
 /** Opens an "inside the network" panel and brings it into view. */
@@ -67,7 +68,10 @@ export function NetworkView() {
         <h2 id="network-title">The network at a glance</h2>
       </summary>
       {!model ? (
-        <p className="hint">The diagram of the model appears when a run starts (or a model is loaded): each layer with its output shape and parameters, and live pictures of what it does.</p>
+        <p className="hint">
+          The diagram of the model appears when a run starts (or a model is loaded): each layer with its output shape and parameters, and
+          live pictures of what it does.
+        </p>
       ) : (
         <NetworkDiagram layers={model.layers} total={model.totalParams} inputShape={dataset === 'cifar10' ? [32, 32, 3] : [28, 28, 1]} />
       )}
@@ -103,16 +107,26 @@ function NetworkDiagram({ layers, total, inputShape }: { layers: readonly LayerR
   return (
     <>
       <p className="hint">
-        {groups.cards.length} weight layers, {total.toLocaleString('en-US')} parameters. Click a picture to open its panel below; the pictures follow training about every 2 s while this view is on
-        screen.
+        {groups.cards.length} weight layers, {total.toLocaleString('en-US')} parameters. Click a picture to open its panel below; the
+        pictures follow training about every 2 s while this view is on screen.
       </p>
       <ol className="net-flow" data-testid="network-diagram" data-layers={layers.length} data-cards={groups.cards.length}>
         <li className="net-card net-io" data-testid="net-input">
           <div className="net-name">input</div>
           <div className="net-shape">{inputShape.join('×')}</div>
           {maps ? (
-            <button type="button" className="net-thumb-button" onClick={() => openPanel('featureMaps')} title="The image whose feature maps are shown: open Feature maps to choose another">
-              <Thumb block={maps.input} index={0} size={42} label={maps.source.kind === 'drawn' ? 'Your drawing' : `Test image #${maps.source.index}`} />
+            <button
+              type="button"
+              className="net-thumb-button"
+              onClick={() => openPanel('featureMaps')}
+              title="The image whose feature maps are shown: open Feature maps to choose another"
+            >
+              <Thumb
+                block={maps.input}
+                index={0}
+                size={42}
+                label={maps.source.kind === 'drawn' ? 'Your drawing' : `Test image #${maps.source.index}`}
+              />
             </button>
           ) : null}
           {groups.before.map((l) => (
@@ -143,7 +157,8 @@ function NetworkDiagram({ layers, total, inputShape }: { layers: readonly LayerR
       </ol>
       {(lastHist || lastGrad) && (
         <p className="hint net-legend">
-          Health of each layer's outputs on a fixed batch of test images: σ = their spread, zeros = share exactly 0 (dead ReLUs), ∇ = ‖∂loss/∂W‖ of its weights.{' '}
+          Health of each layer's outputs on a fixed batch of test images: σ = their spread, zeros = share exactly 0 (dead ReLUs), ∇ =
+          ‖∂loss/∂W‖ of its weights.{' '}
           <span className="net-health ok inline">
             <span className="dot" aria-hidden="true" /> fine
           </span>{' '}
@@ -161,7 +176,10 @@ function NetworkDiagram({ layers, total, inputShape }: { layers: readonly LayerR
 
 function Chip({ layer }: { layer: LayerRow }) {
   return (
-    <span className="net-chip" title={`${layer.name}: ${layer.kind} → ${layer.outputShape.join('×')}${layer.params ? `, ${layer.params} parameters` : ''}`}>
+    <span
+      className="net-chip"
+      title={`${layer.name}: ${layer.kind} → ${layer.outputShape.join('×')}${layer.params ? `, ${layer.params} parameters` : ''}`}
+    >
       {layer.kind} → {layer.outputShape.join('×')}
     </span>
   );
@@ -225,10 +243,24 @@ function FilterThumbs() {
   if (!images) return null;
   const shown = Math.min(images.count, 16);
   return (
-    <button type="button" className="net-thumbs" onClick={() => openPanel('filters')} title="First-layer filters: open the filter panel" data-testid="net-filters" data-count={shown}>
+    <button
+      type="button"
+      className="net-thumbs"
+      onClick={() => openPanel('filters')}
+      title="First-layer filters: open the filter panel"
+      data-testid="net-filters"
+      data-count={shown}
+    >
       <span className="net-thumbs-label">filters</span>
       {Array.from({ length: shown }, (_, f) => (
-        <SignedThumb key={f} values={images.values} offset={f * images.height * images.width * images.channels} height={images.height} width={images.width} channels={images.channels} />
+        <SignedThumb
+          key={f}
+          values={images.values}
+          offset={f * images.height * images.width * images.channels}
+          height={images.height}
+          width={images.width}
+          channels={images.channels}
+        />
       ))}
     </button>
   );
@@ -244,16 +276,48 @@ function MapThumbs({ layer }: { layer: FeatureMapLayer }) {
     return out;
   }, [layer]);
   return (
-    <button type="button" className="net-thumbs" onClick={() => openPanel('featureMaps')} title={`${layer.layer} feature maps of the chosen image: open the feature-map panel`} data-testid="net-maps" data-count={shown}>
+    <button
+      type="button"
+      className="net-thumbs"
+      onClick={() => openPanel('featureMaps')}
+      title={`${layer.layer} feature maps of the chosen image: open the feature-map panel`}
+      data-testid="net-maps"
+      data-count={shown}
+    >
       <span className="net-thumbs-label">maps of the input</span>
       {Array.from({ length: shown }, (_, c) => (
-        <SignedThumb key={c} values={scaled} offset={0} height={layer.height} width={layer.width} channels={1} stride={layer.channels} channel={c} />
+        <SignedThumb
+          key={c}
+          values={scaled}
+          offset={0}
+          height={layer.height}
+          width={layer.width}
+          channels={1}
+          stride={layer.channels}
+          channel={c}
+        />
       ))}
     </button>
   );
 }
 
-function SignedThumb({ values, offset, height, width, channels, stride = channels, channel = 0 }: { values: Float32Array; offset: number; height: number; width: number; channels: number; stride?: number; channel?: number }) {
+function SignedThumb({
+  values,
+  offset,
+  height,
+  width,
+  channels,
+  stride = channels,
+  channel = 0,
+}: {
+  values: Float32Array;
+  offset: number;
+  height: number;
+  width: number;
+  channels: number;
+  stride?: number;
+  channel?: number;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (ref.current) paintSigned(ref.current, values, offset, height, width, channels === 3 ? 3 : 1, stride, channel);

@@ -15,14 +15,22 @@ export function NoiseMatrix({ report, classNames }: { report: LabelNoiseReport |
   const names = Array.from({ length: k }, (_, i) => classNames?.[i] ?? String(i));
   const realised = report.count > 0 ? report.flipped / report.count : 0;
   return (
-    <section className="panel noise-matrix" aria-labelledby="noise-title" data-testid="noise-matrix" data-flipped={report.flipped} data-count={report.count}>
+    <section
+      className="panel noise-matrix"
+      aria-labelledby="noise-title"
+      data-testid="noise-matrix"
+      data-flipped={report.flipped}
+      data-count={report.count}
+    >
       <h2 id="noise-title">Label noise</h2>
       <p className="hint">
-        ε = {report.epsilon} asked for; {report.flipped.toLocaleString('en-US')} of {report.count.toLocaleString('en-US')} training labels changed (
+        ε = {report.epsilon} asked for; {report.flipped.toLocaleString('en-US')} of {report.count.toLocaleString('en-US')} training labels
+        changed (
         <b data-testid="noise-rate" data-value={realised}>
           {pct(realised, 2)}
         </b>
-        ). Validation and test labels are clean. Expected: {pct(1 - report.epsilon)} on the diagonal, {pct(report.epsilon / Math.max(1, k - 1))} elsewhere.
+        ). Validation and test labels are clean. Expected: {pct(1 - report.epsilon)} on the diagonal,{' '}
+        {pct(report.epsilon / Math.max(1, k - 1))} elsewhere.
       </p>
       <Matrix
         counts={report.matrix.flat()}

@@ -70,11 +70,17 @@ export function NumberField({
   /** Leaving the field: it shows the value in use; a message about text that was not used stays. */
   const settle = () => {
     const parsed = parseNumberInput(spec, draft);
-    if (parsed.kind !== 'ok') setProblem(`Not used: “${draft.length > 24 ? `${draft.slice(0, 24)}…` : draft}”. ${fieldProblem(parsed, value)}`);
+    if (parsed.kind !== 'ok')
+      setProblem(`Not used: “${draft.length > 24 ? `${draft.slice(0, 24)}…` : draft}”. ${fieldProblem(parsed, value)}`);
     setDraft(show(value));
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    const keys: Record<string, [1 | -1, boolean]> = { ArrowUp: [1, false], ArrowDown: [-1, false], PageUp: [1, true], PageDown: [-1, true] };
+    const keys: Record<string, [1 | -1, boolean]> = {
+      ArrowUp: [1, false],
+      ArrowDown: [-1, false],
+      PageUp: [1, true],
+      PageDown: [-1, true],
+    };
     const k = keys[e.key];
     if (k) {
       e.preventDefault();
@@ -121,10 +127,26 @@ export function NumberField({
           }}
         />
         <span className="steppers">
-          <button type="button" tabIndex={-1} aria-label={`Increase ${spec.label}`} data-testid={`${testId}-up`} disabled={disabled || value >= spec.max} onMouseDown={(e) => e.preventDefault()} onClick={() => step(1)}>
+          <button
+            type="button"
+            tabIndex={-1}
+            aria-label={`Increase ${spec.label}`}
+            data-testid={`${testId}-up`}
+            disabled={disabled || value >= spec.max}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => step(1)}
+          >
             ▲
           </button>
-          <button type="button" tabIndex={-1} aria-label={`Decrease ${spec.label}`} data-testid={`${testId}-down`} disabled={disabled || value <= spec.min} onMouseDown={(e) => e.preventDefault()} onClick={() => step(-1)}>
+          <button
+            type="button"
+            tabIndex={-1}
+            aria-label={`Decrease ${spec.label}`}
+            data-testid={`${testId}-down`}
+            disabled={disabled || value <= spec.min}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => step(-1)}
+          >
             ▼
           </button>
         </span>

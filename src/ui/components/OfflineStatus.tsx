@@ -38,7 +38,10 @@ export function OfflineStatus() {
           Offline{ready ? ' — everything needed is cached' : ''}
         </span>
       ) : ready ? (
-        <span className="offline-badge" title="The app, the WASM binaries and MNIST / Fashion-MNIST are cached in this browser: it opens and trains without a network">
+        <span
+          className="offline-badge"
+          title="The app, the WASM binaries and MNIST / Fashion-MNIST are cached in this browser: it opens and trains without a network"
+        >
           ✓ Works offline
         </span>
       ) : null}
@@ -50,7 +53,12 @@ export function OfflineStatus() {
       {needRefresh && !dismissed && (
         <span className="update-note" role="status" data-testid="update-available">
           A new version is ready.{' '}
-          <button type="button" onClick={reloadIntoUpdate} disabled={busy} title={busy ? 'Stop or finish the run first: reloading ends it' : 'Reload into the new version'}>
+          <button
+            type="button"
+            onClick={reloadIntoUpdate}
+            disabled={busy}
+            title={busy ? 'Stop or finish the run first: reloading ends it' : 'Reload into the new version'}
+          >
             Reload
           </button>{' '}
           <button type="button" className="link-button" aria-label="Later" onClick={dismissPwaNote}>

@@ -8,7 +8,6 @@ import { TrainBlocked } from './TrainBlocked';
 import { useDatasetAvailability } from './useDatasetAvailability';
 import { useCurrentVerdict, VerdictPanel } from './VerdictPanel';
 
-
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
   if (seconds < 60) return `${Math.round(seconds)} s`;
@@ -22,7 +21,19 @@ function formatDuration(seconds: number): string {
  * clicks), so the button just pressed keeps the focus when the run's state changes under it, and Tab
  * goes through the bar in order.
  */
-function RunButton({ enabled, onPress, children, ...rest }: { enabled: boolean; onPress: () => void; children: ReactNode; 'data-testid': string; title: string; className?: string }) {
+function RunButton({
+  enabled,
+  onPress,
+  children,
+  ...rest
+}: {
+  enabled: boolean;
+  onPress: () => void;
+  children: ReactNode;
+  'data-testid': string;
+  title: string;
+  className?: string;
+}) {
   return (
     <button type="button" {...rest} aria-disabled={!enabled} onClick={enabled ? onPress : undefined}>
       {children}
@@ -45,25 +56,59 @@ export function RunPanel() {
     // The skip link's target: focusable by script only.
     <section className="panel run" aria-label="Run" id="run-controls" tabIndex={-1}>
       <div className="buttons">
-        <RunButton className="primary" data-testid="start-training" onPress={startTraining} enabled={!active && unavailable === null} title={unavailable ?? 'Train with the settings on the left (Space)'}>
+        <RunButton
+          className="primary"
+          data-testid="start-training"
+          onPress={startTraining}
+          enabled={!active && unavailable === null}
+          title={unavailable ?? 'Train with the settings on the left (Space)'}
+        >
           {runState === 'done' || runState === 'error' ? 'Train again' : 'Train'}
         </RunButton>
-        <RunButton data-testid="pause-training" enabled={running} onPress={runState === 'paused' ? resumeTraining : pauseTraining} title="Pause or resume the run (Space)">
+        <RunButton
+          data-testid="pause-training"
+          enabled={running}
+          onPress={runState === 'paused' ? resumeTraining : pauseTraining}
+          title="Pause or resume the run (Space)"
+        >
           {runState === 'paused' ? 'Resume' : 'Pause'}
         </RunButton>
         <RunButton data-testid="stop-training" enabled={active} onPress={stopTraining} title="Stop the run; it is kept in the history (X)">
           Stop
         </RunButton>
-        <RunButton data-testid="step-batch" enabled={canStep} onPress={() => stepTraining('batch')} title="Train one batch, then pause; with no run, start one that pauses after its first batch (S or →)">
+        <RunButton
+          data-testid="step-batch"
+          enabled={canStep}
+          onPress={() => stepTraining('batch')}
+          title="Train one batch, then pause; with no run, start one that pauses after its first batch (S or →)"
+        >
           Step
         </RunButton>
-        <RunButton data-testid="step-epoch" enabled={canStep} onPress={() => stepTraining('epoch')} title="Train to the end of the epoch (and evaluate), then pause (E)">
+        <RunButton
+          data-testid="step-epoch"
+          enabled={canStep}
+          onPress={() => stepTraining('epoch')}
+          title="Train to the end of the epoch (and evaluate), then pause (E)"
+        >
           Step epoch
         </RunButton>
-        <RunButton data-testid="reset-training" enabled={active || hasCurves} onPress={resetAll} title="Stop, clear the charts and the trained weights: the next run starts from fresh weights (R)">
+        <RunButton
+          data-testid="reset-training"
+          enabled={active || hasCurves}
+          onPress={resetAll}
+          title="Stop, clear the charts and the trained weights: the next run starts from fresh weights (R)"
+        >
           Reset
         </RunButton>
-        <span className={`status status-${runState}${verdict ? ` verdict-${verdict.kind}` : ''}`} data-testid="run-status" data-state={runState} data-verdict={verdict?.kind ?? ''} title={statusMessage} role="status" aria-live="polite">
+        <span
+          className={`status status-${runState}${verdict ? ` verdict-${verdict.kind}` : ''}`}
+          data-testid="run-status"
+          data-state={runState}
+          data-verdict={verdict?.kind ?? ''}
+          title={statusMessage}
+          role="status"
+          aria-live="polite"
+        >
           {statusMessage}
         </span>
       </div>
@@ -118,19 +163,44 @@ function Metrics() {
   // Live training numbers: the mean of the last 50 batches, the same definition as the charts' captions.
   const trainLoss = recentMean(batches.map((b) => b.loss));
   const trainAcc = recentMean(batches.map((b) => b.accuracy));
-  const recentNote = batches.length ? `mean of last ${Math.min(RECENT_BATCHES, batches.length)} batches` : `mean of last ${RECENT_BATCHES} batches`;
+  const recentNote = batches.length
+    ? `mean of last ${Math.min(RECENT_BATCHES, batches.length)} batches`
+    : `mean of last ${RECENT_BATCHES} batches`;
   const epochNote = last ? `after epoch ${last.epoch}` : undefined;
   return (
     <dl className="metrics">
       <Metric id="metric-train-loss" label="Train loss" note={recentNote} value={trainLoss} text={fmtLoss(trainLoss)} />
       <Metric id="metric-train-accuracy" label="Train accuracy" note={recentNote} value={trainAcc} text={fmtPct(trainAcc)} />
-      <Metric id="metric-validation-accuracy" label="Validation accuracy" note={epochNote} value={last?.validation?.accuracy} text={fmtPct(last?.validation?.accuracy)} />
+      <Metric
+        id="metric-validation-accuracy"
+        label="Validation accuracy"
+        note={epochNote}
+        value={last?.validation?.accuracy}
+        text={fmtPct(last?.validation?.accuracy)}
+      />
       <Metric id="metric-test-loss" label="Test loss" note={epochNote} value={last?.test.loss} text={fmtLoss(last?.test.loss)} />
-      <Metric id="metric-test-accuracy" label={last?.testNegative ? 'Test accuracy (positives)' : 'Test accuracy'} note={epochNote} value={last?.test.accuracy} text={fmtPct(last?.test.accuracy)} />
+      <Metric
+        id="metric-test-accuracy"
+        label={last?.testNegative ? 'Test accuracy (positives)' : 'Test accuracy'}
+        note={epochNote}
+        value={last?.test.accuracy}
+        text={fmtPct(last?.test.accuracy)}
+      />
       {last?.testNegative && (
-        <Metric id="metric-test-negative-accuracy" label="Test accuracy (negatives)" value={last.testNegative.accuracy} text={fmtPct(last.testNegative.accuracy)} />
+        <Metric
+          id="metric-test-negative-accuracy"
+          label="Test accuracy (negatives)"
+          value={last.testNegative.accuracy}
+          text={fmtPct(last.testNegative.accuracy)}
+        />
       )}
-      <Metric id="metric-learning-rate" label="Learning rate" note={batches.length ? 'at the last batch' : undefined} value={batches.at(-1)?.learningRate} text={batches.length ? fmtRate(batches.at(-1)!.learningRate) : '–'} />
+      <Metric
+        id="metric-learning-rate"
+        label="Learning rate"
+        note={batches.length ? 'at the last batch' : undefined}
+        value={batches.at(-1)?.learningRate}
+        text={batches.length ? fmtRate(batches.at(-1)!.learningRate) : '–'}
+      />
     </dl>
   );
 }
@@ -138,7 +208,19 @@ function Metrics() {
 /** The key numbers: the ones presentation mode and the phone's sticky bar keep. */
 const KEY_METRICS = new Set(['metric-train-loss', 'metric-train-accuracy', 'metric-validation-accuracy', 'metric-test-accuracy']);
 
-function Metric({ id, label, note, value, text }: { id: string; label: string; note?: string | undefined; value: number | undefined; text: string }) {
+function Metric({
+  id,
+  label,
+  note,
+  value,
+  text,
+}: {
+  id: string;
+  label: string;
+  note?: string | undefined;
+  value: number | undefined;
+  text: string;
+}) {
   return (
     <div className={KEY_METRICS.has(id) ? 'metric metric-key' : 'metric'}>
       <dt>

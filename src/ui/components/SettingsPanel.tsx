@@ -65,7 +65,8 @@ export function SettingsPanel() {
       )}
       {!chosen && (
         <label className="advanced-toggle">
-          <input type="checkbox" data-testid="show-advanced" checked={showAdvanced} onChange={(e) => setShowAdvanced(e.target.checked)} /> Show advanced settings
+          <input type="checkbox" data-testid="show-advanced" checked={showAdvanced} onChange={(e) => setShowAdvanced(e.target.checked)} />{' '}
+          Show advanced settings
         </label>
       )}
       {GROUPS.filter((group) => SETTING_NAMES.some((n) => SETTINGS[n].group === group.id && shown(n))).map((group) => (
@@ -103,7 +104,15 @@ function SettingControl({ name, settings }: { name: SettingName; settings: Setti
     <div className={`setting${reason ? ' inapplicable' : ''}`}>
       <label htmlFor={id}>{spec.label}</label>
       {spec.kind === 'number' ? (
-        <NumberField id={id} spec={spec} value={settings[name] as number} disabled={reason !== null} note={valueNote(name, settings, trainCount)} describedBy={helpId} onCommit={(v) => setSetting(name, v)} />
+        <NumberField
+          id={id}
+          spec={spec}
+          value={settings[name] as number}
+          disabled={reason !== null}
+          note={valueNote(name, settings, trainCount)}
+          describedBy={helpId}
+          onCommit={(v) => setSetting(name, v)}
+        />
       ) : (
         <EnumSelect id={id} name={name} spec={spec} value={settings[name] as string} disabled={reason !== null} describedBy={helpId} />
       )}
@@ -115,7 +124,21 @@ function SettingControl({ name, settings }: { name: SettingName; settings: Setti
   );
 }
 
-function Checkbox({ id, name, spec, value, disabled, describedBy }: { id: string; name: SettingName; spec: BooleanSpec; value: boolean; disabled: boolean; describedBy: string }) {
+function Checkbox({
+  id,
+  name,
+  spec,
+  value,
+  disabled,
+  describedBy,
+}: {
+  id: string;
+  name: SettingName;
+  spec: BooleanSpec;
+  value: boolean;
+  disabled: boolean;
+  describedBy: string;
+}) {
   return (
     <input
       id={id}
@@ -129,7 +152,21 @@ function Checkbox({ id, name, spec, value, disabled, describedBy }: { id: string
   );
 }
 
-function EnumSelect({ id, name, spec, value, disabled, describedBy }: { id: string; name: SettingName; spec: EnumSpec; value: string; disabled: boolean; describedBy: string }) {
+function EnumSelect({
+  id,
+  name,
+  spec,
+  value,
+  disabled,
+  describedBy,
+}: {
+  id: string;
+  name: SettingName;
+  spec: EnumSpec;
+  value: string;
+  disabled: boolean;
+  describedBy: string;
+}) {
   const availability = useDatasetAvailability();
   return (
     <select

@@ -40,7 +40,11 @@ export function TrainBlocked() {
           />
         )}
         {alternative && (
-          <button type="button" data-testid="train-blocked-switch" onClick={() => useStore.setState((s) => ({ settings: { ...s.settings, dataset: alternative } }))}>
+          <button
+            type="button"
+            data-testid="train-blocked-switch"
+            onClick={() => useStore.setState((s) => ({ settings: { ...s.settings, dataset: alternative } }))}
+          >
             Use {datasetName(alternative)} instead
           </button>
         )}

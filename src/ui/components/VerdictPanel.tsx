@@ -97,9 +97,7 @@ export function VerdictPanel() {
           {applied.changes.length === 0 ? (
             <>“{applied.label}”: the settings already say so; nothing changed.</>
           ) : (
-            <>
-              Changed {applied.changes.map((c) => `${c.label}: ${c.from} → ${c.to}`).join('; ')}.
-            </>
+            <>Changed {applied.changes.map((c) => `${c.label}: ${c.from} → ${c.to}`).join('; ')}.</>
           )}
           <button type="button" data-testid="verdict-train-again" disabled={active} onClick={startTraining}>
             Train again

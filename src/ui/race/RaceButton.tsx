@@ -11,7 +11,11 @@ export function RaceButton({ preset, busy }: { preset: Preset; busy: boolean }) 
       type="button"
       data-testid={`preset-${preset.id}-race`}
       disabled={busy || racing}
-      title={racing ? 'A race is running' : `Train ${n === preset.variants.length ? 'all' : `the first ${n} of the`} variants at the same time, on the same live charts`}
+      title={
+        racing
+          ? 'A race is running'
+          : `Train ${n === preset.variants.length ? 'all' : `the first ${n} of the`} variants at the same time, on the same live charts`
+      }
       onClick={() => {
         const plan = planFromPreset(preset.id);
         if (!plan) return;

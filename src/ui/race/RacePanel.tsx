@@ -20,9 +20,16 @@ function rivalText(name: SettingName, current: Settings[SettingName]): string {
   const spec = SETTINGS[name];
   // The last option is the far end for the teaching comparisons (relu → sigmoid, momentum → adam);
   // a dataset or backend races its next option.
-  if (spec.kind === 'enum') return (name === 'dataset' || name === 'backend' ? spec.options : [...spec.options].reverse()).find((o) => o.value !== current)?.value ?? '';
+  if (spec.kind === 'enum')
+    return (
+      (name === 'dataset' || name === 'backend' ? spec.options : [...spec.options].reverse()).find((o) => o.value !== current)?.value ?? ''
+    );
   if (spec.kind === 'boolean') return current ? '0' : '1';
-  return defaultSweepText(name).split(', ').filter((v) => Number(v) !== current).slice(0, 1).join(', ');
+  return defaultSweepText(name)
+    .split(', ')
+    .filter((v) => Number(v) !== current)
+    .slice(0, 1)
+    .join(', ');
 }
 
 /** The address that opens this race (and starts it when `autostart`). */
@@ -39,7 +46,13 @@ export function raceLink(plan: RacePlan, autostart = false): string {
 export function RacePanel() {
   const race = useRace((s) => s.race);
   return (
-    <section className="panel race" id="race" aria-labelledby="race-title" data-testid="race" data-state={race ? (race.finished ? 'finished' : 'running') : 'none'}>
+    <section
+      className="panel race"
+      id="race"
+      aria-labelledby="race-title"
+      data-testid="race"
+      data-state={race ? (race.finished ? 'finished' : 'running') : 'none'}
+    >
       <h2 id="race-title">Live race</h2>
       {race ? <RaceView /> : null}
       {!raceActive(race) && <Proposal />}
@@ -110,16 +123,31 @@ function RaceBuilder() {
   return (
     <div className="race-builder" data-testid="race-builder">
       <p className="hint">
-        Train 2–{MAX_RACE_LANES} variants at the same time and watch them on the same charts: ReLU vs sigmoid, SGD vs Adam, ε = 0 vs 0.8. Each variant trains in its own worker
-        and they share this machine's {navigator.hardwareConcurrency || 'few'} CPU cores, so each is slower than alone; every variant shows the examples/s it really gets.
+        Train 2–{MAX_RACE_LANES} variants at the same time and watch them on the same charts: ReLU vs sigmoid, SGD vs Adam, ε = 0 vs 0.8.
+        Each variant trains in its own worker and they share this machine's {navigator.hardwareConcurrency || 'few'} CPU cores, so each is
+        slower than alone; every variant shows the examples/s it really gets.
         {pendingPlan?.finished ? ' The last race stays above until you close it or start another.' : ''}
       </p>
       <div className="race-modes" role="radiogroup" aria-label="What to race">
         <label>
-          <input type="radio" name="race-mode" checked={mode === 'against'} onChange={() => setMode('against')} data-testid="race-mode-against" /> the current settings against other values
+          <input
+            type="radio"
+            name="race-mode"
+            checked={mode === 'against'}
+            onChange={() => setMode('against')}
+            data-testid="race-mode-against"
+          />{' '}
+          the current settings against other values
         </label>
         <label>
-          <input type="radio" name="race-mode" checked={mode === 'preset'} onChange={() => setMode('preset')} data-testid="race-mode-preset" /> variants of a course experiment
+          <input
+            type="radio"
+            name="race-mode"
+            checked={mode === 'preset'}
+            onChange={() => setMode('preset')}
+            data-testid="race-mode-preset"
+          />{' '}
+          variants of a course experiment
         </label>
       </div>
       {mode === 'against' ? (
@@ -144,14 +172,24 @@ function RaceBuilder() {
           </label>{' '}
           <label>
             now <b>{String(settings[param])}</b>, against{' '}
-            <input data-testid="race-values" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={parsed.rejected.length > 0 || tooMany} placeholder="values, comma-separated" />
+            <input
+              data-testid="race-values"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              aria-invalid={parsed.rejected.length > 0 || tooMany}
+              placeholder="values, comma-separated"
+            />
           </label>
           {parsed.rejected.length > 0 && (
             <p className="field-error" role="alert">
               Not used: {parsed.rejected.join(' · ')}
             </p>
           )}
-          {tooMany && <p className="field-error">At most {MAX_RACE_LANES} variants race at a time: the first {MAX_RACE_LANES - 1} values are used.</p>}
+          {tooMany && (
+            <p className="field-error">
+              At most {MAX_RACE_LANES} variants race at a time: the first {MAX_RACE_LANES - 1} values are used.
+            </p>
+          )}
         </div>
       ) : (
         <div className="race-form">
@@ -198,10 +236,23 @@ function RaceBuilder() {
         </p>
       )}
       <div className="buttons">
-        <button type="button" className="primary" data-testid="race-start" disabled={problem !== null} title={problem ?? 'Start all variants now'} onClick={() => plan && startRace(plan)}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="race-start"
+          disabled={problem !== null}
+          title={problem ?? 'Start all variants now'}
+          onClick={() => plan && startRace(plan)}
+        >
           Start race{lanes >= 2 ? ` (${lanes})` : ''}
         </button>
-        <button type="button" data-testid="race-copy-link" disabled={lanes < 2} onClick={() => void copy()} title="A link that opens this race set up (add &autostart=1 to start it on open)">
+        <button
+          type="button"
+          data-testid="race-copy-link"
+          disabled={lanes < 2}
+          onClick={() => void copy()}
+          title="A link that opens this race set up (add &autostart=1 to start it on open)"
+        >
           {copied ? 'Link copied' : 'Copy race link'}
         </button>
         {problem && <span className="hint">{problem}</span>}
@@ -237,7 +288,11 @@ function RaceView() {
           </button>
         )}
         <span className="status" role="status" aria-live="polite" data-testid="race-status">
-          {active ? (race.paused ? 'Paused' : `Racing ${race.lanes.length} variants`) : 'Race over: the runs are in the history below, ticked for comparison'}
+          {active
+            ? race.paused
+              ? 'Paused'
+              : `Racing ${race.lanes.length} variants`
+            : 'Race over: the runs are in the history below, ticked for comparison'}
         </span>
       </div>
       <div className="race-lanes-scroll">
@@ -246,11 +301,21 @@ function RaceView() {
           <thead>
             <tr>
               <th scope="col">Variant (what differs)</th>
-              <th scope="col" className="narrow-hide">Status</th>
-              <th scope="col" className="num">Epoch</th>
-              <th scope="col" className="num" title="Training examples per second this variant gets right now">Examples/s</th>
-              <th scope="col" className="num narrow-hide">Train loss</th>
-              <th scope="col" className="num">Test acc.</th>
+              <th scope="col" className="narrow-hide">
+                Status
+              </th>
+              <th scope="col" className="num">
+                Epoch
+              </th>
+              <th scope="col" className="num" title="Training examples per second this variant gets right now">
+                Examples/s
+              </th>
+              <th scope="col" className="num narrow-hide">
+                Train loss
+              </th>
+              <th scope="col" className="num">
+                Test acc.
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -262,8 +327,9 @@ function RaceView() {
       </div>
       {active && training > 0 && (
         <p className="hint" data-testid="race-throughput">
-          {training} variant{training === 1 ? '' : 's'} training at once{cores ? ` on ${cores} CPU core${cores === 1 ? '' : 's'}` : ''}: {Math.round(total).toLocaleString('en-US')} examples/s in all. Alone,
-          one would run faster; the examples/s of each is what it gets while sharing.
+          {training} variant{training === 1 ? '' : 's'} training at once{cores ? ` on ${cores} CPU core${cores === 1 ? '' : 's'}` : ''}:{' '}
+          {Math.round(total).toLocaleString('en-US')} examples/s in all. Alone, one would run faster; the examples/s of each is what it gets
+          while sharing.
         </p>
       )}
       <div className="race-charts">
@@ -280,7 +346,13 @@ function LaneRow({ lane }: { lane: Lane }) {
   const lastTrain = lane.batches.at(-1);
   const lastEpoch = lane.epochs.at(-1);
   return (
-    <tr data-testid="race-lane" data-state={lane.state} data-points={lane.batches.length} data-epochs={lane.epochs.length} data-record={lane.recordId ?? ''}>
+    <tr
+      data-testid="race-lane"
+      data-state={lane.state}
+      data-points={lane.batches.length}
+      data-epochs={lane.epochs.length}
+      data-record={lane.recordId ?? ''}
+    >
       <th scope="row">
         <span className="swatch" style={{ background: lane.color }} aria-hidden="true" /> {lane.label}
       </th>
@@ -305,18 +377,44 @@ function LaneRow({ lane }: { lane: Lane }) {
 
 const MAX_POINTS = 300;
 
-function RaceChart({ metric, title, lanes, maxEpochs }: { metric: 'loss' | 'accuracy'; title: string; lanes: readonly Lane[]; maxEpochs: number }) {
+function RaceChart({
+  metric,
+  title,
+  lanes,
+  maxEpochs,
+}: {
+  metric: 'loss' | 'accuracy';
+  title: string;
+  lanes: readonly Lane[];
+  maxEpochs: number;
+}) {
   const deferred = useDeferredValue(lanes);
   return <RaceChartView metric={metric} title={title} lanes={deferred} maxEpochs={maxEpochs} />;
 }
 
-const RaceChartView = memo(function RaceChartView({ metric, title, lanes, maxEpochs }: { metric: 'loss' | 'accuracy'; title: string; lanes: readonly Lane[]; maxEpochs: number }) {
+const RaceChartView = memo(function RaceChartView({
+  metric,
+  title,
+  lanes,
+  maxEpochs,
+}: {
+  metric: 'loss' | 'accuracy';
+  title: string;
+  lanes: readonly Lane[];
+  maxEpochs: number;
+}) {
   const ref = useRef<HTMLElement>(null);
   const series = useMemo(
     () =>
       lanes.map((l) => ({
         lane: l,
-        train: downsample(smooth(l.batches.map((b) => ({ x: b.epoch, y: b[metric] })), 0.9), MAX_POINTS) as XY[],
+        train: downsample(
+          smooth(
+            l.batches.map((b) => ({ x: b.epoch, y: b[metric] })),
+            0.9,
+          ),
+          MAX_POINTS,
+        ) as XY[],
         test: l.epochs.map((e) => ({ x: e.epoch, y: e.test[metric] })),
       })),
     [lanes, metric],
@@ -336,13 +434,38 @@ const RaceChartView = memo(function RaceChartView({ metric, title, lanes, maxEpo
       <ResponsiveContainer width="100%" height={260}>
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-          <XAxis type="number" dataKey="x" domain={[0, maxEpochs]} allowDecimals={false} tickCount={Math.min(11, maxEpochs + 1)} label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }} />
-          <YAxis type="number" dataKey="y" domain={accuracy ? [0, 1] : [0, 'auto']} tickFormatter={(v: number) => (accuracy ? `${Math.round(v * 100)}%` : v >= 10 ? v.toFixed(0) : v.toFixed(2))} width={54} />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? (accuracy ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
+          <XAxis
+            type="number"
+            dataKey="x"
+            domain={[0, maxEpochs]}
+            allowDecimals={false}
+            tickCount={Math.min(11, maxEpochs + 1)}
+            label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }}
+          />
+          <YAxis
+            type="number"
+            dataKey="y"
+            domain={accuracy ? [0, 1] : [0, 'auto']}
+            tickFormatter={(v: number) => (accuracy ? `${Math.round(v * 100)}%` : v >= 10 ? v.toFixed(0) : v.toFixed(2))}
+            width={54}
+          />
+          <Tooltip
+            formatter={(v) => (typeof v === 'number' ? (accuracy ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))}
+            labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`}
+          />
           {/* Lane order, as in the table above (recharts sorts by name by default). */}
           <Legend itemSorter={null} />
           {series.map((s) => (
-            <Line key={`train-${s.lane.index}`} data={s.train} dataKey="y" name={s.lane.label} stroke={s.lane.color} dot={false} strokeWidth={2} isAnimationActive={false} />
+            <Line
+              key={`train-${s.lane.index}`}
+              data={s.train}
+              dataKey="y"
+              name={s.lane.label}
+              stroke={s.lane.color}
+              dot={false}
+              strokeWidth={2}
+              isAnimationActive={false}
+            />
           ))}
           {series.map((s) => (
             <Line

@@ -85,7 +85,16 @@ function flush(): void {
   const points = pending;
   pending = pending.map(() => []);
   if (points.every((p) => p.length === 0)) return;
-  useRace.setState((s) => (s.race ? { race: { ...s.race, lanes: s.race.lanes.map((l) => (points[l.index]?.length ? { ...l, batches: l.batches.concat(points[l.index]!) } : l)) } } : s));
+  useRace.setState((s) =>
+    s.race
+      ? {
+          race: {
+            ...s.race,
+            lanes: s.race.lanes.map((l) => (points[l.index]?.length ? { ...l, batches: l.batches.concat(points[l.index]!) } : l)),
+          },
+        }
+      : s,
+  );
 }
 
 /** Starts a race of the plan's variants (2–4), replacing a finished one. Does nothing while one runs. */
@@ -117,7 +126,11 @@ export function startRace(plan: RacePlan): void {
     w.onmessage = (event: MessageEvent<FromWorker>) => receive(id, lane.index, event.data);
     w.onerror = (event) => {
       event.preventDefault();
-      crashed(id, lane.index, `The worker of this variant crashed${event.message ? `: ${event.message}` : ''}; the curves so far are kept.`);
+      crashed(
+        id,
+        lane.index,
+        `The worker of this variant crashed${event.message ? `: ${event.message}` : ''}; the curves so far are kept.`,
+      );
     };
     const start: ToWorker = { type: 'start', runId: RUN_ID, settings: lane.settings };
     w.postMessage(start);
@@ -183,10 +196,15 @@ function receive(raceId: string, index: number, message: FromWorker): void {
       updateLane(index, { backend: message.backend });
       return;
     case 'state':
-      updateLane(index, { state: message.state, status: message.message ?? (message.state === 'paused' ? 'Paused' : message.state === 'training' ? 'Training' : 'Loading…') });
+      updateLane(index, {
+        state: message.state,
+        status: message.message ?? (message.state === 'paused' ? 'Paused' : message.state === 'training' ? 'Training' : 'Loading…'),
+      });
       return;
     case 'dataset-progress':
-      updateLane(index, { status: `Loading ${message.dataset}… ${Math.round((100 * message.loadedBytes) / Math.max(1, message.totalBytes))}%` });
+      updateLane(index, {
+        status: `Loading ${message.dataset}… ${Math.round((100 * message.loadedBytes) / Math.max(1, message.totalBytes))}%`,
+      });
       return;
     case 'batches':
       pending[index]?.push(...message.points);
@@ -283,7 +301,10 @@ function afterLaneEnded(): void {
   closeWorkers();
   // Once every lane's run is stored, the race's runs are ticked for the history's compare chart.
   void Promise.all(saves).then(() => {
-    const ids = useRuns.getState().records.filter((r) => r.group === race.id).map((r) => r.id);
+    const ids = useRuns
+      .getState()
+      .records.filter((r) => r.group === race.id)
+      .map((r) => r.id);
     if (ids.length) setSelected(ids);
   });
 }

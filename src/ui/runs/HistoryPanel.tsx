@@ -21,14 +21,21 @@ const METRICS: { id: CompareMetric; label: string }[] = [
 ];
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '–');
-const fmtBytes = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${Math.round(b / 1e3)} kB`);
+const fmtBytes = (b: number) =>
+  b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${Math.round(b / 1e3)} kB`;
 
 function series(record: RunRecord, metric: CompareMetric): XY[] {
   switch (metric) {
     case 'train-loss':
-      return smooth(record.batches.map((b) => ({ x: b.epoch, y: b.loss })), 0.8);
+      return smooth(
+        record.batches.map((b) => ({ x: b.epoch, y: b.loss })),
+        0.8,
+      );
     case 'train-accuracy':
-      return smooth(record.batches.map((b) => ({ x: b.epoch, y: b.accuracy })), 0.8);
+      return smooth(
+        record.batches.map((b) => ({ x: b.epoch, y: b.accuracy })),
+        0.8,
+      );
     case 'test-accuracy':
       return record.epochs.map((e) => ({ x: e.epoch, y: e.test.accuracy }));
     case 'test-loss':
@@ -84,9 +91,15 @@ export function HistoryPanel() {
                     />
                   </th>
                   <th>Name · verdict</th>
-                  <th className="num" title="Test accuracy after the last epoch">Final acc.</th>
-                  <th className="num" title="Best test accuracy of any epoch">Best acc.</th>
-                  <th className="num" title="Test loss after the last epoch">Loss</th>
+                  <th className="num" title="Test accuracy after the last epoch">
+                    Final acc.
+                  </th>
+                  <th className="num" title="Best test accuracy of any epoch">
+                    Best acc.
+                  </th>
+                  <th className="num" title="Test loss after the last epoch">
+                    Loss
+                  </th>
                   <th className="num">Ep.</th>
                   <th className="num">Time</th>
                   <th>Backend</th>
@@ -101,10 +114,20 @@ export function HistoryPanel() {
             </table>
           </div>
           <div className="buttons">
-            <button type="button" data-testid="export-csv" onClick={() => downloadFile(`cnn-playground-runs-${stamp()}.csv`, runsToCsv(exportSet), 'text/csv')}>
+            <button
+              type="button"
+              data-testid="export-csv"
+              onClick={() => downloadFile(`cnn-playground-runs-${stamp()}.csv`, runsToCsv(exportSet), 'text/csv')}
+            >
               Export CSV{selected.length ? ` (${selected.length})` : ' (all)'}
             </button>
-            <button type="button" data-testid="export-json" onClick={() => downloadFile(`cnn-playground-runs-${stamp()}.json`, runsToJson(exportSet, serializeSettings), 'application/json')}>
+            <button
+              type="button"
+              data-testid="export-json"
+              onClick={() =>
+                downloadFile(`cnn-playground-runs-${stamp()}.json`, runsToJson(exportSet, serializeSettings), 'application/json')
+              }
+            >
               Export JSON{selected.length ? ` (${selected.length})` : ' (all)'}
             </button>
             <button
@@ -131,7 +154,13 @@ function RunRow({ record, checked }: { record: RunRecord; checked: boolean }) {
   return (
     <tr data-testid="run-row" data-id={record.id}>
       <td>
-        <input type="checkbox" aria-label={`Compare ${record.name}`} data-testid="run-select" checked={checked} onChange={() => toggleSelected(record.id)} />
+        <input
+          type="checkbox"
+          aria-label={`Compare ${record.name}`}
+          data-testid="run-select"
+          checked={checked}
+          onChange={() => toggleSelected(record.id)}
+        />
       </td>
       <td>
         <input
@@ -160,10 +189,21 @@ function RunRow({ record, checked }: { record: RunRecord; checked: boolean }) {
       <td className="num">{Number.isFinite(record.seconds) ? `${record.seconds.toFixed(1)} s` : '–'}</td>
       <td>{record.backend ?? '–'}</td>
       <td className="row-actions">
-        <button type="button" title="Load these settings into the form" data-testid="run-load" onClick={() => useStore.setState({ settings: record.settings })}>
+        <button
+          type="button"
+          title="Load these settings into the form"
+          data-testid="run-load"
+          onClick={() => useStore.setState({ settings: record.settings })}
+        >
           Load
         </button>
-        <button type="button" title="Delete this run" aria-label={`Delete ${record.name}`} data-testid="run-delete" onClick={() => void deleteRuns([record.id])}>
+        <button
+          type="button"
+          title="Delete this run"
+          aria-label={`Delete ${record.name}`}
+          data-testid="run-delete"
+          onClick={() => void deleteRuns([record.id])}
+        >
           ×
         </button>
       </td>
@@ -184,7 +224,13 @@ function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
         color: PALETTE[i % PALETTE.length]!,
         data: series(r, metric),
         // On a log axis the training loss is smoothed in log space (a spike does not linger), as on the live chart.
-        logData: () => (metric === 'train-loss' ? smoothInLog(r.batches.map((b) => ({ x: b.epoch, y: b.loss })), 0.8) : series(r, metric)),
+        logData: () =>
+          metric === 'train-loss'
+            ? smoothInLog(
+                r.batches.map((b) => ({ x: b.epoch, y: b.loss })),
+                0.8,
+              )
+            : series(r, metric),
       })),
     [runs, metric, diff],
   );
@@ -196,25 +242,49 @@ function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
     const values = lines.flatMap((l) => l.data.map((p) => p.y));
     const scale: AxisScale = accuracy ? 'linear' : autoScale(values);
     const drawn = scale === 'log' ? lines.flatMap((l) => l.logData().map((p) => p.y)) : values;
-    return { scale, ...(accuracy ? { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) } : yAxisLayout(drawn, scale)) };
+    return {
+      scale,
+      ...(accuracy
+        ? { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) }
+        : yAxisLayout(drawn, scale)),
+    };
   }, [lines, accuracy]);
   return (
-    <figure className="chart compare" data-testid="compare-chart" data-series={lines.length} data-scale={axis.scale} data-legend={lines.map((l) => l.name).join('|')}>
+    <figure
+      className="chart compare"
+      data-testid="compare-chart"
+      data-series={lines.length}
+      data-scale={axis.scale}
+      data-legend={lines.map((l) => l.name).join('|')}
+    >
       <figcaption>
         Compare {runs.length} run{runs.length === 1 ? '' : 's'} ·{' '}
-        <select aria-label="Metric to compare" data-testid="compare-metric" value={metric} onChange={(e) => setMetric(e.target.value as CompareMetric)}>
+        <select
+          aria-label="Metric to compare"
+          data-testid="compare-metric"
+          value={metric}
+          onChange={(e) => setMetric(e.target.value as CompareMetric)}
+        >
           {METRICS.map((m) => (
             <option key={m.id} value={m.id}>
               {m.label}
             </option>
           ))}
         </select>
-        {diff.length === 0 && runs.length > 1 && <span className="chart-latest"> · same settings (seeds included): differences are noise of the backend</span>}
+        {diff.length === 0 && runs.length > 1 && (
+          <span className="chart-latest"> · same settings (seeds included): differences are noise of the backend</span>
+        )}
       </figcaption>
       <ResponsiveContainer width="100%" height={260}>
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-          <XAxis type="number" dataKey="x" domain={[0, maxEpoch]} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }} />
+          <XAxis
+            type="number"
+            dataKey="x"
+            domain={[0, maxEpoch]}
+            allowDecimals={false}
+            label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }}
+          />
           <YAxis
             type="number"
             dataKey="y"
@@ -226,10 +296,22 @@ function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
             width={axis.width}
             tick={{ fontSize: 12 }}
           />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? (accuracy ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`} />
+          <Tooltip
+            formatter={(v) => (typeof v === 'number' ? (accuracy ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))}
+            labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`}
+          />
           <Legend />
           {lines.map((l) => (
-            <Line key={l.id} data={axis.scale === 'log' ? l.logData().filter((p) => p.y > 0 && Number.isFinite(p.y)) : l.data} dataKey="y" name={l.name} stroke={l.color} dot={metric.startsWith('test') ? { r: 3 } : false} strokeWidth={1.8} isAnimationActive={false} />
+            <Line
+              key={l.id}
+              data={axis.scale === 'log' ? l.logData().filter((p) => p.y > 0 && Number.isFinite(p.y)) : l.data}
+              dataKey="y"
+              name={l.name}
+              stroke={l.color}
+              dot={metric.startsWith('test') ? { r: 3 } : false}
+              strokeWidth={1.8}
+              isAnimationActive={false}
+            />
           ))}
         </LineChart>
       </ResponsiveContainer>

@@ -10,7 +10,11 @@ const seedsText = (n: number) => (n === 1 ? '1 seed' : `${n} seeds`);
  */
 export function PresetMeasurements({ preset }: { preset: Preset }) {
   const measured = measuredPreset(preset);
-  const metricLabels = preset.variants.map((v) => measuredVariant(preset, v)).find((m) => m)?.metrics.map((m) => m.label) ?? [];
+  const metricLabels =
+    preset.variants
+      .map((v) => measuredVariant(preset, v))
+      .find((m) => m)
+      ?.metrics.map((m) => m.label) ?? [];
   const anyHomework = preset.variants.some((v) => v.homework);
   return (
     <div className="preset-measured" data-testid={`preset-${preset.id}-measured`}>
@@ -50,8 +54,10 @@ export function PresetMeasurements({ preset }: { preset: Preset }) {
       )}
       {measured && measured.checks.length > 0 && (
         <p className="hint" data-testid={`preset-${preset.id}-checks`}>
-          Measured over {seedsText(Math.max(...Object.values(measured.variants).map((v) => v.metrics.reduce((n, m) => Math.max(n, m.n), 0))))}
-          {measured.testImages < 10000 ? ` on the first ${measured.testImages.toLocaleString('en-US')} test images` : ''}: {measured.checks.filter((c) => c.holds).length} of {measured.checks.length} of the course’s claims hold.{' '}
+          Measured over{' '}
+          {seedsText(Math.max(...Object.values(measured.variants).map((v) => v.metrics.reduce((n, m) => Math.max(n, m.n), 0))))}
+          {measured.testImages < 10000 ? ` on the first ${measured.testImages.toLocaleString('en-US')} test images` : ''}:{' '}
+          {measured.checks.filter((c) => c.holds).length} of {measured.checks.length} of the course’s claims hold.{' '}
           <a href={`${RESULTS_INFO.reportPath}#${preset.id}`} target="_blank" rel="noopener" data-testid={`preset-${preset.id}-report`}>
             Reproduction report
           </a>

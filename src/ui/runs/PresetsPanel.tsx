@@ -14,7 +14,10 @@ export function PresetsPanel() {
   return (
     <section className="panel presets" aria-labelledby="presets-title" data-testid="presets">
       <h2 id="presets-title">Experiments from the course</h2>
-      <p className="hint">Choose a variant to load its settings (the address updates, so it is a link to share), or run every variant one after another and compare them in the history below.</p>
+      <p className="hint">
+        Choose a variant to load its settings (the address updates, so it is a link to share), or run every variant one after another and
+        compare them in the history below.
+      </p>
       {PRESETS.map((p, i) => (
         <PresetItem key={p.id} preset={p} index={i} busy={busy} />
       ))}

@@ -7,7 +7,19 @@ import { useDatasetAvailability } from '../components/useDatasetAvailability';
 import { cancelSequence, repeatCurrent, resultNote, useRuns } from './runsStore';
 
 /** Trials of one repeat: read like every other number field (never clamped silently). */
-const TRIALS: NumberSpec = { kind: 'number', key: 'trials', label: 'Trials', help: '', group: 'training', default: 3, min: 2, max: 20, integer: true, scale: 'linear', step: 1 };
+const TRIALS: NumberSpec = {
+  kind: 'number',
+  key: 'trials',
+  label: 'Trials',
+  help: '',
+  group: 'training',
+  default: 3,
+  min: 2,
+  max: 20,
+  integer: true,
+  scale: 'linear',
+  step: 1,
+};
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '–');
 const num = (v: number, d = 4) => (Number.isFinite(v) ? v.toFixed(d) : '–');
@@ -16,7 +28,10 @@ const num = (v: number, d = 4) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 function SummaryLine({ id, title, s, fmt }: { id: string; title: string; s: Summary; fmt: (v: number) => string }) {
   return (
     <p data-testid={id} data-n={s.n} data-mean={s.mean} data-std={s.std} data-variance={s.variance}>
-      <b>{title}:</b> {fmt(s.mean)} ± {fmt(s.std)} <span className="hint">(variance {Number.isFinite(s.variance) ? s.variance.toExponential(2) : '–'}, n = {s.n}, min {fmt(s.min)}, max {fmt(s.max)})</span>
+      <b>{title}:</b> {fmt(s.mean)} ± {fmt(s.std)}{' '}
+      <span className="hint">
+        (variance {Number.isFinite(s.variance) ? s.variance.toExponential(2) : '–'}, n = {s.n}, min {fmt(s.min)}, max {fmt(s.max)})
+      </span>
     </p>
   );
 }
@@ -37,10 +52,16 @@ export function RepeatPanel() {
       <h2 id="repeat-title">Repeat</h2>
       <div className="buttons">
         <label>
-          Trials{' '}
-          <NumberField id={fieldId} spec={TRIALS} value={n} onCommit={setN} testId="repeat-count" inline />
+          Trials <NumberField id={fieldId} spec={TRIALS} value={n} onCommit={setN} testId="repeat-count" inline />
         </label>
-        <button type="button" className="primary" data-testid="repeat-start" disabled={active || running || unavailable !== null} onClick={() => void repeatCurrent(n)} title={unavailable ?? undefined}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="repeat-start"
+          disabled={active || running || unavailable !== null}
+          onClick={() => void repeatCurrent(n)}
+          title={unavailable ?? undefined}
+        >
           Repeat ×{n}
         </button>
         {running && (
@@ -58,8 +79,12 @@ export function RepeatPanel() {
             <b>{sequence.label}</b>: {sequence.results.length}/{sequence.total} done
             {sequence.running ? ' — running…' : sequence.cancelled ? ' — cancelled' : ''}
           </p>
-          {sequence.accuracy && sequence.accuracy.n > 0 && <SummaryLine id="repeat-accuracy" title="Final test accuracy" s={sequence.accuracy} fmt={pct} />}
-          {sequence.loss && sequence.loss.n > 0 && <SummaryLine id="repeat-loss" title="Final test loss" s={sequence.loss} fmt={(v) => num(v)} />}
+          {sequence.accuracy && sequence.accuracy.n > 0 && (
+            <SummaryLine id="repeat-accuracy" title="Final test accuracy" s={sequence.accuracy} fmt={pct} />
+          )}
+          {sequence.loss && sequence.loss.n > 0 && (
+            <SummaryLine id="repeat-loss" title="Final test loss" s={sequence.loss} fmt={(v) => num(v)} />
+          )}
           {sequence.results.length > 0 && (
             <div className="table-scroll">
               <table>
@@ -73,7 +98,10 @@ export function RepeatPanel() {
                 <tbody>
                   {sequence.results.map((r, i) => (
                     <tr key={i}>
-                      <td>{r.label}{resultNote(r)}</td>
+                      <td>
+                        {r.label}
+                        {resultNote(r)}
+                      </td>
                       <td className="num">{pct(r.finalAccuracy)}</td>
                       <td className="num">{num(r.finalLoss)}</td>
                     </tr>

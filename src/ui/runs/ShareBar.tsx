@@ -42,7 +42,8 @@ export function ShareBar() {
         Copy link
       </button>
       <label className="share-flag" title="For lecture demos: the link starts training as soon as it is opened">
-        <input type="checkbox" data-testid="share-autostart" checked={autostart} onChange={(e) => setAutostart(e.target.checked)} /> start on open
+        <input type="checkbox" data-testid="share-autostart" checked={autostart} onChange={(e) => setAutostart(e.target.checked)} /> start
+        on open
       </label>
       {state === 'copied' && (
         <span className="hint" role="status" data-testid="copy-status">
@@ -51,7 +52,14 @@ export function ShareBar() {
       )}
       {state === 'manual' && (
         <span className="share-manual">
-          <input ref={field} readOnly value={url} data-testid="share-url" aria-label="Link to these settings" onFocus={(e) => e.target.select()} />
+          <input
+            ref={field}
+            readOnly
+            value={url}
+            data-testid="share-url"
+            aria-label="Link to these settings"
+            onFocus={(e) => e.target.select()}
+          />
           <span className="hint" role="status" data-testid="copy-status">
             Press Ctrl+C (⌘C) to copy
           </span>

@@ -11,7 +11,19 @@ const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '�
 const show = (v: unknown) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
 
 /** How many log-spaced values "Fill" writes: read like every other number field (never clamped silently). */
-const SWEEP_COUNT: NumberSpec = { kind: 'number', key: 'count', label: 'Values', help: '', group: 'training', default: 4, min: 2, max: MAX_SWEEP_VALUES, integer: true, scale: 'linear', step: 1 };
+const SWEEP_COUNT: NumberSpec = {
+  kind: 'number',
+  key: 'count',
+  label: 'Values',
+  help: '',
+  group: 'training',
+  default: 4,
+  min: 2,
+  max: MAX_SWEEP_VALUES,
+  integer: true,
+  scale: 'linear',
+  step: 1,
+};
 
 /** One setting over several values, run one after another; a results table and accuracy against the value. */
 export function SweepPanel() {
@@ -58,14 +70,46 @@ export function SweepPanel() {
         </label>
         <label className="sweep-values">
           Values{' '}
-          <input data-testid="sweep-values" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={parsed.rejected.length > 0} />
+          <input
+            data-testid="sweep-values"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-invalid={parsed.rejected.length > 0}
+          />
         </label>
         {spec.kind === 'number' && spec.scale === 'log' && (
           <span className="sweep-range">
             log range{' '}
-            <NumberField id={`${fieldId}-from`} spec={spec} value={range.from} onCommit={(from) => setRange({ ...range, from })} testId="sweep-from" ariaLabel="from" inline /> to{' '}
-            <NumberField id={`${fieldId}-to`} spec={spec} value={range.to} onCommit={(to) => setRange({ ...range, to })} testId="sweep-to" ariaLabel="to" inline />,{' '}
-            <NumberField id={`${fieldId}-count`} spec={SWEEP_COUNT} value={range.count} onCommit={(count) => setRange({ ...range, count })} testId="sweep-count" ariaLabel="count" inline /> values{' '}
+            <NumberField
+              id={`${fieldId}-from`}
+              spec={spec}
+              value={range.from}
+              onCommit={(from) => setRange({ ...range, from })}
+              testId="sweep-from"
+              ariaLabel="from"
+              inline
+            />{' '}
+            to{' '}
+            <NumberField
+              id={`${fieldId}-to`}
+              spec={spec}
+              value={range.to}
+              onCommit={(to) => setRange({ ...range, to })}
+              testId="sweep-to"
+              ariaLabel="to"
+              inline
+            />
+            ,{' '}
+            <NumberField
+              id={`${fieldId}-count`}
+              spec={SWEEP_COUNT}
+              value={range.count}
+              onCommit={(count) => setRange({ ...range, count })}
+              testId="sweep-count"
+              ariaLabel="count"
+              inline
+            />{' '}
+            values{' '}
             <button type="button" onClick={() => setText(logRange(range.from, range.to, range.count).join(', '))}>
               Fill
             </button>
@@ -80,7 +124,13 @@ export function SweepPanel() {
         </ul>
       )}
       <div className="buttons">
-        <button type="button" className="primary" data-testid="sweep-start" disabled={active || running || parsed.values.length < 2 || unavailable !== null} onClick={start}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="sweep-start"
+          disabled={active || running || parsed.values.length < 2 || unavailable !== null}
+          onClick={start}
+        >
           Run {parsed.values.length} values
         </button>
         {running && sequence?.kind === 'sweep' && (
@@ -99,11 +149,19 @@ function SweepResults() {
   const param = sequence.param!;
   const spec = SETTINGS[param];
   const numeric = spec.kind === 'number';
-  const points = sequence.results.map((r) => ({ x: numeric ? (r.settings[param] as number) : show(r.settings[param]), y: r.finalAccuracy, loss: r.finalLoss, failed: r.failed, stopped: r.stopped, verdict: r.verdict }));
+  const points = sequence.results.map((r) => ({
+    x: numeric ? (r.settings[param] as number) : show(r.settings[param]),
+    y: r.finalAccuracy,
+    loss: r.finalLoss,
+    failed: r.failed,
+    stopped: r.stopped,
+    verdict: r.verdict,
+  }));
   return (
     <div data-testid="sweep-results" data-running={sequence.running} data-done={sequence.results.length}>
       <p>
-        <b>{sequence.label}</b>: {sequence.results.length}/{sequence.total} done{sequence.running ? ' — running…' : sequence.cancelled ? ' — cancelled' : ''}
+        <b>{sequence.label}</b>: {sequence.results.length}/{sequence.total} done
+        {sequence.running ? ' — running…' : sequence.cancelled ? ' — cancelled' : ''}
       </p>
       {points.length > 0 && (
         <>
@@ -119,7 +177,10 @@ function SweepResults() {
               <tbody>
                 {points.map((p, i) => (
                   <tr key={i}>
-                    <td>{String(p.x)}{resultNote(p)}</td>
+                    <td>
+                      {String(p.x)}
+                      {resultNote(p)}
+                    </td>
                     <td className="num">{pct(p.y)}</td>
                     <td className="num">{Number.isFinite(p.loss) ? p.loss.toFixed(4) : '–'}</td>
                   </tr>

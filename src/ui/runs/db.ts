@@ -21,10 +21,13 @@ function describe(error: unknown, action: string): StorageError {
   const name = error instanceof DOMException ? error.name : '';
   if (name === 'QuotaExceededError') {
     const next = action === 'saved' ? 'then press “Save the run again”' : 'then try again';
-    return new StorageError(`The browser's storage for this site is full, so the run was not ${action}. Delete some runs (or clear the history) to make room, ${next}; nothing was half-written.`);
+    return new StorageError(
+      `The browser's storage for this site is full, so the run was not ${action}. Delete some runs (or clear the history) to make room, ${next}; nothing was half-written.`,
+    );
   }
   const detail = error instanceof Error ? error.message : String(error);
-  const next = action === 'saved' ? ' Press “Save the run again” to retry.' : action === 'opened' ? ' Reload the page to try again.' : ' Try again.';
+  const next =
+    action === 'saved' ? ' Press “Save the run again” to retry.' : action === 'opened' ? ' Reload the page to try again.' : ' Try again.';
   return new StorageError(`The run history could not be ${action}${detail ? ` (${detail})` : ''}.${next}`);
 }
 

@@ -22,7 +22,8 @@ import { clearRecords, deleteRecords, getAllRaw, putRecords, storageEstimate } f
 import { useVerdict } from '../verdicts';
 import type { Verdict } from '../../core/verdict';
 
-const storedVerdictOf = (v: Verdict | null): RunRecord['verdict'] => (v ? { kind: v.kind, label: v.label, status: v.status } : { kind: 'too-early', label: 'Too early to tell', status: 'No verdict' });
+const storedVerdictOf = (v: Verdict | null): RunRecord['verdict'] =>
+  v ? { kind: v.kind, label: v.label, status: v.status } : { kind: 'too-early', label: 'Too early to tell', status: 'No verdict' };
 
 /** One finished run of a sequence. */
 export interface SequenceResult {
@@ -66,7 +67,14 @@ export interface RunsState {
   unsaved?: RunRecord | null;
 }
 
-export const useRuns = create<RunsState>()(() => ({ records: [], loaded: false, selected: [], message: null, usage: null, sequence: null }));
+export const useRuns = create<RunsState>()(() => ({
+  records: [],
+  loaded: false,
+  selected: [],
+  message: null,
+  usage: null,
+  sequence: null,
+}));
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -88,7 +96,13 @@ export async function loadRuns(): Promise<void> {
       } else problems.push(result.reason);
     }
     records.sort((a, b) => b.createdAt - a.createdAt);
-    useRuns.setState({ records, loaded: true, message: problems.length ? `Some stored runs could not be read fully: ${problems.slice(0, 3).join(' · ')}${problems.length > 3 ? ' …' : ''}` : null });
+    useRuns.setState({
+      records,
+      loaded: true,
+      message: problems.length
+        ? `Some stored runs could not be read fully: ${problems.slice(0, 3).join(' · ')}${problems.length > 3 ? ' …' : ''}`
+        : null,
+    });
   } catch (error) {
     useRuns.setState({ loaded: true, message: errorText(error) });
   }
@@ -130,7 +144,11 @@ export async function renameRun(id: string, name: string): Promise<void> {
 export async function deleteRuns(ids: readonly string[]): Promise<void> {
   try {
     await deleteRecords(ids);
-    useRuns.setState((s) => ({ records: s.records.filter((r) => !ids.includes(r.id)), selected: s.selected.filter((id) => !ids.includes(id)), message: null }));
+    useRuns.setState((s) => ({
+      records: s.records.filter((r) => !ids.includes(r.id)),
+      selected: s.selected.filter((id) => !ids.includes(id)),
+      message: null,
+    }));
   } catch (error) {
     useRuns.setState({ message: errorText(error) });
   }
@@ -237,11 +255,19 @@ const isActive = () => {
  * accuracy and loss; the history records each run. Cancel keeps the finished results. The settings
  * form is restored to `restore` at the end.
  */
-export async function runSequence(kind: Sequence['kind'], label: string, items: readonly { label: string; settings: Settings }[], restore: Settings, param: SettingName | null = null): Promise<void> {
+export async function runSequence(
+  kind: Sequence['kind'],
+  label: string,
+  items: readonly { label: string; settings: Settings }[],
+  restore: Settings,
+  param: SettingName | null = null,
+): Promise<void> {
   if (isActive() || useRuns.getState().sequence?.running) return;
   const group = `${kind}-${Date.now().toString(36)}`;
   const update = (patch: Partial<Sequence>) => useRuns.setState((s) => ({ sequence: s.sequence ? { ...s.sequence, ...patch } : null }));
-  useRuns.setState({ sequence: { kind, param, label, group, total: items.length, results: [], running: true, cancelled: false, accuracy: null, loss: null } });
+  useRuns.setState({
+    sequence: { kind, param, label, group, total: items.length, results: [], running: true, cancelled: false, accuracy: null, loss: null },
+  });
   for (const item of items) {
     if (useRuns.getState().sequence?.cancelled) break;
     useStore.setState({ settings: item.settings });
@@ -253,7 +279,15 @@ export async function runSequence(kind: Sequence['kind'], label: string, items: 
     const last = state.epochs.at(-1);
     const failed = end === 'error' || !last || useVerdict.getState().end?.kind === 'diverged';
     const stopped = end === 'done' && useVerdict.getState().end?.kind === 'stopped';
-    const result: SequenceResult = { label: item.label, settings: item.settings, finalAccuracy: last?.test.accuracy ?? Number.NaN, finalLoss: last?.test.loss ?? Number.NaN, failed, stopped, verdict: end === 'done' ? (useVerdict.getState().verdict?.label ?? null) : null };
+    const result: SequenceResult = {
+      label: item.label,
+      settings: item.settings,
+      finalAccuracy: last?.test.accuracy ?? Number.NaN,
+      finalLoss: last?.test.loss ?? Number.NaN,
+      failed,
+      stopped,
+      verdict: end === 'done' ? (useVerdict.getState().verdict?.label ?? null) : null,
+    };
     const complete = (r: SequenceResult) => !r.failed && !r.stopped;
     if (failed) nextTag = null;
     const results = [...(useRuns.getState().sequence?.results ?? []), result];
@@ -268,7 +302,10 @@ export async function runSequence(kind: Sequence['kind'], label: string, items: 
   useStore.setState({ settings: restore });
   update({ running: false });
   // Select the runs of this sequence so they are compared right away.
-  const ids = useRuns.getState().records.filter((r) => r.group === group).map((r) => r.id);
+  const ids = useRuns
+    .getState()
+    .records.filter((r) => r.group === group)
+    .map((r) => r.id);
   if (ids.length) setSelected(ids);
 }
 
@@ -283,6 +320,9 @@ export function cancelSequence(): void {
 /** Repeats the current settings N times with seeds seed, seed + 1, … */
 export function repeatCurrent(n: number): Promise<void> {
   const base = useStore.getState().settings;
-  const items = Array.from({ length: n }, (_, i) => ({ label: `seed ${base.seed + i}`, settings: { ...base, seed: Math.min(2 ** 31 - 1, base.seed + i) } }));
+  const items = Array.from({ length: n }, (_, i) => ({
+    label: `seed ${base.seed + i}`,
+    settings: { ...base, seed: Math.min(2 ** 31 - 1, base.seed + i) },
+  }));
   return runSequence('repeat', `Repeat ×${n}`, items, base);
 }
