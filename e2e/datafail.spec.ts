@@ -16,7 +16,7 @@ const banner = (page: Page) => page.getByTestId('error-banner');
 /** The page as a static host serves it for a missing file: the app's own index.html. */
 const INDEX_HTML = readFileSync('dist/index.html');
 
-/** Opts in to test timeouts (see src/ui/workerClient.ts): how long a download may receive nothing. */
+/** Opts in to test timeouts (see src/ui/debugHook.ts): how long a download may receive nothing. */
 async function open(page: Page, query: string, debug: { stallMs?: number } = {}): Promise<void> {
   await page.addInitScript((d) => {
     (window as { __CNN_DEBUG__?: unknown }).__CNN_DEBUG__ = d;

@@ -61,7 +61,7 @@ export type ToWorker =
     }
   /** Inspection: which panels are open, a confusion-cell query, a drawing to predict (typed arrays transferred). */
   | { readonly type: 'inspect'; readonly request: InspectRequest }
-  /** Fault injection for the end-to-end tests (the UI only sends it when the page opts in; see workerClient). */
+  /** Fault injection for the end-to-end tests (the UI only sends it when the page opts in; see src/ui/debugHook.ts). */
   | { readonly type: 'debug-fault'; readonly fault: DebugFault }
   /** Test-only timeouts (sent only when the page opts in): how long a dataset download may receive nothing. */
   | { readonly type: 'debug-config'; readonly stallMs?: number };

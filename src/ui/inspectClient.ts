@@ -1,7 +1,7 @@
 /**
  * The UI side of inspection: tells the worker which panels are open (and so what to compute), asks
  * for cell examples and drawing predictions, and files the worker's inspection messages into the
- * inspect store. Messages reach it through workerClient's single listener.
+ * inspect store. Messages reach it through the worker port's registry (workerPort.ts).
  */
 import type { GradientNormPoint, HistogramSnapshot, InspectData, InspectWants } from '../core/inspect/types';
 import {
@@ -16,7 +16,7 @@ import {
 } from './inspectStore';
 import { schedule } from './paintQueue';
 import { useStore } from './store';
-import { sendToWorker } from './workerClient';
+import { onWorkerMessage, sendToWorker } from './workerPort';
 
 let sentWants = '';
 /** A drawing prediction is in flight; the newest drawing waits here until it returns. */
@@ -98,7 +98,6 @@ function release(): void {
   if (next) send(next);
 }
 
-/** Files one inspection message (already checked to belong to the current run). */
 /**
  * Snapshots that redraw a panel (confusion matrix, mistakes, filters, feature maps, histograms) reach
  * the store through the paint queue, one panel per task: at an epoch's end they arrive together with
@@ -116,7 +115,8 @@ function later(key: string, apply: () => void): void {
   });
 }
 
-export function receiveInspect(data: InspectData): void {
+/** Files one inspection message (already checked to belong to the current run). */
+function receiveInspect(data: InspectData): void {
   const s = useInspect.getState();
   switch (data.kind) {
     case 'anatomy':
@@ -183,6 +183,8 @@ export function receiveInspect(data: InspectData): void {
     }
   }
 }
+
+onWorkerMessage('inspect', (message) => receiveInspect(message.data));
 
 // A new run: drop the old run's pictures, and tell the (possibly new) worker what is open before the
 // run's start message goes out (this subscriber runs inside startTraining's setState, before its send).

@@ -2,12 +2,12 @@
  * Save and load a trained model, the UI side: asks the worker for the current model's files and
  * downloads them; reads the files the user chose and hands them to the worker, and once the model has
  * loaded makes it the current run (curves cleared, panels on it). Its own small store, so the main UI
- * store stays as it is; the worker's messages reach it through workerClient's single listener.
+ * store stays as it is; the worker's messages reach it through the worker port's registry (workerPort.ts).
  */
 import { create } from 'zustand';
 import type { FromWorker, LoadedModelInfo, UploadedFile } from '../shared/protocol';
 import { freshRun, useStore } from './store';
-import { nextRunId, sendToWorker } from './workerClient';
+import { nextRunId, onWorkerMessage, sendToWorker } from './workerPort';
 import { downloadFile } from './download';
 
 export interface ModelFilesState {
@@ -51,7 +51,7 @@ export async function loadModel(files: readonly File[]): Promise<void> {
 }
 
 /** Files the worker's model messages. */
-export function receiveModelFiles(message: Extract<FromWorker, { type: 'model-saved' | 'model-loaded' | 'model-error' }>): void {
+function receiveModelFiles(message: Extract<FromWorker, { type: 'model-saved' | 'model-loaded' | 'model-error' }>): void {
   switch (message.type) {
     case 'model-saved':
       for (const file of message.files)
@@ -80,6 +80,10 @@ export function receiveModelFiles(message: Extract<FromWorker, { type: 'model-sa
     }
   }
 }
+
+onWorkerMessage('model-saved', receiveModelFiles);
+onWorkerMessage('model-loaded', receiveModelFiles);
+onWorkerMessage('model-error', receiveModelFiles);
 
 // A worker that crashed or was restarted will not answer a save or load in flight.
 useStore.subscribe((state, previous) => {

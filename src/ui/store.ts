@@ -107,3 +107,13 @@ export function freshRun(runId: number, settings: Settings): Partial<UiState> {
     notice: null,
   };
 }
+
+/** A run is under way (loading its data, training or paused): settings are locked, Train is busy. */
+export function isRunActive(state: RunState): boolean {
+  return state === 'loading' || state === 'training' || state === 'paused';
+}
+
+/** `isRunActive` of the store's run, for components (re-renders only when it flips). */
+export function useRunActive(): boolean {
+  return useStore((s) => isRunActive(s.runState));
+}

@@ -2,14 +2,14 @@
  * The UI side of run verdicts: judges the run on screen when it ends (the core's `judgeRun` on the
  * store's curves), applies a verdict's fix to the settings and remembers what it changed, and asks the
  * worker to score a stopped run's model on the test set. Its own small store, so the main UI store
- * stays as it is; worker messages reach it through workerClient's single listener.
+ * stays as it is; worker messages reach it through the worker port's registry (workerPort.ts).
  */
 import { create } from 'zustand';
 import type { Evaluation } from '../core/train';
 import { applyFix, judgeRun, stoppedWhere, type Fix, type RunEnd, type SettingChange, type Verdict } from '../core/verdict';
 import type { FromWorker } from '../shared/protocol';
 import { useStore } from './store';
-import { sendToWorker } from './workerClient';
+import { onWorkerMessage, sendToWorker } from './workerPort';
 
 export interface VerdictState {
   /** The run the verdict is about (shown only while that run is the store's run). */
@@ -80,7 +80,7 @@ export function scoreStoppedRun(): void {
   sendToWorker({ type: 'score-test', runId, epoch: Math.round((batches.at(-1)?.epoch ?? 0) * 100) / 100 });
 }
 
-export function receiveTestScore(message: Extract<FromWorker, { type: 'test-score' }>): void {
+function receiveTestScore(message: Extract<FromWorker, { type: 'test-score' }>): void {
   if (message.runId !== useVerdict.getState().runId) return;
   if (!message.test) {
     useVerdict.setState({ score: { state: 'failed', message: message.message ?? 'The test set could not be scored.' } });
@@ -91,3 +91,5 @@ export function receiveTestScore(message: Extract<FromWorker, { type: 'test-scor
     score: { state: 'done', where: stoppedWhere(batches.at(-1)?.step ?? 0, progress?.batchesPerEpoch, epochs.length), test: message.test },
   });
 }
+
+onWorkerMessage('test-score', receiveTestScore);

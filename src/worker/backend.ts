@@ -12,6 +12,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { registerWasmTrainingKernels } from '../core/wasmKernels';
 import type { BackendChoice, BackendName } from '../core/settings';
+import { errorText } from '../core/errorText';
 
 export type { BackendName } from '../core/settings';
 
@@ -63,7 +64,7 @@ export function probeWebGL(): WebGLProbe {
 }
 
 function message(e: unknown): string {
-  const text = e instanceof Error ? e.message : typeof e === 'object' && e && 'message' in e ? String(e.message) : String(e);
+  const text = errorText(e);
   return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 
@@ -279,18 +280,6 @@ function short(s: string): string {
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }
 
-/** One-line label of what runs, e.g. "WASM (SIMD)" or "WebGL · ANGLE (NVIDIA …)", for logs and tooltips. */
-export function describeBackend(info: BackendInfo): string {
-  switch (info.name) {
-    case 'webgl':
-      return info.renderer ? `WebGL · ${short(info.renderer)}` : 'WebGL';
-    case 'wasm':
-      return wasmSimd === false ? 'WASM (no SIMD)' : 'WASM (SIMD)';
-    case 'cpu':
-      return 'plain JS';
-  }
-}
-
 /** The WebGL context tfjs computes on, when WebGL is the active backend; else null. */
 export function activeWebGLContext(): WebGLRenderingContext | WebGL2RenderingContext | null {
   if (tf.getBackend() !== 'webgl') return null;
@@ -309,14 +298,6 @@ export function watchWebGLContext(onLost: () => void): () => void {
   const handler = () => onLost();
   canvas.addEventListener('webglcontextlost', handler, { once: true });
   return () => canvas.removeEventListener('webglcontextlost', handler);
-}
-
-/** For fault-injection tests: loses tfjs' WebGL context through WEBGL_lose_context. False off WebGL. */
-export function loseWebGLContext(): boolean {
-  const extension = activeWebGLContext()?.getExtension('WEBGL_lose_context');
-  if (!extension) return false;
-  extension.loseContext();
-  return true;
 }
 
 /**

@@ -27,6 +27,7 @@ import { DataFormatError, type DatasetSplit } from '../core/data/types';
 import { datasetLabel } from '../core/modelFile';
 import type { DatasetId } from '../core/settings';
 import { DATA_BASE_URL, fetchManifest, type DatasetManifestEntry } from '../shared/manifest';
+import { errorText } from '../core/errorText';
 
 const CACHE_NAME = 'cnn-playground-data-v1';
 
@@ -39,7 +40,7 @@ export function setUploadedCifar(split: DatasetSplit): void {
   loaded.set('cifar10', split);
 }
 
-/** How long a download may go without a byte; the e2e tests shorten it (`debug-config`). */
+/** How long a download may go without a byte; the e2e tests shorten it (`debug-config`, debugHook.ts). */
 let stallMs = DEFAULT_STALL_MS;
 export function setStallTimeout(ms: number): void {
   stallMs = ms;
@@ -144,7 +145,7 @@ async function fetchAll(
         } catch (e) {
           if (e instanceof StallError) throw new DataFormatError(stallProblem(path, Math.round(e.ms / 1000), e.received, file?.bytes));
           if (stop.aborted) throw e;
-          const detail = e instanceof Error ? e.message : String(e);
+          const detail = errorText(e);
           // Failing before any byte arrived is a connection problem; after, the body broke off.
           throw new DataFormatError(received > 0 ? brokeOffProblem(path, detail) : networkProblem(path, detail));
         }

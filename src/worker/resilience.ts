@@ -3,14 +3,14 @@
  * What keeps a run alive, or at least visible, when something under it fails:
  * - a heartbeat while the worker is busy, so the UI can tell a hung or dead worker from a slow one;
  * - recovery from a lost WebGL context: the run continues on another backend from its last host
- *   checkpoint (src/core/recovery.ts), the UI is told which steps are trained again;
- * - fault injection for the end-to-end tests (lose the context, crash, hang).
+ *   checkpoint (src/core/recovery.ts), the UI is told which steps are trained again.
+ * Fault injection for the end-to-end tests lives in debugHook.ts.
  */
 import type { ExperimentResult } from '../core/experiment';
 import { BackendLostError, type TrainCheckpoint } from '../core/recovery';
 import type { RunControl, TrainObserver } from '../core/train';
-import type { BackendReport, DebugFault, FromWorker } from '../shared/protocol';
-import { activeWebGLContext, loseWebGLContext, watchWebGLContext } from './backend';
+import type { BackendReport, FromWorker } from '../shared/protocol';
+import { activeWebGLContext, watchWebGLContext } from './backend';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -49,29 +49,6 @@ export function installLossAftermathFilter(): void {
   };
   self.addEventListener('error', (e) => filter(e, e.message));
   self.addEventListener('unhandledrejection', (e) => filter(e, e.reason));
-}
-
-/** Injects a fault for the end-to-end tests. */
-export function injectFault(fault: DebugFault): void {
-  switch (fault) {
-    case 'lose-context':
-      if (!loseWebGLContext()) console.warn('debug-fault lose-context: the active backend is not WebGL');
-      return;
-    case 'crash':
-      setTimeout(() => {
-        throw new Error('Simulated crash (debug-fault)');
-      });
-      return;
-    case 'hang':
-      // Blocks this worker's event loop for good: no heartbeat, no message handled, until terminated.
-      for (;;) {
-        /* hang */
-      }
-    default: {
-      const unknown: never = fault;
-      console.warn('unknown fault', unknown);
-    }
-  }
 }
 
 export interface ResilientRun {

@@ -21,9 +21,11 @@ import { probeKey } from '../core/backendChoice';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import { discardLostWebGL, initBackend, setWasmThreads, wasmThreadInfo, type BackendInfo } from './backend';
 import { measureBackends, probeEnvironment } from './probe';
-import { loadDataset, setStallTimeout, setUploadedCifar } from './datasets';
+import { loadDataset, setUploadedCifar } from './datasets';
+import { handleDebugMessage } from './debugHook';
 import { Inspector } from './inspector';
-import { injectFault, installLossAftermathFilter, runResilient, withHeartbeat } from './resilience';
+import { installLossAftermathFilter, runResilient, withHeartbeat } from './resilience';
+import { errorText } from '../core/errorText';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -137,7 +139,7 @@ function noteTrained(metrics: EpochMetrics): void {
 function classify(error: unknown): { kind: ErrorKind; message: string } {
   if (error instanceof DivergenceError) return { kind: 'diverged', message: error.message };
   if (error instanceof DataFormatError) return { kind: 'data', message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   return {
     kind: 'internal',
     message: `Training failed: ${message}. Train again; if it fails again, choose another compute backend in the settings.`,
@@ -289,7 +291,7 @@ async function loadCifar(message: Extract<ToWorker, { type: 'load-cifar' }>): Pr
       },
     });
   } catch (error) {
-    post({ type: 'cifar-error', message: error instanceof Error ? error.message : String(error) });
+    post({ type: 'cifar-error', message: errorText(error) });
   }
 }
 
@@ -316,7 +318,7 @@ function saveModel(): void {
       post({
         type: 'model-error',
         action: 'save',
-        message: `The model could not be saved: ${error instanceof Error ? error.message : String(error)}`,
+        message: `The model could not be saved: ${errorText(error)}`,
       });
     }
   })();
@@ -400,7 +402,7 @@ async function loadModel(message: Extract<ToWorker, { type: 'load-model' }>): Pr
   } catch (error) {
     console.error(error);
     if (loaded && loaded.model !== lastModel) loaded.model.dispose();
-    const text = error instanceof Error ? error.message : String(error);
+    const text = errorText(error);
     post({
       type: 'model-error',
       action: 'load',
@@ -438,7 +440,7 @@ async function scoreTest(runId: number, at: number): Promise<void> {
       type: 'test-score',
       runId,
       test: null,
-      message: `The test set could not be scored: ${error instanceof Error ? error.message : String(error)}`,
+      message: `The test set could not be scored: ${errorText(error)}`,
     });
   }
 }
@@ -520,7 +522,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
             type: 'error',
             runId: null,
             kind: 'backend',
-            message: `The compute backend could not start (${error instanceof Error ? error.message : String(error)}). Reload the page; if it fails again, use another browser.`,
+            message: `The compute backend could not start (${errorText(error)}). Reload the page; if it fails again, use another browser.`,
           });
         }
       });
@@ -542,10 +544,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       inspector.handle(message.request);
       return;
     case 'debug-fault':
-      injectFault(message.fault);
-      return;
     case 'debug-config':
-      if (message.stallMs !== undefined) setStallTimeout(message.stallMs);
+      handleDebugMessage(message);
       return;
     default: {
       const unknown: never = message;
