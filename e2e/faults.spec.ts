@@ -3,11 +3,11 @@
  * and checks that the app says what happened, keeps what it had, and stays usable.
  *
  * Faults inside the worker are injected through `window.__cnnFault`, which the app defines only when
- * the page defines `window.__CNN_DEBUG__` before it loads (see src/ui/workerClient.ts).
+ * the page defines `window.__CNN_DEBUG__` before it loads (see src/ui/debugHook.ts).
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { gzipBytes, makeCifarArchive, makeTar } from '../src/core/data/fixtures';
+import { gzipBytes, makeCifarArchive, makeTar } from '../src/core/testing/fixtures';
 import { points, settledPoints, status, watchConsole } from './helpers';
 
 type Fault = 'lose-context' | 'crash' | 'hang';

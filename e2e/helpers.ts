@@ -3,7 +3,7 @@
  * looking at by eye, the console as evidence on failure, and a small CIFAR-10 upload.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
-import { makeCifarArchive } from '../src/core/data/fixtures';
+import { makeCifarArchive } from '../src/core/testing/fixtures';
 
 export const status = (page: Page) => page.getByTestId('run-status');
 

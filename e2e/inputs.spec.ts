@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { makeCifarArchive } from '../src/core/data/fixtures';
+import { makeCifarArchive } from '../src/core/testing/fixtures';
 import { screenshot, status, value, watchConsole } from './helpers';
 
 /** The value of a setting the address carries now (the default when the key is absent). */

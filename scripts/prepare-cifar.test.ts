@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CIFAR10_CLASSES, loadCifarFromFiles } from '../src/core/data/cifar';
-import { makeCifarArchive, makeCifarBatch, makeCifarMeta, makeTar, gzipBytes } from '../src/core/data/fixtures';
+import { makeCifarArchive, makeCifarBatch, makeCifarMeta, makeTar, gzipBytes } from '../src/core/testing/fixtures';
 
 const script = fileURLToPath(new URL('./prepare-cifar.mjs', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'prepare-cifar-test-'));

@@ -11,6 +11,7 @@ import { buildModel } from '../core/model';
 import { DEFAULT_SETTINGS } from '../core/settings';
 import { DATA_BASE_URL } from '../shared/manifest';
 import type { BenchBackend, BenchReplies, BenchRequest, FromBenchWorker, MemorySample, ToBenchWorker } from './protocol';
+import { errorText } from '../core/errorText';
 
 type Reply<K extends BenchRequest['kind']> = BenchReplies[K];
 
@@ -189,7 +190,7 @@ async function runHere(log: (line: string) => void, results: HereResults): Promi
     log(`renderer: ${probe.environment.renderer ?? 'no WebGL2'}`);
     log(`the app's measured choice (batch 32): ${probe.reason} (probe ${(probe.probeMs / 1000).toFixed(2)} s)`);
   } catch (error) {
-    results.probe = { error: error instanceof Error ? error.message : String(error) };
+    results.probe = { error: errorText(error) };
     log(`probe failed: ${results.probe.error}`);
   } finally {
     close();
@@ -232,7 +233,7 @@ async function runHere(log: (line: string) => void, results: HereResults): Promi
         ...(init.threads ? { threads: init.threads.count } : {}),
       });
     } catch (error) {
-      const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      const message = errorText(error).split('\n')[0]!;
       log(`${label}: failed (${message})`);
       results.backends.push({ backend, reason: '', error: message, ...(threads ? { threads } : {}) });
     } finally {

@@ -13,6 +13,7 @@ import type { NamedBytes } from './data/cifar';
 import { makePreprocessing, unitPreprocessing, type Preprocessing } from './data/transforms';
 import { DataFormatError } from './data/types';
 import { DATASETS, SETTINGS, type DatasetId } from './settings';
+import { errorText } from './errorText';
 
 export const MODEL_FORMAT = 'cnn-playground-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -356,7 +357,7 @@ export function readMetadata(value: unknown, channels: number): ModelMetadata | 
 }
 
 function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorText(error);
   return text.split('\n')[0]!.slice(0, 200);
 }
 

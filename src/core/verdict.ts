@@ -7,6 +7,7 @@
  * loss explodes, the UI judges the run on screen, the run history judges stored runs.
  */
 import type { BatchPoint, EpochMetrics } from './train';
+import { fmtRate } from './format';
 import { SCALED_INITIALIZERS, SETTINGS, withSetting, type OptimizerId, type SettingName, type Settings } from './settings';
 
 export type VerdictKind = 'learned' | 'diverged' | 'not-learning' | 'overfitting' | 'stopped' | 'too-early';
@@ -122,8 +123,8 @@ export const USUAL_LEARNING_RATE: Readonly<Record<OptimizerId, { readonly rate: 
 const optionLabel = <K extends 'optimizer' | 'activation' | 'initializer'>(name: K, value: Settings[K]): string =>
   SETTINGS[name].options.find((o) => o.value === value)?.label ?? String(value);
 
-/** A rate or loss as people write it: 0.0001, 0.01, 5, 4.1e+12, 1.0e-7. */
-export const fmtRate = (v: number) => (v >= 1e-6 && v < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(1));
+/** A rate or loss as people write it (src/core/format.ts); train.ts takes it from here. */
+export { fmtRate };
 
 /** What usually fixes a learning rate that is too high for `optimizer`: its usual rate, or a tenth when that is lower. */
 function lowerRate(optimizer: OptimizerId | undefined, rate: number): number {

@@ -6,6 +6,7 @@
 import { DataFormatError } from '../core/data/types';
 import { appBaseUrl } from './appBase';
 import { MANIFEST_PATH, parseManifest, type Manifest } from './manifestFormat';
+import { errorText } from '../core/errorText';
 
 export type { DatasetManifestEntry, Manifest } from './manifestFormat';
 
@@ -29,7 +30,7 @@ export function fetchManifest(): Promise<Manifest> {
       throw new DataFormatError(
         timedOut
           ? `The server did not send ${MANIFEST_PATH}, the list of datasets, within ${MANIFEST_TIMEOUT_MS / 1000} s. Check the connection or the server, then try again.`
-          : `Could not reach the server for ${MANIFEST_PATH}, the list of datasets (${e instanceof Error ? e.message : String(e)}). Check the connection, then try again.`,
+          : `Could not reach the server for ${MANIFEST_PATH}, the list of datasets (${errorText(e)}). Check the connection, then try again.`,
       );
     }
     return parseManifest(response.status, body);

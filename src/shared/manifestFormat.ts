@@ -6,6 +6,7 @@
 import { looksLikeHtml, PREPARE_DATA_FIX, type FileFacts } from '../core/data/download';
 import { DataFormatError } from '../core/data/types';
 import type { DatasetId } from '../core/settings';
+import { errorText } from '../core/errorText';
 
 /** The manifest's path as messages name it. */
 export const MANIFEST_PATH = 'data/manifest.json';
@@ -49,9 +50,7 @@ export function parseManifest(status: number, body: Uint8Array): Manifest {
   try {
     json = JSON.parse(new TextDecoder().decode(body));
   } catch (e) {
-    throw new DataFormatError(
-      `${MANIFEST_PATH} is damaged: it is not valid JSON (${e instanceof Error ? e.message : String(e)}). ${PREPARE_DATA_FIX}.`,
-    );
+    throw new DataFormatError(`${MANIFEST_PATH} is damaged: it is not valid JSON (${errorText(e)}). ${PREPARE_DATA_FIX}.`);
   }
   const datasets = json && typeof json === 'object' ? (json as { datasets?: unknown }).datasets : undefined;
   if (!datasets || typeof datasets !== 'object' || Array.isArray(datasets)) {

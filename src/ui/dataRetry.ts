@@ -5,6 +5,7 @@
 import { fetchManifest } from '../shared/manifest';
 import { useStore } from './store';
 import { startTraining } from './workerClient';
+import { errorText } from '../core/errorText';
 
 /** Fetches data/manifest.json into the store; a failure becomes the error banner, with Retry. */
 export async function loadManifest(): Promise<void> {
@@ -14,7 +15,7 @@ export async function loadManifest(): Promise<void> {
   } catch (error) {
     // A run's own error says more (it names the file it was loading): keep that one.
     if (useStore.getState().error?.kind === 'data') return;
-    useStore.setState({ error: { kind: 'manifest', message: error instanceof Error ? error.message : String(error) } });
+    useStore.setState({ error: { kind: 'manifest', message: errorText(error) } });
   }
 }
 

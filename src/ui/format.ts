@@ -9,5 +9,5 @@ export const fmtPct = (v: number | undefined) => (v === undefined || !Number.isF
 export const fmtLoss = (v: number | undefined) =>
   v === undefined || !Number.isFinite(v) ? '–' : v >= 1e5 ? v.toExponential(3).replace('e+', 'e') : v.toFixed(4);
 
-/** A learning rate: three significant digits, exponent form outside 0.001…1000. */
-export const fmtRate = (v: number) => (v === 0 ? '0' : v >= 1e-3 && v < 1e3 ? String(Number(v.toPrecision(3))) : v.toExponential(2));
+/** A learning rate (the core's format, shared with the verdicts' sentences). */
+export { fmtRate } from '../core/format';

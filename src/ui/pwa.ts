@@ -7,6 +7,7 @@
  */
 import { registerSW } from 'virtual:pwa-register';
 import { create } from 'zustand';
+import { errorText } from '../core/errorText';
 
 export interface PwaState {
   /** The app, the WASM binaries and the datasets are cached: the next visit works offline. */
@@ -38,7 +39,7 @@ export function startPwa(): void {
     immediate: true,
     onOfflineReady: () => usePwa.setState({ offlineReady: true }),
     onNeedRefresh: () => usePwa.setState({ needRefresh: true, dismissed: false }),
-    onRegisterError: (error: unknown) => usePwa.setState({ error: error instanceof Error ? error.message : String(error) }),
+    onRegisterError: (error: unknown) => usePwa.setState({ error: errorText(error) }),
   });
   window.addEventListener('beforeinstallprompt', (event) => {
     event.preventDefault();

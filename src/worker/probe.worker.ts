@@ -15,6 +15,7 @@ import { buildModel } from '../core/model';
 import { createOptimizer } from '../core/optimizers';
 import { DEFAULT_SETTINGS } from '../core/settings';
 import { initBackend, setWasmThreads, wasmThreadInfo } from './backend';
+import { errorText } from '../core/errorText';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -102,7 +103,7 @@ self.onmessage = (event: MessageEvent<ProbeRequest>) => {
           examplesPerSecond: null,
           firstStepMs: null,
           steps: 0,
-          failure: e instanceof Error ? e.message : String(e),
+          failure: errorText(e),
         },
       } satisfies ProbeReply),
   );

@@ -8,7 +8,7 @@ import {
   parseCifarMeta,
   readTar,
 } from './cifar';
-import { cifarTestPixel, gzipBytes, makeCifarArchive, makeCifarBatch, makeCifarMeta, makeTar } from './fixtures';
+import { cifarTestPixel, gzipBytes, makeCifarArchive, makeCifarBatch, makeCifarMeta, makeTar } from '../testing/fixtures';
 import { DataFormatError, type ImageSet } from './types';
 
 async function dataError(fn: () => unknown): Promise<DataFormatError> {

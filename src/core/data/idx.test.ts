@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FASHION_CLASSES, MNIST_CLASSES } from './classes';
-import { gzipBytes, idxTestPixel, makeIdxImages, makeIdxLabels } from './fixtures';
+import { gzipBytes, idxTestPixel, makeIdxImages, makeIdxLabels } from '../testing/fixtures';
 import { IDX_FILE_NAMES, buildSplit, gunzipIfNeeded, loadIdxSplit, parseIdxImages, parseIdxLabels, type IdxSplitFiles } from './idx';
 import { DataFormatError } from './types';
 

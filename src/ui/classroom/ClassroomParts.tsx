@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef } from 'react';
 import { PRESETS } from '../../core/presets';
 import { useRuns } from '../runs/runsStore';
-import { useStore } from '../store';
+import { isRunActive, useStore } from '../store';
 import { compareVariants, trainVariant, applyVariant } from './presetActions';
 import { SHORTCUTS } from './shortcutKeys';
 import { effectiveTheme, toggleTheme, togglePresentation, useView } from './viewStore';
@@ -116,7 +116,7 @@ export function PresetBar() {
   const { index, variant } = useView((s) => s.preset);
   const runState = useStore((s) => s.runState);
   const sequence = useRuns((s) => s.sequence);
-  const busy = (sequence?.running ?? false) || runState === 'loading' || runState === 'training' || runState === 'paused';
+  const busy = (sequence?.running ?? false) || isRunActive(runState);
   const preset = PRESETS[index] ?? PRESETS[0]!;
   const chosen = Math.max(0, variant);
   const presetId = useId();

@@ -6,7 +6,7 @@
 import { PRESETS, presetSettings, type Preset } from '../../core/presets';
 import { SETTING_NAMES, SETTINGS, type SettingName, type Settings } from '../../core/settings';
 import { runSequence, useRuns } from '../runs/runsStore';
-import { useStore } from '../store';
+import { isRunActive, useStore } from '../store';
 import { startTraining } from '../workerClient';
 import { settingLocked } from './flags';
 import { useView } from './viewStore';
@@ -32,10 +32,7 @@ export function lockedAware(variantSettings: Settings, current: Settings): { set
   return { settings: out as Settings, kept };
 }
 
-const active = () => {
-  const r = useStore.getState().runState;
-  return r === 'loading' || r === 'training' || r === 'paused' || (useRuns.getState().sequence?.running ?? false);
-};
+const active = () => isRunActive(useStore.getState().runState) || (useRuns.getState().sequence?.running ?? false);
 
 function note(patch: Omit<NonNullable<ReturnType<typeof useView.getState>['note']>, 'serial'>): void {
   useView.setState((s) => ({ note: { ...patch, serial: (s.note?.serial ?? 0) + 1 } }));

@@ -1,5 +1,5 @@
 import { reprobeBackend } from '../workerClient';
-import { useStore } from '../store';
+import { useRunActive, useStore } from '../store';
 
 const LABEL = { wasm: 'WASM', webgl: 'WebGL', cpu: 'plain JS' } as const;
 
@@ -9,7 +9,7 @@ const LABEL = { wasm: 'WASM', webgl: 'WebGL', cpu: 'plain JS' } as const;
  */
 export function BackendBadge() {
   const backend = useStore((s) => s.backend);
-  const busy = useStore((s) => s.runState === 'loading' || s.runState === 'training' || s.runState === 'paused');
+  const busy = useRunActive();
   const auto = useStore((s) => s.settings.backend === 'auto');
   const threads = backend?.threads;
   const probe = backend?.probe;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { captionOf, exportChart } from '../chartExport';
+import { errorText } from '../../core/errorText';
 
 /** PNG and SVG buttons for the chart in `figure` (a `figure` with a recharts chart inside). */
 export function ChartExportButtons({ figure, name }: { figure: RefObject<Element | null>; name: string }) {
@@ -7,7 +8,7 @@ export function ChartExportButtons({ figure, name }: { figure: RefObject<Element
   const save = (format: 'png' | 'svg') => {
     if (!figure.current) return;
     setError(null);
-    exportChart(figure.current, format).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    exportChart(figure.current, format).catch((e: unknown) => setError(errorText(e)));
   };
   return (
     <span className="chart-export no-export">
@@ -65,7 +66,7 @@ export function ChartExportFrame({ children }: { children: ReactNode }) {
     const figure = ref.current?.querySelectorAll('figure.chart')[index];
     if (!figure) return;
     setError(null);
-    exportChart(figure, format).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    exportChart(figure, format).catch((e: unknown) => setError(errorText(e)));
   };
   return (
     <div ref={ref} className="chart-export-frame">

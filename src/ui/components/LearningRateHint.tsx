@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { fmtRate, learningRateHint } from '../../core/verdict';
-import { useStore } from '../store';
+import { fmtRate } from '../../core/format';
+import { learningRateHint } from '../../core/verdict';
+import { useRunActive, useStore } from '../store';
 
 /**
  * Next to the learning rate: when it is outside the usual range of the chosen optimizer (e.g. after
@@ -10,7 +11,7 @@ import { useStore } from '../store';
 export function LearningRateHint() {
   const optimizer = useStore((s) => s.settings.optimizer);
   const learningRate = useStore((s) => s.settings.learningRate);
-  const locked = useStore((s) => s.runState === 'loading' || s.runState === 'training' || s.runState === 'paused');
+  const locked = useRunActive();
   const [changed, setChanged] = useState<{ text: string; to: number } | null>(null);
   const hint = learningRateHint({ optimizer, learningRate });
   if (!hint) {

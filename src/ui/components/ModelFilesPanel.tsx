@@ -1,6 +1,6 @@
 import { parseSettings, SETTINGS, type DatasetId } from '../../core/settings';
 import { downloadModel, loadModel, useModelFiles } from '../modelFiles';
-import { useStore } from '../store';
+import { isRunActive, useStore } from '../store';
 import { DropZone } from './DropZone';
 
 const label = (id: DatasetId) => SETTINGS.dataset.options.find((o) => o.value === id)?.label ?? id;
@@ -18,7 +18,7 @@ export function ModelFilesPanel() {
   const loaded = useModelFiles((s) => s.loaded);
   const error = useModelFiles((s) => s.error);
   const current = loaded?.runId === runId ? loaded : null;
-  const running = runState === 'loading' || runState === 'training' || runState === 'paused';
+  const running = isRunActive(runState);
   const canSave = busy === null && (current !== null || (hasModel && (runState === 'paused' || runState === 'done')));
   const canLoad = busy === null && !running;
   const saveHint = canSave

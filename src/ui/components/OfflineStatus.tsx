@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { dismissPwaNote, installApp, reloadIntoUpdate, usePwa } from '../pwa';
-import { useStore } from '../store';
+import { useRunActive } from '../store';
 
 /**
  * Header line about offline use: whether this browser has the app cached (it then opens and trains
@@ -12,7 +12,7 @@ export function OfflineStatus() {
   const needRefresh = usePwa((s) => s.needRefresh);
   const canInstall = usePwa((s) => s.canInstall);
   const dismissed = usePwa((s) => s.dismissed);
-  const runState = useStore((s) => s.runState);
+  const busy = useRunActive();
   const [online, setOnline] = useState(() => navigator.onLine);
   // A page opened from the cache on a later visit is controlled from the start.
   const [controlled, setControlled] = useState(() => Boolean(navigator.serviceWorker?.controller));
@@ -30,7 +30,6 @@ export function OfflineStatus() {
     };
   }, []);
   const ready = offlineReady || controlled;
-  const busy = runState === 'loading' || runState === 'training' || runState === 'paused';
   return (
     <p className="offline-status" data-testid="offline-status" data-ready={ready ? '1' : '0'} data-online={online ? '1' : '0'}>
       {!online ? (

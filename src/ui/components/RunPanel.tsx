@@ -1,6 +1,6 @@
 import { RECENT_BATCHES, recentMean } from '../../core/series';
 import { fmtLoss, fmtPct, fmtRate } from '../format';
-import { useStore } from '../store';
+import { isRunActive, useStore } from '../store';
 import type { ReactNode } from 'react';
 import { resetAll } from '../classroom/shortcuts';
 import { pauseTraining, resumeTraining, startTraining, stepTraining, stopTraining } from '../workerClient';
@@ -48,7 +48,7 @@ export function RunPanel() {
   const dataset = useStore((s) => s.settings.dataset);
   const hasCurves = useStore((s) => s.batches.length > 0 || s.epochs.length > 0);
   const unavailable = useDatasetAvailability()[dataset];
-  const active = runState === 'loading' || runState === 'training' || runState === 'paused';
+  const active = isRunActive(runState);
   const running = runState === 'training' || runState === 'paused';
   const canStep = running || (!active && unavailable === null);
   const verdict = useCurrentVerdict();

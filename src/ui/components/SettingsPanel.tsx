@@ -10,7 +10,7 @@ import {
   type SettingName,
   type Settings,
 } from '../../core/settings';
-import { useStore } from '../store';
+import { useRunActive, useStore } from '../store';
 import { controlShown, settingLocked } from '../classroom/flags';
 import { useView } from '../classroom/viewStore';
 import { initBackend } from '../workerClient';
@@ -48,8 +48,7 @@ function setSetting(name: SettingName, value: Settings[SettingName]): void {
 /** Every control is generated from the settings schema; nothing here knows a particular knob. */
 export function SettingsPanel() {
   const settings = useStore((s) => s.settings);
-  const runState = useStore((s) => s.runState);
-  const locked = runState === 'loading' || runState === 'training' || runState === 'paused';
+  const locked = useRunActive();
   const [showAdvanced, setShowAdvanced] = useState(false);
   // A classroom link may show only some controls (`controls=lr,opt`) or hide some (`hide=seed`).
   const view = useView((s) => s.view);

@@ -1,6 +1,6 @@
 import { DATASETS } from '../../core/settings';
 import { datasetName } from '../../core/settingsText';
-import { useStore } from '../store';
+import { isRunActive, useStore } from '../store';
 import { loadCifarFiles } from '../workerClient';
 import { DropZone } from './DropZone';
 import { useDatasetAvailability } from './useDatasetAvailability';
@@ -16,7 +16,7 @@ export function TrainBlocked() {
   const cifarStatus = useStore((s) => s.cifarStatus);
   const availability = useDatasetAvailability();
   const reason = availability[dataset];
-  if (reason === null || runState === 'loading' || runState === 'training' || runState === 'paused') return null;
+  if (reason === null || isRunActive(runState)) return null;
   const alternative = DATASETS.find((d) => d !== dataset && availability[d] === null);
   return (
     <div className="train-blocked" role="status" data-testid="train-blocked" data-dataset={dataset}>

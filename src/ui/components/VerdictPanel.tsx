@@ -1,5 +1,5 @@
 import type { VerdictKind } from '../../core/verdict';
-import { useStore } from '../store';
+import { useRunActive, useStore } from '../store';
 import { applySettingsFix, scoreStoppedRun, useVerdict } from '../verdicts';
 import { startTraining } from '../workerClient';
 import './verdict.css';
@@ -43,7 +43,7 @@ export function VerdictPanel() {
   const applied = useVerdict((s) => s.applied);
   const score = useVerdict((s) => s.score);
   const steps = useStore((s) => s.batches.at(-1)?.step ?? 0);
-  const active = useStore((s) => s.runState === 'loading' || s.runState === 'training' || s.runState === 'paused');
+  const active = useRunActive();
   if (!verdict) return null;
   return (
     <div className={`verdict verdict-${verdict.kind}`} data-testid="verdict" data-kind={verdict.kind}>

@@ -6,7 +6,7 @@ import { downsample, smooth, type XY } from '../../core/series';
 import { serializeSettings, SETTINGS, type SettingName, type Settings } from '../../core/settings';
 import { defaultSweepText, parseSweepValues, SWEEPABLE } from '../../core/sweep';
 import { ChartExportButtons } from '../components/ChartExport';
-import { useStore } from '../store';
+import { useRunActive, useStore } from '../store';
 import { closeRace, laneActive, pauseRace, raceActive, resumeRace, startRace, stopRace, useRace, type Lane } from './raceClient';
 import './race.css';
 
@@ -64,9 +64,8 @@ export function RacePanel() {
 /** The race a link set up (`race=`), ready to start. */
 function Proposal() {
   const proposal = useRace((s) => s.proposal);
-  const runState = useStore((s) => s.runState);
+  const mainBusy = useRunActive();
   if (!proposal) return null;
-  const mainBusy = runState === 'loading' || runState === 'training' || runState === 'paused';
   return (
     <div className="race-proposal" data-testid="race-proposal" role="region" aria-label="Race from the link">
       <p>
@@ -86,7 +85,7 @@ function Proposal() {
 
 function RaceBuilder() {
   const settings = useStore((s) => s.settings);
-  const runState = useStore((s) => s.runState);
+  const mainBusy = useRunActive();
   const pendingPlan = useRace((s) => s.race);
   const [mode, setMode] = useState<'against' | 'preset'>('against');
   const [param, setParam] = useState<SettingName>('activation');
@@ -100,7 +99,6 @@ function RaceBuilder() {
     if (mode === 'preset') return planFromPreset(presetId, chosen);
     return planAgainst(settings, param, parsed.values as Settings[SettingName][]);
   }, [mode, presetId, chosen, settings, param, parsed]);
-  const mainBusy = runState === 'loading' || runState === 'training' || runState === 'paused';
   const lanes = plan?.variants.length ?? 0;
   const tooMany = mode === 'against' && parsed.values.filter((v) => v !== settings[param]).length > MAX_RACE_LANES - 1;
   const problem = mainBusy

@@ -1,7 +1,7 @@
 import { PRESETS, presetQuery, type Preset } from '../../core/presets';
 import { PresetNoteBanner } from '../classroom/ClassroomParts';
 import { applyVariant, compareVariants } from '../classroom/presetActions';
-import { useStore } from '../store';
+import { isRunActive, useStore } from '../store';
 import { PresetMeasurements } from './PresetMeasurements';
 import { useRuns } from './runsStore';
 import { RaceButton } from '../race/RaceButton';
@@ -10,7 +10,7 @@ import { RaceButton } from '../race/RaceButton';
 export function PresetsPanel() {
   const runState = useStore((s) => s.runState);
   const sequenceRunning = useRuns((s) => s.sequence?.running ?? false);
-  const busy = sequenceRunning || runState === 'loading' || runState === 'training' || runState === 'paused';
+  const busy = sequenceRunning || isRunActive(runState);
   return (
     <section className="panel presets" aria-labelledby="presets-title" data-testid="presets">
       <h2 id="presets-title">Experiments from the course</h2>

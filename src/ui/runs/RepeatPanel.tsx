@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { NumberSpec } from '../../core/settings';
 import type { Summary } from '../../core/stats';
-import { useStore } from '../store';
+import { useRunActive, useStore } from '../store';
 import { NumberField } from '../components/NumberField';
 import { useDatasetAvailability } from '../components/useDatasetAvailability';
 import { cancelSequence, repeatCurrent, resultNote, useRuns } from './runsStore';
@@ -41,11 +41,10 @@ export function RepeatPanel() {
   const [n, setN] = useState(TRIALS.default);
   const fieldId = useId();
   const sequence = useRuns((s) => s.sequence);
-  const runState = useStore((s) => s.runState);
+  const active = useRunActive();
   const seed = useStore((s) => s.settings.seed);
   const dataset = useStore((s) => s.settings.dataset);
   const unavailable = useDatasetAvailability()[dataset];
-  const active = runState === 'loading' || runState === 'training' || runState === 'paused';
   const running = sequence?.running ?? false;
   return (
     <section className="panel repeat" aria-labelledby="repeat-title" data-testid="repeat">

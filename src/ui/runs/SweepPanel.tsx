@@ -4,7 +4,7 @@ import { SETTINGS, type NumberSpec, type SettingName } from '../../core/settings
 import { defaultSweepText, logRange, MAX_SWEEP_VALUES, parseSweepValues, SWEEPABLE } from '../../core/sweep';
 import { NumberField } from '../components/NumberField';
 import { useDatasetAvailability } from '../components/useDatasetAvailability';
-import { useStore } from '../store';
+import { useRunActive, useStore } from '../store';
 import { cancelSequence, resultNote, runSequence, useRuns } from './runsStore';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '–');
@@ -32,10 +32,9 @@ export function SweepPanel() {
   const [range, setRange] = useState({ from: 0.0001, to: 0.1, count: 4 });
   const fieldId = useId();
   const sequence = useRuns((s) => s.sequence);
-  const runState = useStore((s) => s.runState);
+  const active = useRunActive();
   const dataset = useStore((s) => s.settings.dataset);
   const unavailable = useDatasetAvailability()[dataset];
-  const active = runState === 'loading' || runState === 'training' || runState === 'paused';
   const running = sequence?.running ?? false;
   const parsed = useMemo(() => parseSweepValues(param, text), [param, text]);
   const spec = SETTINGS[param];

@@ -2,6 +2,7 @@
  * A tiny promise wrapper over IndexedDB for the run history: one database, one object store keyed by
  * run id. Every write is a single transaction, so a failed write (quota) leaves nothing half-written.
  */
+import { errorText } from '../../core/errorText';
 const DB_NAME = 'cnn-playground';
 /** IndexedDB schema version (object stores); record format versions live in core/runRecord.ts. */
 const DB_VERSION = 1;
@@ -25,7 +26,7 @@ function describe(error: unknown, action: string): StorageError {
       `The browser's storage for this site is full, so the run was not ${action}. Delete some runs (or clear the history) to make room, ${next}; nothing was half-written.`,
     );
   }
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorText(error);
   const next =
     action === 'saved' ? ' Press “Save the run again” to retry.' : action === 'opened' ? ' Reload the page to try again.' : ' Try again.';
   return new StorageError(`The run history could not be ${action}${detail ? ` (${detail})` : ''}.${next}`);

@@ -16,11 +16,12 @@ import {
 import { DEFAULT_SETTINGS, type SettingName, type Settings } from '../../core/settings';
 import { summarize, type Summary } from '../../core/stats';
 import { confusionOfRun } from '../inspectStore';
-import { useStore, type UiState } from '../store';
+import { isRunActive, useStore, type UiState } from '../store';
 import { startTraining, stopTraining } from '../workerClient';
 import { clearRecords, deleteRecords, getAllRaw, putRecords, storageEstimate } from './db';
 import { useVerdict } from '../verdicts';
 import type { Verdict } from '../../core/verdict';
+import { errorText } from '../../core/errorText';
 
 const storedVerdictOf = (v: Verdict | null): RunRecord['verdict'] =>
   v ? { kind: v.kind, label: v.label, status: v.status } : { kind: 'too-early', label: 'Too early to tell', status: 'No verdict' };
@@ -75,8 +76,6 @@ export const useRuns = create<RunsState>()(() => ({
   usage: null,
   sequence: null,
 }));
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function refreshUsage(): Promise<void> {
   useRuns.setState({ usage: await storageEstimate() });
@@ -245,10 +244,7 @@ function waitForRunEnd(): Promise<'done' | 'error'> {
   });
 }
 
-const isActive = () => {
-  const r = useStore.getState().runState;
-  return r === 'loading' || r === 'training' || r === 'paused';
-};
+const isActive = () => isRunActive(useStore.getState().runState);
 
 /**
  * Runs the given settings one after another through the worker client and collects final test
