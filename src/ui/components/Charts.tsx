@@ -26,11 +26,6 @@ const COLORS = {
 
 type Metric = 'loss' | 'accuracy';
 
-/**
- * Loss and accuracy against epochs: per-batch training (smoothed), per-epoch validation and test, and
- * the test set as negatives when the run has them. The best validation epoch is marked when early
- * stopping is on, and a third chart shows the learning rate when a schedule changes it.
- */
 /** A filled square marker (validation), drawn where recharts would draw a dot. */
 function SquareDot({ cx, cy, stroke }: { cx?: number; cy?: number; stroke?: string }) {
   if (cx === undefined || cy === undefined || !Number.isFinite(cx) || !Number.isFinite(cy)) return null;
@@ -40,6 +35,11 @@ function SquareDot({ cx, cy, stroke }: { cx?: number; cy?: number; stroke?: stri
 /** Finite values a `scale` can draw (a log axis cannot show 0). */
 const drawable = (points: readonly XY[], scale: AxisScale) => points.filter((p) => Number.isFinite(p.y) && (scale === 'linear' || p.y > 0));
 
+/**
+ * Loss and accuracy against epochs: per-batch training (smoothed), per-epoch validation and test, and
+ * the test set as negatives when the run has them. The best validation epoch is marked when early
+ * stopping is on, and a third chart shows the learning rate when a schedule changes it.
+ */
 export function Charts() {
   const scheduled = useStore((s) => (s.runSettings ? s.runSettings.lrSchedule !== 'constant' : false));
   return (
@@ -60,14 +60,15 @@ function useBestEpoch(): number | null {
   return earlyStopping ? best : null;
 }
 
+/** What a metric chart draws of the store's run. */
+const selectRun = (s: UiState) => [s.curves, s.epochs, s.batches] as const;
+
 /**
  * A recharts redraw is one synchronous piece of main-thread work (render, then effects that update
  * recharts' own store and render again). Each chart therefore redraws through the paint queue, in a
  * task of its own (never together with the other chart or the inspection panels), and from lines
  * the store keeps bounded (`curves`: at most a few hundred points, however long the run).
  */
-const selectRun = (s: UiState) => [s.curves, s.epochs, s.batches] as const;
-
 function MetricChart({ metric, title }: { metric: Metric; title: string }) {
   const [curves, epochs, batches] = useQueued(useStore, selectRun, `chart-${metric}`);
   const totalEpochs = useStore((s) => s.progress?.epochs ?? s.runSettings?.epochs ?? 1);
