@@ -57,7 +57,7 @@ test('inside the network after one short epoch: confusion matrix of the whole te
   await expect(matrix).toHaveAttribute('data-total', '10000');
   const cells = matrix.getByTestId('matrix-cell');
   await expect(cells).toHaveCount(100);
-  const counts = (await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))) as number[];
+  const counts = await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
   expect(counts.reduce((a, b) => a + b, 0)).toBe(10000);
   // The diagonal holds the test accuracy.
   const diagonal = counts.filter((_, i) => i % 11 === 0).reduce((a, b) => a + b, 0);
@@ -66,7 +66,7 @@ test('inside the network after one short epoch: confusion matrix of the whole te
   // Top pairs: most frequent first, each with thumbnails.
   const pairs = page.getByTestId('top-pair');
   expect(await pairs.count()).toBeGreaterThan(0);
-  const pairCounts = (await pairs.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))) as number[];
+  const pairCounts = await pairs.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
   expect([...pairCounts].sort((a, b) => b - a)).toEqual(pairCounts);
   const top = pairs.first();
   const truth = Number(await top.getAttribute('data-truth'));

@@ -75,9 +75,7 @@ test('a trained model downloads, loads back after a reload with the same test ac
   await expect(page.getByTestId('param-count')).toHaveAttribute('data-value', '61706');
   const matrix = page.getByTestId('confusion-matrix');
   await expect(matrix).toHaveAttribute('data-total', '10000');
-  const counts = (await matrix
-    .getByTestId('matrix-cell')
-    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))) as number[];
+  const counts = await matrix.getByTestId('matrix-cell').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
   expect(counts.filter((_, i) => i % 11 === 0).reduce((a, b) => a + b, 0) / 10000).toBeCloseTo(runAccuracy, 4);
   await stroke(page, [
     [0.52, 0.12],
@@ -124,6 +122,7 @@ test('a trained model downloads, loads back after a reload with the same test ac
  */
 const QUOTA_FAULTS = {
   'the transaction aborts': () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the original put, called with .apply(this, …) below
     const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
       const request = put.apply(this, args);
@@ -171,11 +170,11 @@ for (const [how, fault] of Object.entries(QUOTA_FAULTS)) {
       () =>
         new Promise<number>((resolve, reject) => {
           const open = indexedDB.open('cnn-playground');
-          open.onerror = () => reject(open.error);
+          open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
           open.onsuccess = () => {
             const count = open.result.transaction('runs').objectStore('runs').count();
             count.onsuccess = () => resolve(count.result);
-            count.onerror = () => reject(count.error);
+            count.onerror = () => reject(count.error ?? new Error('count failed'));
           };
         }),
     );

@@ -39,13 +39,13 @@ test('the network at a glance: LeNet-5 layer by layer with live filters, feature
   await page.getByTestId('chart-export-bar').scrollIntoViewIfNeeded();
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-chart-0-png').click()]);
   expect(png.suggestedFilename()).toBe('cnn-playground-loss-cross-entropy.png');
-  const pngBytes = await readFile((await png.path())!);
+  const pngBytes = await readFile(await png.path());
   expect(pngBytes.subarray(1, 4).toString()).toBe('PNG');
   // Twice the on-screen size: wider than 800 px for a chart over 400 px wide.
   expect(pngBytes.readUInt32BE(16)).toBeGreaterThan(800);
   const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-chart-1-svg').click()]);
   expect(svg.suggestedFilename()).toBe('cnn-playground-accuracy.svg');
-  const svgText = await readFile((await svg.path())!, 'utf8');
+  const svgText = await readFile(await svg.path(), 'utf8');
   expect(svgText).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   expect(svgText).toMatch(/>Accuracy · train[^<]*\d+(\.\d+)?%</);
   // The legend is drawn in (recharts renders it as HTML beside the SVG).

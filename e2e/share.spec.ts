@@ -83,15 +83,18 @@ test('autostart=1 opens and trains at once; the flag leaves the address and the 
   // The JSON export has the run with its settings' URL, per-epoch metrics and the final confusion matrix.
   const download = page.waitForEvent('download');
   await page.getByTestId('export-json').click();
-  const json = JSON.parse(await readFile((await (await download).path())!, 'utf8'));
+  const json = JSON.parse(await readFile(await (await download).path(), 'utf8')) as {
+    format: string;
+    runs: { url: string; epochs: unknown[]; batches: unknown[]; confusion: number[][] }[];
+  };
   expect(json.format).toBe('cnn-playground-runs');
   expect(json.runs).toHaveLength(1);
-  expect(json.runs[0].url).toBe('?v=1&n=1000&val=0&bs=64&ep=1');
-  expect(json.runs[0].epochs).toHaveLength(1);
-  expect(json.runs[0].batches.length).toBeGreaterThan(0);
-  expect(json.runs[0].batches.length).toBeLessThanOrEqual(500);
-  expect(json.runs[0].confusion).toHaveLength(10);
-  expect(json.runs[0].confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(10000);
+  expect(json.runs[0]!.url).toBe('?v=1&n=1000&val=0&bs=64&ep=1');
+  expect(json.runs[0]!.epochs).toHaveLength(1);
+  expect(json.runs[0]!.batches.length).toBeGreaterThan(0);
+  expect(json.runs[0]!.batches.length).toBeLessThanOrEqual(500);
+  expect(json.runs[0]!.confusion).toHaveLength(10);
+  expect(json.runs[0]!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(10000);
 });
 
 test('two runs are kept in the history, overlay on one chart, survive a reload, and export as CSV', async ({ page }) => {
@@ -126,7 +129,7 @@ test('two runs are kept in the history, overlay on one chart, survive a reload, 
   await page.getByTestId('export-csv').click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/\.csv$/);
-  const csv = await readFile((await file.path())!, 'utf8');
+  const csv = await readFile(await file.path(), 'utf8');
   const lines = csv.trimEnd().split(/\r\n/);
   expect(lines[0]).toBe(
     'run,name,epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,test_loss,test_accuracy,test_negative_loss,test_negative_accuracy,learning_rate,epoch_seconds',

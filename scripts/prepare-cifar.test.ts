@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CIFAR10_CLASSES, loadCifarFromFiles } from '../src/core/data/cifar';
 import { makeCifarArchive, makeCifarBatch, makeCifarMeta, makeTar, gzipBytes } from '../src/core/testing/fixtures';
+import { parseManifest } from '../src/shared/manifestFormat';
 
 const script = fileURLToPath(new URL('./prepare-cifar.mjs', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'prepare-cifar-test-'));
@@ -59,19 +60,21 @@ describe('scripts/prepare-cifar.mjs', () => {
     expect(gunzipSync(trainGz).equals(expectedTrain)).toBe(true);
     expect(readFileSync(join(out, 'batches.meta.txt'), 'utf8')).toBe(ANIMALS.join('\n') + '\n');
 
-    const manifest = JSON.parse(readFileSync(join(dataDir, 'manifest.json'), 'utf8'));
+    const manifest = parseManifest(200, readFileSync(join(dataDir, 'manifest.json')));
     expect(manifest.version).toBe(1);
     expect(manifest.datasets.mnist).toEqual(mnist);
-    const entry = manifest.datasets.cifar10;
+    const entry = manifest.datasets.cifar10!;
     expect(entry).toMatchObject({ available: true, train: 11, test: 3 });
     // Both forms: as stored, and as a browser hands it over when the server sends Content-Encoding: gzip.
-    expect(entry.files['train.bin.gz']).toEqual({
+    expect(entry.files?.['train.bin.gz']).toEqual({
       bytes: trainGz.length,
       sha256: createHash('sha256').update(trainGz).digest('hex'),
       rawBytes: expectedTrain.length,
       rawSha256: createHash('sha256').update(expectedTrain).digest('hex'),
     });
-    expect(entry.files['batches.meta.txt'].rawSha256).toBeUndefined();
+    const metaFacts = entry.files?.['batches.meta.txt'];
+    expect(metaFacts).toBeDefined();
+    expect(metaFacts?.rawSha256).toBeUndefined();
 
     // The app's loader reads the prepared files like it reads the archive.
     const fromPrepared = await loadCifarFromFiles(

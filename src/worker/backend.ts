@@ -47,7 +47,7 @@ export function softwareRenderer(renderer: string): string | null {
 export function probeWebGL(): WebGLProbe {
   try {
     if (typeof OffscreenCanvas === 'undefined') return { available: false, why: 'OffscreenCanvas is not supported in workers here' };
-    const gl = new OffscreenCanvas(1, 1).getContext('webgl2') as WebGL2RenderingContext | null;
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
     if (!gl) return { available: false, why: 'the browser gave no WebGL2 context' };
     try {
       const info = gl.getExtension('WEBGL_debug_renderer_info');

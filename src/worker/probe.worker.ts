@@ -62,10 +62,10 @@ async function probe({ candidate, settings, wasmPath, stepBudgetMs }: ProbeReque
   const shape = inputShapeOf(s.dataset);
   const x = tf.randomUniform([s.batchSize, shape.height, shape.width, shape.channels]);
   const labels = tf.randomUniform([s.batchSize], 0, NUM_CLASSES, 'int32');
-  const y = tf.oneHot(labels as tf.Tensor1D, NUM_CLASSES);
+  const y = tf.oneHot(labels, NUM_CLASSES);
   const step = async () => {
     const loss = optimizer.minimize(
-      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training: true }) as tf.Tensor),
       true,
     );
     await loss?.data();

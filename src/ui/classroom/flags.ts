@@ -218,8 +218,8 @@ export function serializeView(view: ClassroomView): string {
   const params = new URLSearchParams();
   for (const spec of FLAG_LIST) {
     const value = view[spec.field];
-    const written = spec.write(value as never);
-    if (written !== spec.write(DEFAULT_VIEW[spec.field] as never)) params.set(spec.key, written);
+    const written = spec.write(value);
+    if (written !== spec.write(DEFAULT_VIEW[spec.field])) params.set(spec.key, written);
   }
   // Commas stay readable in a link (`hide=charts,lr`).
   return params.toString().replace(/%2C/g, ',');

@@ -133,7 +133,12 @@ function CellImages({ names }: { names: readonly string[] }) {
 function TopPairs({ names }: { names: readonly string[] }) {
   const report = useInspect((s) => s.confusion);
   if (!report) return null;
-  let offset = 0;
+  // Where each pair's examples start in the thumbnail block (all pairs' examples, in order).
+  const starts: number[] = [];
+  for (let n = 0, at = 0; n < report.pairs.length; n++) {
+    starts.push(at);
+    at += report.pairExamples[n]?.length ?? 0;
+  }
   return (
     <div className="top-pairs" data-testid="top-pairs" data-count={report.pairs.length}>
       <h3>Most confused pairs</h3>
@@ -143,8 +148,7 @@ function TopPairs({ names }: { names: readonly string[] }) {
         <ol>
           {report.pairs.map((p, n) => {
             const examples = report.pairExamples[n] ?? [];
-            const start = offset;
-            offset += examples.length;
+            const start = starts[n] ?? 0;
             return (
               <li
                 key={`${p.truth}-${p.predicted}`}

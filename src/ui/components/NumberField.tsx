@@ -1,4 +1,4 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import { fieldProblem, parseNumberInput, stepNumber, type ValueNote } from '../../core/numberInput';
 import type { NumberSpec } from '../../core/settings';
 
@@ -43,15 +43,16 @@ export function NumberField({
   const [draft, setDraft] = useState(show(value));
   const [problem, setProblem] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
-  useEffect(() => {
-    // A new value from elsewhere (URL, preset, a step) replaces the text, unless the text already
-    // means this value ("0,01" while 0.01 is committed): then the typist's text is left alone.
-    setDraft((d) => {
-      const parsed = parseNumberInput(spec, d);
-      return parsed.kind === 'ok' && parsed.value === value ? d : show(value);
-    });
-    setProblem((p) => (editing ? p : null));
-  }, [value]);
+  // A new value from elsewhere (URL, preset, a step) replaces the text, unless the text already
+  // means this value ("0,01" while 0.01 is committed): then the typist's text is left alone.
+  // Adjusted while rendering (React's pattern for state that follows a prop), not in an effect.
+  const [shownValue, setShownValue] = useState(value);
+  if (!Object.is(value, shownValue)) {
+    setShownValue(value);
+    const parsed = parseNumberInput(spec, draft);
+    if (!(parsed.kind === 'ok' && parsed.value === value)) setDraft(show(value));
+    if (!editing) setProblem(null);
+  }
 
   const read = (text: string) => {
     const parsed = parseNumberInput(spec, text);

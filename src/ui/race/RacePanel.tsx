@@ -2,7 +2,7 @@ import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { PRESETS } from '../../core/presets';
 import { MAX_RACE_LANES, planAgainst, planFromPreset, RACE_KEY, serializeRaceSpec, type RacePlan } from '../../core/race';
-import { downsample, smooth, type XY } from '../../core/series';
+import { downsample, smooth } from '../../core/series';
 import { serializeSettings, SETTINGS, type SettingName, type Settings } from '../../core/settings';
 import { defaultSweepText, parseSweepValues, SWEEPABLE } from '../../core/sweep';
 import { ChartExportButtons } from '../components/ChartExport';
@@ -412,7 +412,7 @@ const RaceChartView = memo(function RaceChartView({
             0.9,
           ),
           MAX_POINTS,
-        ) as XY[],
+        ),
         test: l.epochs.map((e) => ({ x: e.epoch, y: e.test[metric] })),
       })),
     [lanes, metric],

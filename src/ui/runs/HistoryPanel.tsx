@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { autoScale, axisWidth, compactNumber, smoothInLog, yAxisLayout, type AxisScale } from '../../core/chartScale';
 import { describeSettings, differingSettings, runsToCsv, runsToJson, runSummary, type RunRecord } from '../../core/runRecord';
@@ -149,7 +149,12 @@ export function HistoryPanel() {
 
 function RunRow({ record, checked }: { record: RunRecord; checked: boolean }) {
   const [name, setName] = useState(record.name);
-  useEffect(() => setName(record.name), [record.name]);
+  // A rename from elsewhere (or a record replaced) shows here; adjusted while rendering, not in an effect.
+  const [storedName, setStoredName] = useState(record.name);
+  if (record.name !== storedName) {
+    setStoredName(record.name);
+    setName(record.name);
+  }
   const s = runSummary(record);
   return (
     <tr data-testid="run-row" data-id={record.id}>

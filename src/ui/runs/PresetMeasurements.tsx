@@ -40,7 +40,7 @@ export function PresetMeasurements({ preset }: { preset: Preset }) {
                   <tr key={v.id} data-testid={`preset-${preset.id}-${v.id}-measured`}>
                     <td>{v.label}</td>
                     {metricLabels.map((l, i) => (
-                      <td key={l}>{m?.metrics[i] ? formatMeasured(m.metrics[i]!) : 'not measured'}</td>
+                      <td key={l}>{m?.metrics[i] ? formatMeasured(m.metrics[i]) : 'not measured'}</td>
                     ))}
                     {anyHomework && <td>{v.homework ?? ''}</td>}
                   </tr>
