@@ -1,51 +1,15 @@
 /**
  * What `npm run experiments` measured for each preset, as the app shows it next to the course's
  * numbers. The data lives in presetResults.ts, which the script writes (never edited by hand); this
- * module holds its types and the lookup that only returns numbers measured with the variant's
+ * module holds the lookup (the types are in measuredTypes.ts) that only returns numbers measured with the variant's
  * current settings. Framework-free.
  */
 import type { Preset, PresetVariant } from './presets';
 import { presetQuery } from './presets';
 import { PRESET_RESULTS, RESULTS_INFO } from './presetResults';
+import type { MeasuredMetric, MeasuredPreset, MeasuredVariant } from './measuredTypes';
 
-export interface MeasuredMetric {
-  readonly label: string;
-  /** Null when no run has this number (e.g. labels kept at ε = 0). */
-  readonly mean: number | null;
-  /** Sample standard deviation over the seeds (0 for one run). */
-  readonly std: number | null;
-  /** Runs (seeds) the mean is over. */
-  readonly n: number;
-}
-
-export interface MeasuredVariant {
-  /** The settings the runs used, as the address query: numbers are shown only while it still matches. */
-  readonly query: string;
-  readonly metrics: readonly MeasuredMetric[];
-}
-
-export interface MeasuredCheck {
-  readonly claim: string;
-  readonly holds: boolean;
-  readonly measured: string;
-}
-
-export interface MeasuredPreset {
-  /** Test images evaluated (the first n of the official test set). */
-  readonly testImages: number;
-  readonly variants: Readonly<Record<string, MeasuredVariant>>;
-  /** The course's claims checked on these numbers. */
-  readonly checks: readonly MeasuredCheck[];
-}
-
-export interface ResultsInfo {
-  /** When the report was written (ISO time), and in which mode. */
-  readonly generated: string;
-  readonly mode: 'full' | 'quick';
-  /** Where the report is, relative to the app's page. */
-  readonly reportPath: string;
-}
-
+export type { MeasuredCheck, MeasuredMetric, MeasuredPreset, MeasuredVariant, ResultsInfo } from './measuredTypes';
 export { RESULTS_INFO };
 
 /** The measured numbers of `variant`, or null when none were measured with its current settings. */

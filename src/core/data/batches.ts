@@ -6,21 +6,9 @@
  */
 import { createRng, deriveSeed, permutation } from '../rng';
 import { drawShift, maybeErase, unitPreprocessing, writeImage, type Augmentation, type Preprocessing } from './transforms';
-import type { ImageSet } from './types';
+import type { ImageSet, Subset } from './types';
 
-/** A selection of examples of one ImageSet. */
-export interface Subset {
-  readonly source: ImageSet;
-  /** Example indices into `source`, in their fixed order. */
-  readonly indices: Uint32Array;
-  /** Per position of `indices`: 1 → the example is shown as its negative (1 − x). Absent: all positives. */
-  readonly negated?: Uint8Array;
-  /**
-   * Labels to use instead of `source.labels`, indexed like them (by example, not by position): the
-   * run's noisy training labels. Absent: the source's own labels.
-   */
-  readonly labels?: Uint8Array;
-}
+export type { Subset } from './types';
 
 /** The same examples shown as their negatives only. */
 export function negativesOf(subset: Subset): Subset {

@@ -18,18 +18,18 @@ const facts = { bytes: gz.length, sha256: 'x', rawBytes: raw.length, rawSha256: 
 
 /** A fetch whose body is `chunks`, each sent when `gate(i)` resolves (a never-resolving gate stalls it). */
 function fakeFetch(chunks: Uint8Array[], gate: (i: number) => Promise<void> = () => Promise.resolve(), status = 200): typeof fetch {
-  return (async (_url: string, init?: RequestInit) => {
+  return ((_url: string, init?: RequestInit) => {
     const signal = init?.signal ?? undefined;
     let i = 0;
     const body = new ReadableStream<Uint8Array>({
       async pull(ctrl) {
         if (i >= chunks.length) return ctrl.close();
         await gate(i);
-        ctrl.enqueue(chunks[i++]!);
+        ctrl.enqueue(chunks[i++]);
       },
     });
-    if (signal?.aborted) throw signal.reason;
-    return new Response(body, { status, headers: { 'content-type': 'application/octet-stream' } });
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    return Promise.resolve(new Response(body, { status, headers: { 'content-type': 'application/octet-stream' } }));
   }) as typeof fetch;
 }
 const never = () => new Promise<void>(() => undefined);

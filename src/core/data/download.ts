@@ -150,7 +150,7 @@ export async function downloadFile(
         const reader = response.body.getReader();
         // A reader does not always settle when its request is aborted: race it against the abort.
         const aborted = new Promise<never>((_, reject) => {
-          ctrl.signal.addEventListener('abort', () => reject(ctrl.signal.reason), { once: true });
+          ctrl.signal.addEventListener('abort', () => reject(ctrl.signal.reason as Error), { once: true });
         });
         aborted.catch(() => undefined);
         for (;;) {

@@ -9,7 +9,7 @@
  */
 import { assertNever, type NegativeMode, type NormalizationId } from '../settings';
 import type { Rng } from '../rng';
-import type { Subset } from './batches';
+import type { Subset } from './types';
 
 /** What every image goes through before it reaches the model. Build with {@link makePreprocessing}. */
 export interface Preprocessing {

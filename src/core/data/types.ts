@@ -24,3 +24,17 @@ export interface DatasetSplit {
 export class DataFormatError extends Error {
   override readonly name = 'DataFormatError';
 }
+
+/** A selection of examples of one ImageSet. */
+export interface Subset {
+  readonly source: ImageSet;
+  /** Example indices into `source`, in their fixed order. */
+  readonly indices: Uint32Array;
+  /** Per position of `indices`: 1 → the example is shown as its negative (1 − x). Absent: all positives. */
+  readonly negated?: Uint8Array;
+  /**
+   * Labels to use instead of `source.labels`, indexed like them (by example, not by position): the
+   * run's noisy training labels. Absent: the source's own labels.
+   */
+  readonly labels?: Uint8Array;
+}
