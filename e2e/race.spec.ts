@@ -40,9 +40,18 @@ test('a race of two variants from a link: two live series on the same charts, ex
   await expect.poll(async () => (await lanePoints(page)).every((n, i) => n > before[i]!), { timeout: 60_000 }).toBe(true);
   await page.mouse.move(0, 0);
   await screenshot(page.getByTestId('race'), 'race-in-progress');
+  // The main run waits for the race (they would share the cores): Train and Space say so and do nothing.
+  await expect(page.getByTestId('start-training')).toHaveAttribute('aria-disabled', 'true');
+  await expect(page.getByTestId('train-blocked-race')).toContainText('live race');
+  // (force: Playwright would otherwise wait for the button to be enabled, i.e. for the race to end.)
+  await page.getByTestId('start-training').click({ force: true });
+  await page.locator('body').press('Space');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'idle');
 
   await page.getByTestId('race-stop').click();
   await expect(page.getByTestId('race')).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
+  await expect(page.getByTestId('train-blocked-race')).toHaveCount(0);
+  await expect(page.getByTestId('start-training')).toHaveAttribute('aria-disabled', 'false');
   await expect(page.getByTestId('race-status')).toContainText('Race over');
   // Both lanes land in the history as runs of their own, ticked for the compare chart.
   const history = page.getByTestId('history');

@@ -50,6 +50,8 @@ export interface UiState {
   error: RunError | null;
   /** Something the run survived, e.g. it continued on WASM after the GPU context was lost. */
   notice: string | null;
+  /** A live race (src/ui/race) is training: the main run waits until it ends (they share the cores). */
+  raceRunning: boolean;
 }
 
 /** The per-batch training lines as drawn: smoothed loss and accuracy, and the learning rate. */
@@ -66,6 +68,7 @@ export const useStore = create<UiState>()(() => ({
   settings: DEFAULT_SETTINGS,
   urlRejections: [],
   runId: 0,
+  raceRunning: false,
   runState: 'idle',
   statusMessage: 'Ready',
   runSettings: null,

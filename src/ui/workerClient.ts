@@ -57,7 +57,9 @@ export function startTraining(): void {
 
 /** Starts a run; with `step`, it pauses after that first Step (Step pressed with no run active). */
 function startRun(step?: StepUnit): void {
-  const { settings } = useStore.getState();
+  const { settings, raceRunning } = useStore.getState();
+  // A live race has the cores; Train says so and waits (RunPanel).
+  if (raceRunning) return;
   const next = nextRunId();
   pendingPoints = [];
   useStore.setState(freshRun(next, settings));

@@ -4,7 +4,7 @@
  * presentation and theme, ? shows the list.
  */
 import { cancelSequence } from '../runs/runsStore';
-import { useStore } from '../store';
+import { isRunActive, useStore } from '../store';
 import { pauseTraining, resetTraining, resumeTraining, startTraining, stepTraining, stopTraining } from '../workerClient';
 import { nextVariant } from './presetActions';
 import { shortcutFor, type ShortcutAction } from './shortcutKeys';
@@ -25,7 +25,7 @@ export function resetAll(): void {
 }
 
 function perform(action: ShortcutAction): void {
-  const active = () => ['loading', 'training', 'paused'].includes(useStore.getState().runState);
+  const active = () => isRunActive(useStore.getState().runState);
   switch (action) {
     case 'play':
       return playPause();

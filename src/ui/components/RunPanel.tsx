@@ -41,16 +41,21 @@ function RunButton({
   );
 }
 
+const RACE_BLOCKS = 'a live race is training on these cores; stop it or let it finish, then train here.';
+
 /** Train / Pause / Resume / Stop, Step (a batch, an epoch) and Reset, the status line, the progress bar and the headline metrics. */
 export function RunPanel() {
   const runState = useStore((s) => s.runState);
   const statusMessage = useStore((s) => s.statusMessage);
   const dataset = useStore((s) => s.settings.dataset);
   const hasCurves = useStore((s) => s.batches.length > 0 || s.epochs.length > 0);
+  const raceRunning = useStore((s) => s.raceRunning);
   const unavailable = useDatasetAvailability()[dataset];
   const active = isRunActive(runState);
   const running = runState === 'training' || runState === 'paused';
-  const canStep = running || (!active && unavailable === null);
+  const blocked = raceRunning ? RACE_BLOCKS : unavailable;
+  const canStart = !active && blocked === null;
+  const canStep = running || canStart;
   const verdict = useCurrentVerdict();
   return (
     // The skip link's target: focusable by script only.
@@ -60,8 +65,8 @@ export function RunPanel() {
           className="primary"
           data-testid="start-training"
           onPress={startTraining}
-          enabled={!active && unavailable === null}
-          title={unavailable ?? 'Train with the settings on the left (Space)'}
+          enabled={canStart}
+          title={blocked ?? 'Train with the settings on the left (Space)'}
         >
           {runState === 'done' || runState === 'error' ? 'Train again' : 'Train'}
         </RunButton>
@@ -112,6 +117,11 @@ export function RunPanel() {
           {statusMessage}
         </span>
       </div>
+      {raceRunning && !active && (
+        <p className="train-blocked" role="status" data-testid="train-blocked-race">
+          <b>Train waits for the live race:</b> {RACE_BLOCKS} <a href="#race">Go to the race</a>
+        </p>
+      )}
       <TrainBlocked />
       <ProgressLine />
       <VerdictPanel />

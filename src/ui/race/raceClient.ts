@@ -19,6 +19,7 @@ import type { Settings } from '../../core/settings';
 import type { BatchPoint, EpochMetrics, Progress } from '../../core/train';
 import type { BackendReport, FromWorker, RunState, ToWorker } from '../../shared/protocol';
 import { saveRunRecord, setSelected, useRuns } from '../runs/runsStore';
+import { isRunActive, useStore } from '../store';
 
 /** Okabe–Ito colours, one per lane. */
 export const LANE_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7'] as const;
@@ -63,6 +64,12 @@ const ACTIVE: readonly RunState[] = ['loading', 'training', 'paused'];
 export const laneActive = (lane: Pick<Lane, 'state'>) => ACTIVE.includes(lane.state);
 export const raceActive = (race: Race | null) => Boolean(race && !race.finished);
 
+// The main run's controls read this to wait while a race trains (see RunPanel, workerClient).
+useRace.subscribe((s) => {
+  const running = raceActive(s.race);
+  if (useStore.getState().raceRunning !== running) useStore.setState({ raceRunning: running });
+});
+
 let workers: (Worker | null)[] = [];
 let pending: BatchPoint[][] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -99,7 +106,7 @@ function flush(): void {
 
 /** Starts a race of the plan's variants (2–4), replacing a finished one. Does nothing while one runs. */
 export function startRace(plan: RacePlan): void {
-  if (raceActive(useRace.getState().race) || plan.variants.length < 2) return;
+  if (raceActive(useRace.getState().race) || isRunActive(useStore.getState().runState) || plan.variants.length < 2) return;
   closeWorkers();
   const id = `race-${Date.now().toString(36)}`;
   const lanes: Lane[] = plan.variants.slice(0, LANE_COLORS.length).map((v, index) => ({

@@ -258,7 +258,7 @@ export async function runSequence(
   restore: Settings,
   param: SettingName | null = null,
 ): Promise<void> {
-  if (isActive() || useRuns.getState().sequence?.running) return;
+  if (isActive() || useStore.getState().raceRunning || useRuns.getState().sequence?.running) return;
   const group = `${kind}-${Date.now().toString(36)}`;
   const update = (patch: Partial<Sequence>) => useRuns.setState((s) => ({ sequence: s.sequence ? { ...s.sequence, ...patch } : null }));
   useRuns.setState({
