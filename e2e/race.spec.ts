@@ -105,3 +105,14 @@ test('a race set up in the panel: current settings against another value, its li
   await page.getByTestId('race-stop').click();
   await expect(page.getByTestId('race')).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
 });
+
+test('a race lane whose loss explodes ends as "Diverged" (not "Finished") and lands in the history with that verdict', async ({ page }) => {
+  await page.goto('/?n=1000&val=0&ep=1&bs=64&race=lr:0.01;lr:5');
+  await page.getByTestId('race-proposal-start').click();
+  await expect(page.getByTestId('race')).toHaveAttribute('data-state', 'finished', { timeout: 180_000 });
+  await expect(lanes(page).nth(1)).toContainText('Diverged at step');
+  await expect(lanes(page).nth(0)).toContainText('Finished in');
+  await expect(page.getByTestId('history')).toHaveAttribute('data-count', '2');
+  const kinds = await page.getByTestId('run-verdict').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')).sort());
+  expect(kinds).toEqual(['diverged', 'learned']);
+});

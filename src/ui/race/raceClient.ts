@@ -37,6 +37,8 @@ export interface Lane {
   readonly progress: Progress | null;
   readonly seconds: number | null;
   readonly stopped: boolean;
+  /** The divergence guard ended it (the loss exploded): where, and the loss there. */
+  readonly diverged: { readonly step: number; readonly loss: number } | null;
   readonly error: string | null;
   /** The history record once the lane has ended and been saved. */
   readonly recordId: string | null;
@@ -122,6 +124,7 @@ export function startRace(plan: RacePlan): void {
     progress: null,
     seconds: null,
     stopped: false,
+    diverged: null,
     error: null,
     recordId: null,
   }));
@@ -230,7 +233,12 @@ function receive(raceId: string, index: number, message: FromWorker): void {
         state: 'done',
         seconds: message.seconds,
         stopped: message.stopped,
-        status: message.stopped ? `Stopped after ${l.epochs.length} epoch(s)` : `Finished in ${message.seconds.toFixed(1)} s`,
+        diverged: message.diverged ? { step: message.diverged.step, loss: message.diverged.loss } : null,
+        status: message.diverged
+          ? `Diverged at step ${message.diverged.step.toLocaleString('en-US')}`
+          : message.stopped
+            ? `Stopped after ${l.epochs.length} epoch(s)`
+            : `Finished in ${message.seconds.toFixed(1)} s`,
       }));
       saves.push(record(raceId, index));
       afterLaneEnded();
@@ -278,7 +286,7 @@ async function record(raceId: string, index: number): Promise<void> {
     epochs: lane.epochs,
     numClasses: 10,
     settings: lane.settings,
-    end: lane.stopped ? { kind: 'stopped' } : { kind: 'finished' },
+    end: lane.diverged ? { kind: 'diverged', ...lane.diverged } : lane.stopped ? { kind: 'stopped' } : { kind: 'finished' },
     ...(lane.progress ? { batchesPerEpoch: lane.progress.batchesPerEpoch } : {}),
     ...(lane.seconds !== null ? { seconds: lane.seconds } : {}),
   });
