@@ -341,7 +341,7 @@ async function measureProbe(page, batchSize) {
     const start = Date.now();
     const probe = await page.evaluate((bs) => window.cnnBench.request({ kind: 'probe', batchSize: bs }), batchSize);
     log(
-      `backend probe (batch ${batchSize}): ${probe.reason} in ${fixed(probe.probeMs / 1000, 2)} s (${fixed((Date.now() - start) / 1000, 2)} s with the worker's start); renderer ${probe.environment.renderer ?? 'none'}; isolated ${probe.environment.isolated}; ${probe.environment.cores} cores`,
+      `backend probe (batch ${batchSize}): ${probe.reason} in ${fixed(probe.probeMs / 1000, 2)} s (workers starting: ${probe.startMs === null ? '–' : fixed(probe.startMs / 1000, 2)} s; ${fixed((Date.now() - start) / 1000, 2)} s with the worker's start); renderer ${probe.environment.renderer ?? 'none'}; isolated ${probe.environment.isolated}; ${probe.environment.cores} cores`,
     );
     return { batchSize, ...probe };
   } catch (error) {
@@ -844,7 +844,7 @@ function markdown(report) {
         );
       lines.push(
         '',
-        `Pick: **${pr.reason.split('→').at(-1).trim()}**, probe time ${fixed(pr.probeMs / 1000, 2)} s; renderer: ${pr.environment.renderer ?? 'no WebGL2'}; ${pr.environment.isolated ? 'cross-origin isolated' : 'not isolated'}; ${pr.environment.cores} cores.`,
+        `Pick: **${pr.reason.split('→').at(-1).trim()}**, probe time ${fixed(pr.probeMs / 1000, 2)} s (of which ${pr.startMs == null ? '–' : fixed(pr.startMs / 1000, 2)} s for the candidates' workers to start, together); renderer: ${pr.environment.renderer ?? 'no WebGL2'}; ${pr.environment.isolated ? 'cross-origin isolated' : 'not isolated'}; ${pr.environment.cores} cores.`,
         '',
       );
     }

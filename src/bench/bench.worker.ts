@@ -238,6 +238,7 @@ async function handle(request: BenchRequest): Promise<BenchReplies[BenchRequest[
         chosen: outcome.chosen,
         reason: outcome.reason,
         probeMs: outcome.probeMs,
+        startMs: outcome.startMs ?? null,
         environment: probeEnvironment(),
       };
     }

@@ -85,6 +85,8 @@ export interface BenchReplies {
     readonly chosen: ProbeCandidate | null;
     readonly reason: string;
     readonly probeMs: number;
+    /** Of which: until every candidate's worker had started. */
+    readonly startMs: number | null;
     readonly environment: ProbeEnvironment;
   };
 }

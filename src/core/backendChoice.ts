@@ -34,6 +34,8 @@ export interface ProbeOutcome {
   readonly reason: string;
   /** Wall time of the whole probe. */
   readonly probeMs: number;
+  /** Of which: until every candidate's worker had loaded and started its backend (they start together). */
+  readonly startMs?: number;
   /** When it was measured (ms since the epoch), so the UI can say "measured 3 days ago". */
   readonly measuredAt: number;
 }

@@ -2,7 +2,7 @@
  * The measured backend choice, run from the training worker: times each candidate configuration
  * (WASM ×1 thread, WASM × every core where the page is cross-origin isolated, WebGL where the browser
  * has WebGL2) for a few training steps of the run's own model and batch size, each in a throwaway
- * worker (probe.worker.ts), one after the other; picks the fastest (`decideBackend`) and caches the
+ * worker (probe.worker.ts): the workers start together, then are timed one after the other; picks the fastest (`decideBackend`) and caches the
  * outcome in Cache Storage per browser, machine state and model/batch shape (`probeKey`).
  */
 import {
@@ -20,7 +20,7 @@ import { probeWebGL, softwareRenderer } from './backend';
 import type { ProbeReply, ProbeRequest } from './probe.worker';
 
 /** Timed steps per candidate after its warm-up step. */
-const STEP_BUDGET_MS = 250;
+const STEP_BUDGET_MS = 200;
 /** From spawning a probe worker to its backend running (loading the worker's code included). */
 const START_DEADLINE_MS = 4000;
 /**
@@ -31,7 +31,7 @@ const START_DEADLINE_MS = 4000;
  */
 function stepDeadlineMs(candidate: ProbeCandidate, env: ProbeEnvironment): number {
   if (candidate.backend !== 'webgl') return 4000;
-  return env.renderer !== null && softwareRenderer(env.renderer) !== null ? 900 : 2500;
+  return env.renderer !== null && softwareRenderer(env.renderer) !== null ? 400 : 2500;
 }
 
 const CACHE_NAME = 'cnn-backend-probe';
@@ -73,31 +73,54 @@ export function probeEnvironment(): ProbeEnvironment {
   return environment;
 }
 
-/** Times one candidate in a fresh worker; never rejects. */
-function timeCandidate(candidate: ProbeCandidate, settings: ProbeSettings, wasmPath: string, env: ProbeEnvironment): Promise<ProbeResult> {
-  const deadline = stepDeadlineMs(candidate, env);
-  return new Promise((resolve) => {
-    const worker = new Worker(new URL('./probe.worker.ts', import.meta.url), { type: 'module', name: 'backend-probe' });
-    let timer: ReturnType<typeof setTimeout>;
-    const finish = (result: ProbeResult) => {
-      clearTimeout(timer);
-      worker.terminate();
-      resolve(result);
-    };
-    const cut = (failure: string) => () => finish({ ...candidate, examplesPerSecond: null, firstStepMs: null, steps: 0, failure });
-    timer = setTimeout(cut(`did not start in ${START_DEADLINE_MS / 1000} s`), START_DEADLINE_MS);
-    worker.onmessage = (event: MessageEvent<ProbeReply>) => {
-      if (event.data.type === 'started') {
+/** A candidate's throwaway worker, started: `time()` times it once and ends the worker; never rejects. */
+interface StartedCandidate {
+  readonly candidate: ProbeCandidate;
+  time(): Promise<ProbeResult>;
+}
+
+/**
+ * Starts a fresh worker for `candidate` (its code loaded, its backend running), resolving once it is
+ * ready to be timed or with its failure. All candidates start at once; only the timing is one at a time.
+ */
+function startCandidate(
+  candidate: ProbeCandidate,
+  settings: ProbeSettings,
+  wasmPath: string,
+  env: ProbeEnvironment,
+): Promise<StartedCandidate | ProbeResult> {
+  const worker = new Worker(new URL('./probe.worker.ts', import.meta.url), { type: 'module', name: 'backend-probe' });
+  const failure = (text: string): ProbeResult => ({ ...candidate, examplesPerSecond: null, firstStepMs: null, steps: 0, failure: text });
+  /** Sends `request` and waits for the reply, at most `ms`; the worker ends unless it replied `started`. */
+  const ask = (request: ProbeRequest, ms: number, late: string) =>
+    new Promise<ProbeReply>((resolve) => {
+      const done = (reply: ProbeReply) => {
         clearTimeout(timer);
-        timer = setTimeout(cut(`slower than a step in ${deadline / 1000} s`), deadline);
-      } else finish(event.data.result);
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      cut(`failed (${event.message || 'worker error'})`)();
-    };
-    worker.postMessage({ candidate, settings, wasmPath, stepBudgetMs: STEP_BUDGET_MS } satisfies ProbeRequest);
-  });
+        if (reply.type !== 'started') worker.terminate();
+        resolve(reply);
+      };
+      const timer = setTimeout(() => done({ type: 'result', result: failure(late) }), ms);
+      worker.onmessage = (event: MessageEvent<ProbeReply>) => done(event.data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        done({ type: 'result', result: failure(`failed (${event.message || 'worker error'})`) });
+      };
+      worker.postMessage(request);
+    });
+  return ask({ type: 'start', candidate, wasmPath, settings }, START_DEADLINE_MS, `did not start in ${START_DEADLINE_MS / 1000} s`).then(
+    (reply) => {
+      if (reply.type === 'result') return reply.result;
+      const deadline = stepDeadlineMs(candidate, env);
+      return {
+        candidate,
+        time: async () => {
+          const timed = await ask({ type: 'time', stepBudgetMs: STEP_BUDGET_MS }, deadline, `slower than a step in ${deadline / 1000} s`);
+          worker.terminate();
+          return timed.type === 'result' ? timed.result : failure('no result');
+        },
+      };
+    },
+  );
 }
 
 /**
@@ -110,7 +133,7 @@ export async function measureBackends(
   fresh: boolean,
 ): Promise<
   | (ProbeOutcome & { cached: boolean })
-  | { key: string; results: ProbeResult[]; chosen: null; reason: string; probeMs: number; cached: false }
+  | { key: string; results: ProbeResult[]; chosen: null; reason: string; probeMs: number; startMs: number; cached: false }
 > {
   const env = probeEnvironment();
   const key = probeKey(settings, env);
@@ -119,13 +142,16 @@ export async function measureBackends(
     if (cached) return { ...cached, cached: true };
   }
   const start = performance.now();
+  // Every candidate's worker starts at once (code, backend); once all have, each is timed alone, in turn.
+  const started = await Promise.all(probeCandidates(env).map((candidate) => startCandidate(candidate, settings, wasmPath, env)));
+  const startMs = performance.now() - start;
   const results: ProbeResult[] = [];
-  for (const candidate of probeCandidates(env)) results.push(await timeCandidate(candidate, settings, wasmPath, env));
+  for (const next of started) results.push('time' in next ? await next.time() : next);
   const chosen = decideBackend(results);
   const probeMs = performance.now() - start;
   const reason = probeReason(results, chosen);
-  if (!chosen) return { key, results, chosen: null, reason, probeMs, cached: false };
-  const outcome: ProbeOutcome = { key, results, chosen, reason, probeMs, measuredAt: Date.now() };
+  if (!chosen) return { key, results, chosen: null, reason, probeMs, startMs, cached: false };
+  const outcome: ProbeOutcome = { key, results, chosen, reason, probeMs, startMs, measuredAt: Date.now() };
   await writeCache(outcome);
   return { ...outcome, cached: false };
 }

@@ -6,6 +6,10 @@
  * because a step that takes too long (WebGL compiling shaders on a software renderer) can only be
  * cut short by terminating the worker.
  *
+ * Two phases, so that the candidates' workers can all start at once (load their code, start the
+ * backend, build the model and, except WebGL, warm up) while only one of them at a time is timed:
+ * `start` answers `started` (or a failed result); `time` answers the result.
+ *
  * The inputs are random pixels and labels: what a step costs does not depend on the values, and the
  * probe must not wait for a dataset download.
  */
@@ -19,92 +23,129 @@ import { errorText } from '../core/errorText';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-export interface ProbeRequest {
-  readonly candidate: ProbeCandidate;
-  readonly settings: ProbeSettings;
-  readonly wasmPath: string;
-  /** Time spent on timed steps after the warm-up step, ms (at least two steps are timed). */
-  readonly stepBudgetMs: number;
-}
+export type ProbeRequest =
+  | { readonly type: 'start'; readonly candidate: ProbeCandidate; readonly wasmPath: string; readonly settings: ProbeSettings }
+  | {
+      readonly type: 'time';
+      /** Time spent on timed steps after the warm-up, ms (at least two steps are timed). */
+      readonly stepBudgetMs: number;
+    };
 
 export type ProbeReply = { readonly type: 'started' } | { readonly type: 'result'; readonly result: ProbeResult };
 
 const NUM_CLASSES = 10;
 /** Warm-up after the first step: at least this many steps and this long. */
 const WARMUP_STEPS = 2;
-const WARMUP_MS = 100;
+const WARMUP_MS = 60;
 
-async function probe({ candidate, settings, wasmPath, stepBudgetMs }: ProbeRequest): Promise<ProbeResult> {
-  const failed = (failure: string, extra: Partial<ProbeResult> = {}): ProbeResult => ({
-    ...candidate,
-    examplesPerSecond: null,
-    firstStepMs: null,
-    steps: 0,
-    failure,
-    ...extra,
-  });
+const failed = (candidate: ProbeCandidate, failure: string): ProbeResult => ({
+  ...candidate,
+  examplesPerSecond: null,
+  firstStepMs: null,
+  steps: 0,
+  failure,
+});
+
+/** Starts the candidate's backend: its renderer (WebGL) when it runs as asked, else the failed result. */
+async function start(candidate: ProbeCandidate, wasmPath: string): Promise<{ renderer?: string } | ProbeResult> {
   setWasmThreads(candidate.backend === 'wasm' ? candidate.threads : 1);
   const info = await initBackend(candidate.backend, wasmPath).catch((e: unknown) => ({
     name: null,
     reason: String(e),
     renderer: undefined,
   }));
-  if (info.name !== candidate.backend) return failed(`did not start (${info.reason})`);
+  if (info.name !== candidate.backend) return failed(candidate, `did not start (${info.reason})`);
   const renderer = info.renderer !== undefined && candidate.backend === 'webgl' ? { renderer: info.renderer } : {};
   if (candidate.backend === 'wasm' && (wasmThreadInfo()?.count ?? 1) !== candidate.threads) {
-    return failed(`${wasmThreadInfo()?.count ?? 1} thread(s) started`);
+    return failed(candidate, `${wasmThreadInfo()?.count ?? 1} thread(s) started`);
   }
-  self.postMessage({ type: 'started' } satisfies ProbeReply);
+  return renderer;
+}
 
+/** The run's model at its batch size on random data, ready to step; `firstStepMs` is set once it warmed up. */
+interface Bench {
+  readonly batchSize: number;
+  readonly step: () => Promise<void>;
+  readonly dispose: () => void;
+  firstStepMs: number | null;
+}
+
+function prepare(settings: ProbeSettings): Bench {
   const s = { ...DEFAULT_SETTINGS, ...settings };
-  const model = buildModel(s, inputShapeOf(s.dataset), NUM_CLASSES);
-  const optimizer = createOptimizer(s);
   const shape = inputShapeOf(s.dataset);
+  const model = buildModel(s, shape, NUM_CLASSES);
+  const optimizer = createOptimizer(s);
   const x = tf.randomUniform([s.batchSize, shape.height, shape.width, shape.channels]);
   const labels = tf.randomUniform([s.batchSize], 0, NUM_CLASSES, 'int32');
   const y = tf.oneHot(labels, NUM_CLASSES);
-  const step = async () => {
-    const loss = optimizer.minimize(
-      () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training: true }) as tf.Tensor),
-      true,
-    );
-    await loss?.data();
-    loss?.dispose();
+  return {
+    batchSize: s.batchSize,
+    firstStepMs: null,
+    step: async () => {
+      const loss = optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training: true }) as tf.Tensor),
+        true,
+      );
+      await loss?.data();
+      loss?.dispose();
+    },
+    dispose: () => {
+      tf.dispose([x, labels, y]);
+      model.dispose();
+      optimizer.dispose();
+    },
   };
+}
+
+/** The first step (WebGL compiles its shaders here), then warm-up: a fresh worker's first steps run slower. */
+async function warmUp(bench: Bench): Promise<void> {
+  const start = performance.now();
+  await bench.step();
+  bench.firstStepMs = performance.now() - start;
+  for (let i = 0; i < WARMUP_STEPS || performance.now() - start < WARMUP_MS; i++) await bench.step();
+}
+
+/** Times training steps for about `stepBudgetMs` (at least two). */
+async function time(candidate: ProbeCandidate, renderer: { renderer?: string }, bench: Bench, stepBudgetMs: number): Promise<ProbeResult> {
   try {
-    let start = performance.now();
-    await step();
-    const firstStepMs = performance.now() - start;
-    // A fresh worker's first steps run slower (code not yet optimised, memory growing): warm up more.
-    for (let i = 0; i < WARMUP_STEPS || performance.now() - start < WARMUP_MS; i++) await step();
-    start = performance.now();
+    if (bench.firstStepMs === null) await warmUp(bench);
+    const start = performance.now();
     let steps = 0;
     while (steps < 2 || performance.now() - start < stepBudgetMs) {
-      await step();
+      await bench.step();
       steps++;
     }
     const seconds = (performance.now() - start) / 1000;
-    return { ...candidate, examplesPerSecond: (steps * s.batchSize) / seconds, firstStepMs, steps, ...renderer };
+    return { ...candidate, examplesPerSecond: (steps * bench.batchSize) / seconds, firstStepMs: bench.firstStepMs, steps, ...renderer };
   } finally {
-    tf.dispose([x, labels, y]);
-    model.dispose();
-    optimizer.dispose();
+    bench.dispose();
   }
 }
 
+let started: { candidate: ProbeCandidate; renderer: { renderer?: string }; bench: Bench } | null = null;
+
+async function handle(request: ProbeRequest): Promise<ProbeReply> {
+  if (request.type === 'start') {
+    const outcome = await start(request.candidate, request.wasmPath);
+    if ('failure' in outcome) return { type: 'result', result: outcome };
+    const bench = prepare(request.settings);
+    started = { candidate: request.candidate, renderer: outcome, bench };
+    // WASM (and plain JS) warm up while the other candidates start; WebGL's first step compiles its
+    // shaders, which can take seconds on a software renderer: it runs when WebGL is timed, under its deadline.
+    if (request.candidate.backend !== 'webgl') await warmUp(bench);
+    return { type: 'started' };
+  }
+  if (!started) throw new Error('timed before it started');
+  return { type: 'result', result: await time(started.candidate, started.renderer, started.bench, request.stepBudgetMs) };
+}
+
 self.onmessage = (event: MessageEvent<ProbeRequest>) => {
-  probe(event.data).then(
-    (result) => self.postMessage({ type: 'result', result } satisfies ProbeReply),
-    (e: unknown) =>
-      self.postMessage({
-        type: 'result',
-        result: {
-          ...event.data.candidate,
-          examplesPerSecond: null,
-          firstStepMs: null,
-          steps: 0,
-          failure: errorText(e),
-        },
-      } satisfies ProbeReply),
+  handle(event.data).then(
+    (reply) => self.postMessage(reply),
+    (e: unknown) => {
+      const candidate =
+        started?.candidate ?? (event.data.type === 'start' ? event.data.candidate : { backend: 'wasm' as const, threads: 1 });
+      self.postMessage({ type: 'result', result: failed(candidate, errorText(e)) } satisfies ProbeReply);
+    },
   );
 };
