@@ -21,7 +21,8 @@ import { IDX_FILE_NAMES, loadIdxSplit, type IdxSplitFiles } from '../src/core/da
 import type { DatasetSplit } from '../src/core/data/types';
 import { runExperiment } from '../src/core/experiment';
 import { DEFAULT_SETTINGS, type NegativeMode, type Settings } from '../src/core/settings';
-import { RunControl, type EpochMetrics } from '../src/core/train';
+import { RunControl } from '../src/core/train';
+import type { EpochMetrics } from '../src/core/wire';
 import { registerWasmTrainingKernels } from '../src/core/wasmKernels';
 
 export interface NegativesRow {

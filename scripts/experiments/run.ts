@@ -8,7 +8,8 @@ import type { DatasetSplit } from '../../src/core/data/types';
 import { runExperiment } from '../../src/core/experiment';
 import { confusionMatrix, topConfusedPairs } from '../../src/core/inspect/confusion';
 import type { DatasetId, Settings } from '../../src/core/settings';
-import { DivergenceError, RunControl, type EpochMetrics } from '../../src/core/train';
+import { DivergenceError, RunControl } from '../../src/core/train';
+import type { EpochMetrics } from '../../src/core/wire';
 import { loadPrepared, withTestSubset } from './data';
 import { registerWasmTrainingKernels } from '../../src/core/wasmKernels';
 

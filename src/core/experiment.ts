@@ -8,20 +8,15 @@ import { negativesOf, splitTrainValidation, wholeSet, withNegatives, type Subset
 import { addLabelNoise, type LabelNoiseReport } from './data/labelNoise';
 import { preprocessingFor, type Preprocessing } from './data/transforms';
 import type { DatasetSplit } from './data/types';
-import { buildModel, summarize, type ModelSummary } from './model';
+import { buildModel, summarize } from './model';
 import { createOptimizer } from './optimizers';
 import { createRng, deriveSeed } from './rng';
 import type { Settings } from './settings';
 import { restoreCheckpoint, type TrainCheckpoint } from './recovery';
 import { train, type RunControl, type TrainObserver, type TrainResult } from './train';
+import type { ModelSummary, RunInfo } from './wire';
 
-/** What a run was set up with, beyond the model: shown next to the curves. */
-export interface RunInfo {
-  /** The realised label noise (clean → noisy counts); null when ε = 0. */
-  readonly labelNoise: LabelNoiseReport | null;
-  /** Per-channel statistics the inputs are normalised with (0 and 1 for "scale to [0, 1]"). */
-  readonly normalization: { readonly mean: readonly number[]; readonly std: readonly number[] };
-}
+export type { RunInfo } from './wire';
 
 export interface ExperimentObserver extends TrainObserver {
   /** Called once the model is built, before the first step. */

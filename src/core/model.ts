@@ -9,26 +9,13 @@ import * as tf from '@tensorflow/tfjs';
 import { registerBatchNormGradient } from './batchNormGrad';
 import { createRng, deriveSeed, type Rng } from './rng';
 import { assertNever, type ActivationId, type InitializerId, type Settings } from './settings';
+import type { LayerRow, ModelSummary } from './wire';
 
 /** Shape of one input image, channels last. */
 export interface InputShape {
   readonly height: number;
   readonly width: number;
   readonly channels: number;
-}
-
-/** One row of the model table shown in the UI. */
-export interface LayerRow {
-  readonly name: string;
-  readonly kind: string;
-  /** Output shape without the batch dimension, e.g. [28, 28, 6]. */
-  readonly outputShape: readonly number[];
-  readonly params: number;
-}
-
-export interface ModelSummary {
-  readonly layers: readonly LayerRow[];
-  readonly totalParams: number;
 }
 
 // Batch norm's gradient without tfjs-core's full-size tile (see batchNormGrad.ts).
@@ -523,6 +510,20 @@ export function summarize(model: tf.LayersModel): ModelSummary {
       };
     });
   return { layers, totalParams: layers.reduce((sum, l) => sum + l.params, 0) };
+}
+
+/** The kernel variable of every conv / dense layer, in layer order, with its layer's name. */
+export function kernelVariables(model: tf.LayersModel): { layer: string; variable: tf.Variable }[] {
+  return model.layers.flatMap((layer) =>
+    layer.trainableWeights
+      .filter((w) => /(^|\/)kernel$/.test(w.originalName))
+      .map((w) => ({ layer: layer.name, variable: w.read() as tf.Variable })),
+  );
+}
+
+/** Names of the variables L2 applies to: conv and dense kernels (not biases, not batch-norm γ/β). */
+export function kernelNames(model: tf.LayersModel): Set<string> {
+  return new Set(model.trainableWeights.filter((w) => /(^|\/)kernel$/.test(w.originalName)).map((w) => (w.read() as tf.Variable).name));
 }
 
 function describeLayer(layer: tf.layers.Layer): string {

@@ -8,7 +8,7 @@
  * Framework-free like the rest of the core; tested on the CPU backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EpochMetrics } from './train';
+import type { EpochMetrics } from './wire';
 
 /** The backend under a run stopped working (e.g. its WebGL context was lost); its tensors are gone. */
 export class BackendLostError extends Error {

@@ -5,7 +5,7 @@
  * differ between runs, and CSV / JSON export. Storage (IndexedDB) lives in src/ui/runs/db.ts.
  */
 import { coerce, DEFAULT_SETTINGS, SETTING_NAMES, SETTINGS, type Settings } from './settings';
-import type { EpochMetrics, Evaluation } from './train';
+import type { EpochMetrics, Evaluation } from './wire';
 import { judgeRun, type VerdictKind } from './verdict';
 
 /** Version of the stored record format. Bump and add a step to MIGRATIONS when a field's meaning changes. */

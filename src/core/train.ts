@@ -9,64 +9,16 @@ import * as tf from '@tensorflow/tfjs';
 import { fillBatch, imageSize, type Subset } from './data/batches';
 import { unitPreprocessing, type Augmentation, type Preprocessing } from './data/transforms';
 import { getLearningRate, learningRateAt, setLearningRate } from './optimizers';
+import { kernelNames, kernelVariables } from './model';
 import { captureCheckpoint, type LoopPosition, type TrainCheckpoint } from './recovery';
 import type { GradientNormPoint } from './inspect/types';
 import { createRng, deriveSeed, permutation } from './rng';
 import type { Settings } from './settings';
 import { divergenceAdvice, DivergenceWatch, EXPLODE_FACTOR, fmtRate } from './verdict';
+import type { BatchPoint, EpochMetrics, Evaluation, Progress, StepUnit, TestPredictions } from './wire';
 
-/** One training step's metrics. */
-export interface BatchPoint {
-  /** Global step, 1-based. */
-  readonly step: number;
-  /** Fractional epoch at the end of this step (1.0 = end of the first epoch). */
-  readonly epoch: number;
-  /** Cross-entropy on this batch (the L2 penalty is not included). */
-  readonly loss: number;
-  /** Accuracy on this batch, in [0, 1]. */
-  readonly accuracy: number;
-  /** Learning rate this step was taken with (after the schedule). */
-  readonly learningRate: number;
-}
-
-export interface Evaluation {
-  readonly loss: number;
-  readonly accuracy: number;
-}
-
-/** Metrics at the end of an epoch. Training numbers are means over the epoch's batches. */
-export interface EpochMetrics {
-  /** 1-based. */
-  readonly epoch: number;
-  readonly trainLoss: number;
-  readonly trainAccuracy: number;
-  readonly validation: Evaluation | null;
-  readonly test: Evaluation;
-  /** The test set shown as negatives (1 − x), when the run has a negatives mode; else null. */
-  readonly testNegative: Evaluation | null;
-  /** Learning rate of the epoch's last step. */
-  readonly learningRate: number;
-  /** Epoch (1-based) with the lowest validation loss so far; null without a validation set. */
-  readonly bestEpoch: number | null;
-  /** True on the last epoch of a run that early stopping ended. */
-  readonly stoppedEarly: boolean;
-  /** Seconds spent on this epoch's training steps (evaluation excluded). */
-  readonly trainSeconds: number;
-  readonly examplesPerSecond: number;
-}
-
-export interface Progress {
-  /** 1-based epoch in progress. */
-  readonly epoch: number;
-  readonly epochs: number;
-  /** Batches finished in this epoch. */
-  readonly batch: number;
-  readonly batchesPerEpoch: number;
-  /** Recent training throughput. */
-  readonly examplesPerSecond: number;
-  /** Estimated seconds until the run ends (evaluation time excluded). */
-  readonly etaSeconds: number;
-}
+export type { BatchPoint, EpochMetrics, Evaluation, Progress, StepUnit, TestPredictions } from './wire';
+export { kernelNames } from './model';
 
 export interface TrainObserver {
   onBatches(points: readonly BatchPoint[]): void;
@@ -81,7 +33,7 @@ export interface TrainObserver {
   gradientNormsDue?(step: number): boolean;
   /**
    * Gradient norms measured since the last flush (read in the same bulk read as the losses), one per
-   * kernel in `layers` order ({@link kernelVariables}).
+   * kernel in `layers` order (`kernelVariables` in model.ts).
    */
   onGradientNorms?(layers: readonly string[], points: readonly GradientNormPoint[]): void;
   /**
@@ -92,15 +44,6 @@ export interface TrainObserver {
    */
   onCheckpoint?(checkpoint: TrainCheckpoint): void;
 }
-
-/** Per test example: the predicted class and the probability the model gave it. */
-export interface TestPredictions {
-  readonly predicted: Uint8Array;
-  readonly confidence: Float32Array;
-}
-
-/** A Step's length: one mini-batch, or the rest of the current epoch. */
-export type StepUnit = 'batch' | 'epoch';
 
 /** Cooperative pause/stop/step, polled by the loop between steps. */
 export class RunControl {
@@ -712,20 +655,6 @@ class StepRunner {
     });
     return { stats, norms };
   }
-}
-
-/** The kernel variable of every conv / dense layer, in layer order, with its layer's name. */
-export function kernelVariables(model: tf.LayersModel): { layer: string; variable: tf.Variable }[] {
-  return model.layers.flatMap((layer) =>
-    layer.trainableWeights
-      .filter((w) => /(^|\/)kernel$/.test(w.originalName))
-      .map((w) => ({ layer: layer.name, variable: w.read() as tf.Variable })),
-  );
-}
-
-/** Names of the variables L2 applies to: conv and dense kernels (not biases, not batch-norm γ/β). */
-export function kernelNames(model: tf.LayersModel): Set<string> {
-  return new Set(model.trainableWeights.filter((w) => /(^|\/)kernel$/.test(w.originalName)).map((w) => (w.read() as tf.Variable).name));
 }
 
 /**

@@ -6,7 +6,7 @@
  * Pure and framework-free (no tfjs): the training loop uses {@link DivergenceWatch} to stop a run whose
  * loss explodes, the UI judges the run on screen, the run history judges stored runs.
  */
-import type { BatchPoint, EpochMetrics } from './train';
+import type { BatchPoint, EpochMetrics } from './wire';
 import { fmtRate } from './format';
 import { SCALED_INITIALIZERS, SETTINGS, withSetting, type OptimizerId, type SettingName, type Settings } from './settings';
 

@@ -4,12 +4,10 @@
  * messages of a run it has already abandoned.
  */
 import type { LabelNoiseReport } from '../core/data/labelNoise';
-import type { RunInfo } from '../core/experiment';
 import type { InspectData, InspectRequest } from '../core/inspect/types';
-import type { ModelSummary } from '../core/model';
 import type { ProbeResult } from '../core/backendChoice';
 import type { BackendChoice, BackendName, DatasetId, Settings } from '../core/settings';
-import type { BatchPoint, EpochMetrics, Evaluation, Progress, StepUnit } from '../core/train';
+import type { BatchPoint, EpochMetrics, Evaluation, ModelSummary, Progress, RunInfo, StepUnit } from '../core/wire';
 
 /** Lifecycle of a run, mirrored in `data-state` of the status element. */
 export type RunState = 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'error';

@@ -4,10 +4,9 @@
  */
 import { create } from 'zustand';
 import type { LabelNoiseReport } from '../core/data/labelNoise';
-import type { ModelSummary } from '../core/model';
 import { DEFAULT_SETTINGS, type Rejection, type Settings } from '../core/settings';
 import type { XY } from '../core/series';
-import type { BatchPoint, EpochMetrics, Progress } from '../core/train';
+import type { BatchPoint, EpochMetrics, ModelSummary, Progress } from '../core/wire';
 import type { Manifest } from '../shared/manifest';
 import type { BackendReport, DatasetInfo, ErrorKind, RunState } from '../shared/protocol';
 

@@ -5,7 +5,7 @@
  * stays as it is; worker messages reach it through the worker port's registry (workerPort.ts).
  */
 import { create } from 'zustand';
-import type { Evaluation } from '../core/train';
+import type { Evaluation } from '../core/wire';
 import { applyFix, judgeRun, stoppedWhere, type Fix, type RunEnd, type SettingChange, type Verdict } from '../core/verdict';
 import type { FromWorker } from '../shared/protocol';
 import { useStore } from './store';

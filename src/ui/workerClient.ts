@@ -4,10 +4,10 @@
  * and tests alike.
  */
 import type { BackendChoice } from '../core/settings';
-import type { StepUnit } from '../core/train';
+import type { StepUnit } from '../core/wire';
 import type { FromWorker, RunState, UploadedFile } from '../shared/protocol';
 import { LiveCurve } from '../core/series';
-import type { BatchPoint } from '../core/train';
+import type { BatchPoint } from '../core/wire';
 import { freshRun, isRunActive, NO_CURVES, useStore, type Curves } from './store';
 import { judgeEndedRun, resetVerdict } from './verdicts';
 import { endWorker, nextRunId, onWorkerFailure, onWorkerMessage, sendToWorker } from './workerPort';

@@ -28,7 +28,7 @@ import {
   type InspectWants,
   type SnapshotTime,
 } from '../core/inspect/types';
-import type { BatchPoint, TestPredictions } from '../core/train';
+import type { BatchPoint, TestPredictions } from '../core/wire';
 
 /**
  * Filters, histograms, feature maps and the drawn image's prediction are refreshed this often while

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { writeImage, type Preprocessing } from '../data/transforms';
 import { createRng } from '../rng';
-import { kernelVariables } from '../train';
+import { kernelVariables } from '../model';
 import { histogram, valueRange } from './histogram';
 import type { Anatomy, FeatureMapLayer, FilterSnapshot, HistogramSnapshot, LayerHistogram, SnapshotTime } from './types';
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { normalizeFilters } from '../../core/inspect/filters';
 import type { FeatureMapLayer, LayerHistogram } from '../../core/inspect/types';
-import type { LayerRow } from '../../core/model';
+import type { LayerRow } from '../../core/wire';
 import { paintSigned } from '../canvas';
 import { useInspect, type PanelId } from '../inspectStore';
 import { setNetworkLive, setPanelOpen } from '../inspectClient';

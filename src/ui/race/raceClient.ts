@@ -16,7 +16,7 @@ import { downsampleBatches, RUN_RECORD_VERSION, type RunRecord } from '../../cor
 import { judgeRun } from '../../core/verdict';
 import type { RacePlan } from '../../core/race';
 import type { Settings } from '../../core/settings';
-import type { BatchPoint, EpochMetrics, Progress } from '../../core/train';
+import type { BatchPoint, EpochMetrics, Progress } from '../../core/wire';
 import type { BackendReport, FromWorker, RunState, ToWorker } from '../../shared/protocol';
 import { saveRunRecord, setSelected, useRuns } from '../runs/runsStore';
 import { isRunActive, useStore } from '../store';
