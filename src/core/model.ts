@@ -102,7 +102,7 @@ tf.serialization.registerClass(SeededDropout);
 
 /** A tf.layers initialiser. (tfjs exports the base class only as a type of its subclasses.) */
 export type Initializer = ReturnType<typeof tf.initializers.zeros>;
-const InitializerBase = Object.getPrototypeOf(tf.initializers.zeros().constructor as object) as abstract new () => Initializer;
+const InitializerBase = Object.getPrototypeOf(tf.initializers.zeros().constructor) as abstract new () => Initializer;
 
 /** Keras' correction: a normal truncated at ±2σ has standard deviation 0.8796·σ. */
 const TRUNCATED_STD = 0.87962566103423978;
@@ -531,7 +531,7 @@ function describeLayer(layer: tf.layers.Layer): string {
   const act = typeof config['activation'] === 'string' && config['activation'] !== 'linear' ? ` · ${config['activation']}` : '';
   switch (layer.getClassName()) {
     case 'Conv2D':
-      return `conv ${String(config['filters'])}@${(config['kernelSize'] as number[]).join('×')} ${String(config['padding'])}${act}`;
+      return `conv ${configText(config['filters'])}@${(config['kernelSize'] as number[]).join('×')} ${configText(config['padding'])}${act}`;
     case 'MaxPooling2D':
       return `max-pool ${(config['poolSize'] as number[]).join('×')}`;
     case 'AveragePooling2D':
@@ -539,27 +539,32 @@ function describeLayer(layer: tf.layers.Layer): string {
     case 'GlobalAveragePooling2D':
       return 'global avg-pool';
     case 'Dense':
-      return layer.name === 'logits' ? `dense ${String(config['units'])} · softmax` : `dense ${String(config['units'])}${act}`;
+      return layer.name === 'logits' ? `dense ${configText(config['units'])} · softmax` : `dense ${configText(config['units'])}${act}`;
     case 'Flatten':
       return 'flatten';
     case 'ZeroPadding2D':
       return 'zero-pad 2';
     case 'AlphaElu':
-      return `ELU α=${String(layer.getConfig()['alpha'])}`;
+      return `ELU α=${configText(layer.getConfig()['alpha'])}`;
     case 'ScaledTanh':
       return '1.7159·tanh(2z/3)';
     case 'BatchNormalization':
       return 'batch norm';
     case 'SeededDropout':
     case 'Dropout':
-      return `dropout ${String(config['rate'])}`;
+      return `dropout ${configText(config['rate'])}`;
     case 'LeakyReLU':
-      return `leaky ReLU ${String(config['alpha'])}`;
+      return `leaky ReLU ${configText(config['alpha'])}`;
     case 'Activation':
-      return String(config['activation']);
+      return configText(config['activation']);
     case 'Add':
       return 'add (residual)';
     default:
       return layer.getClassName();
   }
+}
+
+/** A layer's config value as text (they are numbers and strings here; anything else as JSON). */
+function configText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }

@@ -87,7 +87,11 @@ export function confusionRows(matrix: ArrayLike<number>, n: number): number[][] 
  * stored curves once they have been validated (see {@link storedVerdict}).
  */
 const MIGRATIONS: Readonly<Record<number, (record: Record<string, unknown>) => Record<string, unknown>>> = {
-  1: ({ verdict: _dropped, ...rest }) => ({ ...rest, version: 2 }),
+  1: (record) => {
+    const rest = { ...record };
+    delete rest['verdict'];
+    return { ...rest, version: 2 };
+  },
 };
 
 /**
@@ -200,7 +204,7 @@ export function validateRunRecord(raw: unknown): RecordResult {
   const name = typeof record['name'] === 'string' ? record['name'].slice(0, 200) : id;
   const checked = {
     settings,
-    epochs: epochs as EpochMetrics[],
+    epochs,
     batches: downsampleBatches(batches as StoredBatchPoint[]),
     seconds: isNum(record['seconds']) ? record['seconds'] : Number.NaN,
     stopped: record['stopped'] === true,
@@ -214,7 +218,7 @@ export function validateRunRecord(raw: unknown): RecordResult {
       name,
       createdAt: isNum(record['createdAt']) ? record['createdAt'] : 0,
       settings,
-      epochs: epochs as EpochMetrics[],
+      epochs,
       batches: downsampleBatches(batches as StoredBatchPoint[]),
       seconds: isNum(record['seconds']) ? record['seconds'] : Number.NaN,
       backend: typeof record['backend'] === 'string' ? record['backend'] : null,

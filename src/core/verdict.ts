@@ -365,12 +365,12 @@ export function judgeRun(input: VerdictInput): Verdict {
       end.kind === 'diverged'
         ? {
             step: end.step,
-            loss: Number.isFinite(end.loss) && batches[peakIndex] ? Math.max(end.loss, batches[peakIndex]!.loss) : end.loss,
+            loss: Number.isFinite(end.loss) && batches[peakIndex] ? Math.max(end.loss, batches[peakIndex].loss) : end.loss,
           }
         : firstBad >= 0
           ? { step: stepOf(firstBad), loss: batches[firstBad]!.loss }
           : { step: stepOf(peakIndex), loss: batches[peakIndex]!.loss };
-    if (end.kind === 'diverged' && Number.isFinite(at.loss) && batches[peakIndex] && batches[peakIndex]!.loss >= end.loss)
+    if (end.kind === 'diverged' && Number.isFinite(at.loss) && batches[peakIndex] && batches[peakIndex].loss >= end.loss)
       at.step = stepOf(peakIndex);
     const start =
       exploded?.start ??
@@ -423,7 +423,7 @@ export function judgeRun(input: VerdictInput): Verdict {
       kind: 'stopped',
       label: 'Stopped',
       status: `Stopped ${where}`,
-      summary: `Stopped by you ${where}. ${scored}${stuck ? ` Until then it was not learning: ${accuracy!.what} ${pct(accuracy!.value)} (${chanceText}).` : ''}`,
+      summary: `Stopped by you ${where}. ${scored}${stuck ? ` Until then it was not learning: ${accuracy.what} ${pct(accuracy.value)} (${chanceText}).` : ''}`,
       causes: textsOf(causes),
       fixes: fixesOf(causes),
     };

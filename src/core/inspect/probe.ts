@@ -113,7 +113,7 @@ function samplePositions(size: number): Int32Array {
 
 /** [mean, std, min, max, share of zeros] then up to HISTOGRAM_SAMPLE values, of one tensor. Inside a tidy. */
 function summarise(t: tf.Tensor): { stats: tf.Tensor1D; sample: tf.Tensor1D } {
-  const flat = tf.reshape(t, [-1]) as tf.Tensor1D;
+  const flat = tf.reshape<tf.Rank.R1>(t, [-1]);
   const { mean, variance } = tf.moments(flat);
   const zeros = tf.mean(tf.cast(tf.equal(flat, 0), 'float32'));
   const stats = tf.stack([mean, tf.sqrt(variance), tf.min(flat), tf.max(flat), zeros]) as tf.Tensor1D;
