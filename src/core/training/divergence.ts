@@ -2,7 +2,8 @@
  * The divergence guard: a NaN / ∞ loss always ends the run, an exploding finite one too unless
  * `divergenceStop` is off ({@link DivergenceWatch} in verdict.ts says what "exploding" means).
  */
-import { divergenceAdvice, DivergenceWatch, EXPLODE_FACTOR, fmtRate } from '../verdict';
+import { fmtRate } from '../format';
+import { divergenceAdvice, DivergenceWatch, EXPLODE_FACTOR } from '../verdict';
 import type { BatchPoint } from '../wire';
 import type { TrainSettings } from './types';
 
