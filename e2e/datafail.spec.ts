@@ -193,7 +193,7 @@ test('storage full when a run is saved: the message offers "Save the run again",
   await page.addInitScript(() => {
     const w = window as { __storageFull?: boolean };
     w.__storageFull = true;
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- the original put, called with .apply(this, …) below
+
     const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
       if (w.__storageFull) throw new DOMException('full', 'QuotaExceededError');

@@ -122,7 +122,6 @@ test('a trained model downloads, loads back after a reload with the same test ac
  */
 const QUOTA_FAULTS = {
   'the transaction aborts': () => {
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- the original put, called with .apply(this, …) below
     const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
       const request = put.apply(this, args);

@@ -17,11 +17,11 @@ function reference(
 describe('FusedBatchNorm gradient without the full-size tile', () => {
   it('gives the gradients of the spelled-out formula for x, mean, variance, scale and offset', () => {
     registerBatchNormGradient();
-    const x = tf.randomNormal([3, 4, 5, 6], 0, 2, 'float32', 1) as tf.Tensor4D;
-    const mean = tf.randomNormal([6], 0, 1, 'float32', 2) as tf.Tensor1D;
-    const variance = tf.add(tf.randomUniform([6], 0.5, 2, 'float32', 3), 0) as tf.Tensor1D;
-    const offset = tf.randomNormal([6], 0, 1, 'float32', 4) as tf.Tensor1D;
-    const scale = tf.randomNormal([6], 1, 0.5, 'float32', 5) as tf.Tensor1D;
+    const x = tf.randomNormal<tf.Rank.R4>([3, 4, 5, 6], 0, 2, 'float32', 1);
+    const mean = tf.randomNormal<tf.Rank.R1>([6], 0, 1, 'float32', 2);
+    const variance = tf.add<tf.Tensor1D>(tf.randomUniform([6], 0.5, 2, 'float32', 3), 0);
+    const offset = tf.randomNormal<tf.Rank.R1>([6], 0, 1, 'float32', 4);
+    const scale = tf.randomNormal<tf.Rank.R1>([6], 1, 0.5, 'float32', 5);
     const weight = tf.randomNormal([3, 4, 5, 6], 0, 1, 'float32', 6);
     const loss =
       (f: (...a: tf.Tensor[]) => tf.Tensor) =>

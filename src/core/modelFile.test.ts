@@ -130,7 +130,7 @@ describe('save → load round trip', () => {
         weightData: files.weights.bytes,
       }),
     );
-    const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const x = tf.randomUniform<tf.Rank.R4>([2, 28, 28, 1], 0, 1, 'float32', 5);
     expect(Array.from(await logits(plain, x))).toEqual(Array.from(await logits(model, x)));
     x.dispose();
     plain.dispose();

@@ -121,9 +121,9 @@ export async function saveModelFiles(
 ): Promise<{ json: ModelFile; weights: ModelFile }> {
   let captured: tf.io.ModelArtifacts | null = null;
   await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
+    tf.io.withSaveHandler((artifacts) => {
       captured = artifacts;
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+      return Promise.resolve({ modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) });
     }),
   );
   const artifacts = captured as tf.io.ModelArtifacts | null;
@@ -138,7 +138,7 @@ export async function saveModelFiles(
     userDefinedMetadata: metadata as unknown as Record<string, object>,
   };
   const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-  const json = new TextEncoder().encode(JSON.stringify(modelJson)).buffer as ArrayBuffer;
+  const json = new TextEncoder().encode(JSON.stringify(modelJson)).buffer;
   return { json: { name: `${baseName}.json`, bytes: json }, weights: { name: weightsName, bytes: weights } };
 }
 
@@ -278,9 +278,9 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
         throw dtype === 'string' ? new DataFormatError(`${name} has string weights; only numeric weights can be loaded.`) : malformed();
       }
       bytes += size;
-      specs.push(entry as unknown as tf.io.WeightsManifestEntry);
+      specs.push(entry as tf.io.WeightsManifestEntry);
     }
-    paths.push(...(groupPaths as string[]));
+    paths.push(...groupPaths);
     groupBytes.push(bytes);
   }
 
@@ -378,9 +378,7 @@ export async function loadModelFiles(files: readonly NamedBytes[], expected: Exp
 
   let model: tf.LayersModel;
   try {
-    model = await tf.models.modelFromJSON({ modelTopology: checked.topology as tf.io.ModelJSON['modelTopology'] } as Parameters<
-      typeof tf.models.modelFromJSON
-    >[0]);
+    model = await tf.models.modelFromJSON({ modelTopology: checked.topology as tf.io.ModelJSON['modelTopology'] });
   } catch (error) {
     throw new DataFormatError(`The model in ${name} could not be built: ${firstLine(error)}`);
   }

@@ -372,7 +372,7 @@ export const PRESETS: readonly Preset[] = [
 
 /** The complete settings of a variant: its partial settings over the defaults. */
 export function presetSettings(variant: PresetVariant, base: Settings = DEFAULT_SETTINGS): Settings {
-  return { ...base, ...variant.settings } as Settings;
+  return { ...base, ...variant.settings };
 }
 
 /** The query string (`v=1&…`) that opens this variant. */

@@ -46,10 +46,7 @@ export function planOf(title: string, settings: readonly Settings[]): RacePlan {
 
 /** The base settings raced against 1–3 values of one setting ("race these settings against …"). */
 export function planAgainst<K extends SettingName>(base: Settings, name: K, values: readonly Settings[K][]): RacePlan {
-  const settings = [base, ...values.filter((v) => v !== base[name]).map((v) => ({ ...base, [name]: v }) as Settings)].slice(
-    0,
-    MAX_RACE_LANES,
-  );
+  const settings = [base, ...values.filter((v) => v !== base[name]).map((v) => ({ ...base, [name]: v }))].slice(0, MAX_RACE_LANES);
   return planOf(`${SETTINGS[name].label}: ${settings.map((s) => String(s[name])).join(' vs ')}`, settings);
 }
 

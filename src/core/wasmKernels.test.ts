@@ -314,7 +314,7 @@ function smallNetLoss(params: tf.Tensor[], x: tf.Tensor4D, labels: tf.Tensor2D):
   const flat = h.reshape([x.shape[0], -1]);
   const z = tf.leakyRelu(tf.matMul(flat, d1).add(db1), 0.1);
   const logits = tf.sigmoid(z).matMul(d2);
-  return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+  return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(labels, logits);
 }
 
 const NET_SHAPES = [[3, 3, 1, 4], [4], [3, 3, 4, 6], [6], [2, 2, 6, 8], [8, 10], [10], [10, 5]];
@@ -382,7 +382,9 @@ describe('a small conv net trains identically on wasm and cpu', () => {
       const opt = tf.train.momentum(0.05, 0.9);
       const losses: tf.Tensor[] = [];
       for (let i = 0; i < 3; i++)
-        losses.push(opt.minimize(() => tf.losses.softmaxCrossEntropy(labels(), model.apply(x()) as tf.Tensor) as tf.Scalar, true)!);
+        losses.push(
+          opt.minimize(() => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(labels(), model.apply(x()) as tf.Tensor), true)!,
+        );
       const out = [...losses, ...model.getWeights().map((w) => w.clone())];
       model.dispose();
       opt.dispose();

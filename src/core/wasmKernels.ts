@@ -115,7 +115,7 @@ function convCropped(
 
 function assertNhwc(kernel: string, dataFormat: unknown): void {
   if (dataFormat != null && dataFormat !== 'NHWC') {
-    throw new Error(`${kernel} on wasm supports dataFormat 'NHWC' only, got '${String(dataFormat)}'`);
+    throw new Error(`${kernel} on wasm supports dataFormat 'NHWC' only, got ${JSON.stringify(dataFormat)}`);
   }
 }
 
@@ -151,7 +151,7 @@ function conv2DBackpropFilter({ inputs, backend: b, attrs }: KernelArgs): tf.Ten
   const [kh, kw, ci, co] = filterShape;
   const [, h, w] = x.shape as Shape4;
   const [, oh, ow] = dy.shape as Shape4;
-  const { top, left, sh, sw } = forwardGeometry(x.shape as Shape4, filterShape, a.strides, a.pad as Pad, a.dimRoundingMode);
+  const { top, left, sh, sw } = forwardGeometry(x.shape as Shape4, filterShape, a.strides, a.pad, a.dimRoundingMode);
   const pads = { top, left, bottom: (oh - 1) * sh + kh - h - top, right: (ow - 1) * sw + kw - w - left };
 
   const dyFilter = transpose(backend, dy, [1, 2, 0, 3]);
@@ -204,7 +204,7 @@ function convBackpropInput({ inputs, backend: b, attrs }: KernelArgs): tf.Tensor
   const [kh, kw, ci] = filterShape;
   const [, h, w] = inputShape;
   const [n, oh, ow, co] = dy.shape as Shape4;
-  const { top, left, sh, sw } = forwardGeometry(inputShape, filterShape, a.strides, a.pad as Pad, a.dimRoundingMode);
+  const { top, left, sh, sw } = forwardGeometry(inputShape, filterShape, a.strides, a.pad, a.dimRoundingMode);
   // Rows of the spread-out dy: (oh−1)·sh+1 meaningful ones (plus sh−1 trailing zeros from the pad).
   const uh = oh * sh;
   const uw = ow * sw;
@@ -266,7 +266,7 @@ function col2imBackpropInput({ inputs, backend: b, attrs }: KernelArgs): tf.Tens
   const [kh, kw, ci, co] = filter.shape as Shape4;
   const [n, h, w] = inputShape;
   const [, oh, ow] = dy.shape as Shape4;
-  const { top, left, sh, sw } = forwardGeometry(inputShape, filter.shape as Shape4, a.strides, a.pad as Pad, a.dimRoundingMode);
+  const { top, left, sh, sw } = forwardGeometry(inputShape, filter.shape as Shape4, a.strides, a.pad, a.dimRoundingMode);
   const patch = kh * kw * ci;
 
   const filterT = chain(backend, filter, [(v) => reshape(backend, v, [1, patch, co]), (v) => transpose(backend, v, [0, 2, 1])]);
