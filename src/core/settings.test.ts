@@ -7,12 +7,12 @@ function nonDefault(name: (typeof SETTING_NAMES)[number]): Settings[typeof name]
   switch (spec.kind) {
     case 'number': {
       const candidate = spec.integer ? Math.min(spec.max, spec.default + 1) : spec.default === spec.min ? spec.max : spec.min;
-      return (candidate === spec.default ? spec.max : candidate) as never;
+      return candidate === spec.default ? spec.max : candidate;
     }
     case 'enum':
-      return spec.options.find((o) => o.value !== spec.default)!.value as never;
+      return spec.options.find((o) => o.value !== spec.default)!.value;
     case 'boolean':
-      return !spec.default as never;
+      return !spec.default;
   }
 }
 

@@ -26,6 +26,19 @@ interface BaseSpec {
    * panel hides it while `inapplicableReason` says it does not apply, unless it has a non-default value.
    */
   readonly detail?: boolean;
+  /**
+   * When the setting has an effect, given the others: all of these hold. The first that does not is
+   * the reason `inapplicableReason` gives (shown next to the disabled control); the core ignores the
+   * setting exactly then. Absent: it always applies.
+   */
+  readonly requires?: readonly Requirement[];
+}
+
+/** A condition a setting needs to have any effect, and what the panel says while it does not hold. */
+export interface Requirement {
+  readonly when: (settings: Settings) => boolean;
+  /** One sentence: why the setting does nothing now, and what would make it count. */
+  readonly reason: string;
 }
 
 export type SettingGroup = 'data' | 'model' | 'training' | 'regularization' | 'system';
@@ -67,54 +80,51 @@ const num = (s: Omit<NumberSpec, 'kind' | 'integer' | 'scale'> & Partial<Pick<Nu
   ...s,
 });
 const int = (s: Omit<NumberSpec, 'kind' | 'integer' | 'scale'>): NumberSpec => num({ ...s, integer: true });
-const choice = <V extends string>(s: Omit<EnumSpec<V>, 'kind'>): EnumSpec<V> => ({ kind: 'enum', ...s });
+/**
+ * An enum setting; its id type is the union of its options' values, inferred from them alone (the
+ * `NoInfer`s keep the default and the table's `satisfies` from widening it); the default must be one of them.
+ */
+const choice = <V extends string>(
+  s: BaseSpec & { readonly options: readonly EnumOption<V>[]; readonly default: NoInfer<V> },
+): EnumSpec<NoInfer<V>> => ({
+  kind: 'enum',
+  ...s,
+});
+/**
+ * A requirement (see `BaseSpec.requires`). Write `when` with its `: boolean` return type: the schema's
+ * own type is still being inferred while its rules are checked, and an inferred return type would
+ * make TypeScript read `Settings` (derived from the schema) too early — a circular type.
+ */
+const rule = (when: (s: Settings) => boolean, reason: string): Requirement => ({ when, reason });
 const flag = (s: Omit<BooleanSpec, 'kind'>): BooleanSpec => ({ kind: 'boolean', ...s });
 
-export const DATASETS = ['mnist', 'fashion', 'cifar10'] as const;
-export type DatasetId = (typeof DATASETS)[number];
-
-export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
-export type OptimizerId = (typeof OPTIMIZERS)[number];
-
-export const MODELS = ['lenet5', 'lenet5-classic', 'deep', 'mlp'] as const;
-export type ModelId = (typeof MODELS)[number];
-
-export const ACTIVATIONS = ['relu', 'leaky-relu', 'elu', 'tanh', 'scaled-tanh', 'sigmoid'] as const;
-export type ActivationId = (typeof ACTIVATIONS)[number];
-
-export const INITIALIZERS = [
-  'glorot-uniform',
-  'glorot-normal',
-  'he-uniform',
-  'he-normal',
-  'lecun-uniform',
-  'lecun-normal',
-  'truncated-normal',
-  'random-normal',
-  'random-uniform',
-  'zeros',
-  'constant',
-] as const;
-export type InitializerId = (typeof INITIALIZERS)[number];
-/** Initializers whose spread (or value) is the user's `initScale`. */
+/** Initialisers whose spread (or value) is the user's `initScale` (see the `initScale` entry). */
 export const SCALED_INITIALIZERS: readonly InitializerId[] = ['truncated-normal', 'random-normal', 'random-uniform', 'constant'];
 
-export const LR_SCHEDULES = ['constant', 'time', 'exponential', 'step', 'inverse-sqrt', 'cosine'] as const;
-export type LrScheduleId = (typeof LR_SCHEDULES)[number];
-
-export const NEGATIVE_MODES = ['none', 'test-negative', 'train-both', 'abs-mean'] as const;
-export type NegativeMode = (typeof NEGATIVE_MODES)[number];
-
-export const NORMALIZATIONS = ['unit', 'standardize'] as const;
-export type NormalizationId = (typeof NORMALIZATIONS)[number];
-
-export const BACKEND_CHOICES = ['auto', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
-export type BackendName = Exclude<BackendChoice, 'auto'>;
+/** Requirements several entries share. */
+const notClassic = rule(
+  (s): boolean => s.model !== 'lenet5-classic',
+  'LeNet-5 classic is the fixed 1998 design (scaled tanh, average pooling, no batch norm); choose LeNet-5 (modern) to change it.',
+);
+const deepOnly = rule((s): boolean => s.model === 'deep', 'Only used by the depth experiment model.');
+const onlyAdam = rule((s): boolean => s.optimizer === 'adam', 'Only used by Adam.');
+const erasingOn = rule((s): boolean => s.randomErasing !== 0, 'Only used when random erasing is on.');
+const areaInOrder = rule(
+  (s): boolean => s.erasingAreaMin <= s.erasingAreaMax,
+  'The minimum area is above the maximum: the two are swapped when training.',
+);
+const aspectInOrder = rule(
+  (s): boolean => s.erasingAspectMin <= s.erasingAspectMax,
+  'The minimum aspect is above the maximum: the two are swapped when training.',
+);
+const validationOn = rule(
+  (s): boolean => s.validationSize > 0,
+  'Early stopping watches the validation loss: set Validation examples above 0.',
+);
 
 /** The schema. Order here is the order of controls and of keys in the URL. */
 export const SETTINGS = {
-  dataset: choice<DatasetId>({
+  dataset: choice({
     key: 'ds',
     label: 'Dataset',
     help: 'Official train/test splits. CIFAR-10 needs its binary archive (see the data panel).',
@@ -146,7 +156,7 @@ export const SETTINGS = {
     max: 20000,
     step: 500,
   }),
-  normalization: choice<NormalizationId>({
+  normalization: choice({
     key: 'norm',
     label: 'Input scaling',
     help: 'Pixels to [0, 1], or standardised per channel (zero mean, unit variance) with statistics of the training examples only.',
@@ -157,7 +167,7 @@ export const SETTINGS = {
       { value: 'standardize', label: 'Standardise per channel (train statistics)' },
     ],
   }),
-  negatives: choice<NegativeMode>({
+  negatives: choice({
     key: 'neg',
     label: 'Negative images',
     help: 'The negative of an image is 1 − x. Test on negatives too, train on both, or preprocess every image as |I − mean(I)|.',
@@ -180,7 +190,7 @@ export const SETTINGS = {
     max: 0.9,
     step: 0.1,
   }),
-  model: choice<ModelId>({
+  model: choice({
     key: 'm',
     label: 'Model',
     help: 'LeNet-5 modern (ReLU, max-pool), the 1998 original (scaled tanh, average pooling, 32×32 input), a stack of N 3×3 conv blocks, or an MLP baseline.',
@@ -195,6 +205,7 @@ export const SETTINGS = {
   }),
   depth: int({
     key: 'depth',
+    requires: [deepOnly],
     detail: true,
     label: 'Conv blocks N',
     help: 'Number of 3×3 conv blocks, in three stages (16, 32, 64 maps × width) with a 2×2 pool between stages. Deep plain stacks stop training.',
@@ -206,6 +217,7 @@ export const SETTINGS = {
   }),
   residual: flag({
     key: 'res',
+    requires: [deepOnly],
     detail: true,
     label: 'Residual connections',
     help: 'Each block adds its input to its output (a 1×1 projection where the map count changes).',
@@ -214,6 +226,7 @@ export const SETTINGS = {
   }),
   batchNorm: flag({
     key: 'bn',
+    requires: [notClassic],
     label: 'Batch normalisation',
     help: 'After each conv / hidden dense layer, before its nonlinearity; moving averages are used at test time.',
     group: 'model',
@@ -221,6 +234,7 @@ export const SETTINGS = {
   }),
   batchNormMomentum: num({
     key: 'bnm',
+    requires: [notClassic, rule((s): boolean => s.batchNorm, 'Only used when batch normalisation is on.')],
     detail: true,
     advanced: true,
     label: 'Batch-norm moving-average momentum',
@@ -231,8 +245,9 @@ export const SETTINGS = {
     max: 0.999,
     step: 0.01,
   }),
-  activation: choice<ActivationId>({
+  activation: choice({
     key: 'act',
+    requires: [notClassic],
     label: 'Activation',
     help: 'Nonlinearity of the hidden layers. Sigmoid and tanh saturate; ReLU can die; Leaky ReLU is max(0.01z, z).',
     group: 'model',
@@ -248,6 +263,7 @@ export const SETTINGS = {
   }),
   leakyAlpha: num({
     key: 'lalpha',
+    requires: [notClassic, rule((s): boolean => s.activation === 'leaky-relu', 'Only used by the Leaky ReLU activation.')],
     detail: true,
     label: 'Leaky ReLU slope α',
     help: 'max(αz, z): the slope for negative inputs that keeps units from dying (0.01 in the lecture).',
@@ -259,6 +275,7 @@ export const SETTINGS = {
   }),
   eluAlpha: num({
     key: 'ealpha',
+    requires: [notClassic, rule((s): boolean => s.activation === 'elu', 'Only used by the ELU activation.')],
     detail: true,
     label: 'ELU α',
     help: 'ELU is α(eᶻ − 1) for z < 0: the value negative inputs saturate towards is −α.',
@@ -268,8 +285,9 @@ export const SETTINGS = {
     max: 10,
     step: 0.1,
   }),
-  pooling: choice<'max' | 'avg'>({
+  pooling: choice({
     key: 'pool',
+    requires: [notClassic, rule((s): boolean => s.model !== 'mlp', 'The MLP has no pooling layers.')],
     label: 'Pooling',
     help: '2×2 max pooling, or average pooling (close to the 1998 subsampling).',
     group: 'model',
@@ -281,6 +299,7 @@ export const SETTINGS = {
   }),
   widthMultiplier: num({
     key: 'wm',
+    requires: [notClassic, rule((s): boolean => s.model !== 'mlp', 'The MLP has no conv layers.')],
     label: 'Width ×',
     help: 'Multiplies the number of feature maps of every conv layer (rounded, at least 1).',
     group: 'model',
@@ -290,7 +309,7 @@ export const SETTINGS = {
     step: 0.25,
     advanced: true,
   }),
-  initializer: choice<InitializerId>({
+  initializer: choice({
     key: 'init',
     label: 'Weight initialisation',
     help: 'Glorot Var(w) = 2/(fan_in+fan_out) suits tanh, He 2/fan_in suits ReLU, LeCun 1/fan_in. All-equal weights never break symmetry.',
@@ -312,6 +331,12 @@ export const SETTINGS = {
   }),
   initScale: num({
     key: 'iscale',
+    requires: [
+      rule(
+        (s): boolean => SCALED_INITIALIZERS.includes(s.initializer),
+        'Only used by the truncated normal, normal, uniform and constant initialisations.',
+      ),
+    ],
     detail: true,
     label: 'Init σ / a / value',
     help: 'Standard deviation (normal; before truncation at 2σ for truncated), half-width a (uniform), or the constant.',
@@ -332,7 +357,7 @@ export const SETTINGS = {
     step: 0.01,
     advanced: true,
   }),
-  optimizer: choice<OptimizerId>({
+  optimizer: choice({
     key: 'opt',
     label: 'Optimizer',
     help: 'How each gradient step updates the weights.',
@@ -359,6 +384,7 @@ export const SETTINGS = {
   }),
   momentum: num({
     key: 'mom',
+    requires: [rule((s): boolean => s.optimizer === 'momentum' || s.optimizer === 'nesterov', 'Only used by SGD + momentum and Nesterov.')],
     label: 'Momentum ρ',
     help: 'Fraction of the previous update carried into the next (SGD + momentum and Nesterov).',
     group: 'training',
@@ -369,6 +395,7 @@ export const SETTINGS = {
   }),
   beta1: num({
     key: 'b1',
+    requires: [onlyAdam],
     detail: true,
     label: 'Adam β1',
     help: 'Decay of the running mean of gradients (first moment).',
@@ -381,6 +408,7 @@ export const SETTINGS = {
   }),
   beta2: num({
     key: 'b2',
+    requires: [onlyAdam],
     detail: true,
     label: 'Adam β2',
     help: 'Decay of the running mean of squared gradients (second moment).',
@@ -393,6 +421,7 @@ export const SETTINGS = {
   }),
   rho: num({
     key: 'rho',
+    requires: [rule((s): boolean => s.optimizer === 'rmsprop', 'Only used by RMSprop.')],
     detail: true,
     label: 'RMSprop ρ',
     help: 'Decay of the running mean of squared gradients.',
@@ -405,6 +434,12 @@ export const SETTINGS = {
   }),
   epsilon: num({
     key: 'eps',
+    requires: [
+      rule(
+        (s): boolean => s.optimizer === 'adam' || s.optimizer === 'rmsprop',
+        'Only Adam and RMSprop take an ε (AdaGrad uses the backend’s own).',
+      ),
+    ],
     detail: true,
     label: 'ε (Adam, RMSprop)',
     help: 'Added to the denominator to avoid dividing by zero (Keras 1e-7, the lecture 1e-8).',
@@ -417,6 +452,7 @@ export const SETTINGS = {
   }),
   adagradInit: num({
     key: 'acc0',
+    requires: [rule((s): boolean => s.optimizer === 'adagrad', 'Only used by AdaGrad.')],
     detail: true,
     label: 'AdaGrad initial accumulator',
     help: 'Starting value of the sum of squared gradients.',
@@ -427,7 +463,7 @@ export const SETTINGS = {
     step: 0.01,
     advanced: true,
   }),
-  lrSchedule: choice<LrScheduleId>({
+  lrSchedule: choice({
     key: 'sched',
     label: 'Learning-rate schedule',
     help: 'How the learning rate λ changes during the run (λ0 is the learning rate above).',
@@ -444,6 +480,10 @@ export const SETTINGS = {
   }),
   lrMin: num({
     key: 'lrmin',
+    requires: [
+      rule((s): boolean => s.lrSchedule === 'cosine', 'Only used by the cosine schedule.'),
+      rule((s): boolean => s.lrMin < s.learningRate, 'Must be below the learning rate, or the rate would rise.'),
+    ],
     detail: true,
     label: 'Minimum learning rate',
     help: 'Where cosine annealing ends: λ = λmin + ½(λ0 − λmin)(1 + cos(π·t/T)).',
@@ -454,6 +494,7 @@ export const SETTINGS = {
   }),
   lrDecay: num({
     key: 'decay',
+    requires: [rule((s): boolean => s.lrSchedule === 'time', 'Only used by the time-decay schedule.')],
     detail: true,
     label: 'Decay d',
     help: 'Per-step decay of the time schedule (Keras SGD "decay"; the best homework run used 1e-4).',
@@ -465,6 +506,9 @@ export const SETTINGS = {
   }),
   lrGamma: num({
     key: 'gamma',
+    requires: [
+      rule((s): boolean => s.lrSchedule === 'exponential' || s.lrSchedule === 'step', 'Only used by the exponential and step schedules.'),
+    ],
     detail: true,
     label: 'Decay factor γ',
     help: 'Multiplier per epoch (exponential) or per S epochs (step).',
@@ -476,6 +520,7 @@ export const SETTINGS = {
   }),
   lrStepEpochs: int({
     key: 'lrstep',
+    requires: [rule((s): boolean => s.lrSchedule === 'step', 'Only used by the step schedule.')],
     detail: true,
     label: 'Step every S epochs',
     help: 'The step schedule multiplies the learning rate by γ every S epochs.',
@@ -555,6 +600,7 @@ export const SETTINGS = {
   }),
   erasingAreaMin: num({
     key: 'eamin',
+    requires: [erasingOn, areaInOrder],
     detail: true,
     label: 'Erased area, min',
     help: 'Smallest erased rectangle, as a fraction of the image (0.02 in Zhong et al.).',
@@ -566,6 +612,7 @@ export const SETTINGS = {
   }),
   erasingAreaMax: num({
     key: 'eamax',
+    requires: [erasingOn, areaInOrder],
     detail: true,
     label: 'Erased area, max',
     help: 'Largest erased rectangle, as a fraction of the image (0.33 in Zhong et al.).',
@@ -577,6 +624,7 @@ export const SETTINGS = {
   }),
   erasingAspectMin: num({
     key: 'earmin',
+    requires: [erasingOn, aspectInOrder],
     detail: true,
     label: 'Erased aspect, min',
     help: 'Smallest height/width ratio of the erased rectangle (0.3 in Zhong et al.).',
@@ -588,6 +636,7 @@ export const SETTINGS = {
   }),
   erasingAspectMax: num({
     key: 'earmax',
+    requires: [erasingOn, aspectInOrder],
     detail: true,
     label: 'Erased aspect, max',
     help: 'Largest height/width ratio of the erased rectangle (3.3 in Zhong et al.).',
@@ -620,6 +669,7 @@ export const SETTINGS = {
   }),
   patience: int({
     key: 'pat',
+    requires: [validationOn],
     label: 'Early-stopping patience',
     help: 'Stop after this many epochs without a lower validation loss (0 = off).',
     group: 'regularization',
@@ -630,13 +680,14 @@ export const SETTINGS = {
   }),
   restoreBest: flag({
     key: 'restore',
+    requires: [rule((s): boolean => s.patience !== 0, 'Only used when early stopping is on (patience above 0).'), validationOn],
     detail: true,
     label: 'Restore best weights',
     help: 'When early stopping is on, the run ends with the weights of the epoch with the lowest validation loss.',
     group: 'regularization',
     default: true,
   }),
-  backend: choice<BackendChoice>({
+  backend: choice({
     key: 'be',
     label: 'Compute backend',
     help: 'auto picks what is fastest here: GPU WebGL when there is a real GPU, otherwise WASM.',
@@ -652,9 +703,38 @@ export const SETTINGS = {
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
+
+/** The ids of an enum setting: its options' values, in the schema's order (one source: the options). */
+type IdsOf<S> = S extends EnumSpec<infer V> ? V : never;
+const idsOf = <V extends string>(spec: EnumSpec<V>): readonly V[] => spec.options.map((o) => o.value);
+
+export type DatasetId = IdsOf<typeof SETTINGS.dataset>;
+export const DATASETS = idsOf(SETTINGS.dataset);
+export type OptimizerId = IdsOf<typeof SETTINGS.optimizer>;
+export const OPTIMIZERS = idsOf(SETTINGS.optimizer);
+export type ModelId = IdsOf<typeof SETTINGS.model>;
+export const MODELS = idsOf(SETTINGS.model);
+export type ActivationId = IdsOf<typeof SETTINGS.activation>;
+export const ACTIVATIONS = idsOf(SETTINGS.activation);
+export type InitializerId = IdsOf<typeof SETTINGS.initializer>;
+export const INITIALIZERS = idsOf(SETTINGS.initializer);
+export type LrScheduleId = IdsOf<typeof SETTINGS.lrSchedule>;
+export const LR_SCHEDULES = idsOf(SETTINGS.lrSchedule);
+export type NegativeMode = IdsOf<typeof SETTINGS.negatives>;
+export const NEGATIVE_MODES = idsOf(SETTINGS.negatives);
+export type NormalizationId = IdsOf<typeof SETTINGS.normalization>;
+export const NORMALIZATIONS = idsOf(SETTINGS.normalization);
+export type BackendChoice = IdsOf<typeof SETTINGS.backend>;
+export const BACKEND_CHOICES = idsOf(SETTINGS.backend);
+export type BackendName = Exclude<BackendChoice, 'auto'>;
 type ValueOf<S> = S extends EnumSpec<infer V> ? V : S extends NumberSpec ? number : S extends BooleanSpec ? boolean : never;
-/** A complete, validated experiment configuration. */
-export type Settings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> };
+type SettingValues = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> };
+/**
+ * A complete, validated experiment configuration. An interface, not an alias: the schema's own
+ * `requires` rules take it as their parameter, and only an interface is resolved lazily enough for that.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the interface is the point (see above)
+export interface Settings extends SettingValues {}
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
@@ -781,83 +861,13 @@ export function assertNever(x: never): never {
   throw new Error(`unexpected value ${JSON.stringify(x)}`);
 }
 
-/** Optimizers that read each optimizer knob. */
-const OPTIMIZER_KNOBS: Partial<Record<SettingName, { readonly uses: readonly OptimizerId[]; readonly reason: string }>> = {
-  momentum: { uses: ['momentum', 'nesterov'], reason: 'Only used by SGD + momentum and Nesterov.' },
-  beta1: { uses: ['adam'], reason: 'Only used by Adam.' },
-  beta2: { uses: ['adam'], reason: 'Only used by Adam.' },
-  rho: { uses: ['rmsprop'], reason: 'Only used by RMSprop.' },
-  epsilon: { uses: ['adam', 'rmsprop'], reason: 'Only Adam and RMSprop take an ε (AdaGrad uses the backend’s own).' },
-  adagradInit: { uses: ['adagrad'], reason: 'Only used by AdaGrad.' },
-};
-
-const CLASSIC_FIXED =
-  'LeNet-5 classic is the fixed 1998 design (scaled tanh, average pooling, no batch norm); choose LeNet-5 (modern) to change it.';
-
 /**
  * Why a setting has no effect under the other settings (shown next to its disabled control), or null
- * when it applies. Keeps "settings that make no sense together" explained rather than silently ignored:
- * the core ignores exactly the settings for which this returns a reason.
+ * when it applies: the reason of the first of its entry's `requires` that does not hold. Keeps
+ * "settings that make no sense together" explained rather than silently ignored: the core ignores
+ * exactly the settings for which this returns a reason.
  */
 export function inapplicableReason(name: SettingName, settings: Settings): string | null {
-  const optimizerKnob = OPTIMIZER_KNOBS[name];
-  if (optimizerKnob) return optimizerKnob.uses.includes(settings.optimizer) ? null : optimizerKnob.reason;
-  const model = settings.model;
-  switch (name) {
-    case 'depth':
-    case 'residual':
-      return model === 'deep' ? null : 'Only used by the depth experiment model.';
-    case 'activation':
-    case 'batchNorm':
-      return model === 'lenet5-classic' ? CLASSIC_FIXED : null;
-    case 'batchNormMomentum':
-      if (model === 'lenet5-classic') return CLASSIC_FIXED;
-      return settings.batchNorm ? null : 'Only used when batch normalisation is on.';
-    case 'pooling':
-      if (model === 'lenet5-classic') return CLASSIC_FIXED;
-      return model === 'mlp' ? 'The MLP has no pooling layers.' : null;
-    case 'widthMultiplier':
-      if (model === 'lenet5-classic') return CLASSIC_FIXED;
-      return model === 'mlp' ? 'The MLP has no conv layers.' : null;
-    case 'initScale':
-      return SCALED_INITIALIZERS.includes(settings.initializer)
-        ? null
-        : 'Only used by the truncated normal, normal, uniform and constant initialisations.';
-    case 'lrDecay':
-      return settings.lrSchedule === 'time' ? null : 'Only used by the time-decay schedule.';
-    case 'lrMin':
-      if (settings.lrSchedule !== 'cosine') return 'Only used by the cosine schedule.';
-      return settings.lrMin < settings.learningRate ? null : 'Must be below the learning rate, or the rate would rise.';
-    case 'leakyAlpha':
-      if (model === 'lenet5-classic') return CLASSIC_FIXED;
-      return settings.activation === 'leaky-relu' ? null : 'Only used by the Leaky ReLU activation.';
-    case 'eluAlpha':
-      if (model === 'lenet5-classic') return CLASSIC_FIXED;
-      return settings.activation === 'elu' ? null : 'Only used by the ELU activation.';
-    case 'erasingAreaMin':
-    case 'erasingAreaMax':
-      if (settings.randomErasing === 0) return 'Only used when random erasing is on.';
-      return settings.erasingAreaMin <= settings.erasingAreaMax
-        ? null
-        : 'The minimum area is above the maximum: the two are swapped when training.';
-    case 'erasingAspectMin':
-    case 'erasingAspectMax':
-      if (settings.randomErasing === 0) return 'Only used when random erasing is on.';
-      return settings.erasingAspectMin <= settings.erasingAspectMax
-        ? null
-        : 'The minimum aspect is above the maximum: the two are swapped when training.';
-    case 'lrGamma':
-      return settings.lrSchedule === 'exponential' || settings.lrSchedule === 'step'
-        ? null
-        : 'Only used by the exponential and step schedules.';
-    case 'lrStepEpochs':
-      return settings.lrSchedule === 'step' ? null : 'Only used by the step schedule.';
-    case 'patience':
-      return settings.validationSize > 0 ? null : 'Early stopping watches the validation loss: set Validation examples above 0.';
-    case 'restoreBest':
-      if (settings.patience === 0) return 'Only used when early stopping is on (patience above 0).';
-      return settings.validationSize > 0 ? null : 'Early stopping watches the validation loss: set Validation examples above 0.';
-    default:
-      return null;
-  }
+  const spec: SettingSpec = SETTINGS[name];
+  return spec.requires?.find((r) => !r.when(settings))?.reason ?? null;
 }
