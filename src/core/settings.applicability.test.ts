@@ -1,97 +1,31 @@
 /**
- * Which settings apply under the others: the rules live on the schema entries (`requires`). This file
- * pins them against a frozen copy of the rules as they were written before they moved into the schema
- * (a property-style comparison over seeded random settings), and keeps a table of the rules themselves.
+ * Which settings apply under the others: the rules live on the schema entries (`requires`). A table of
+ * every rule (each reason, and a case where the setting applies); settings without rules apply under
+ * any settings; the enum id lists are their options. (When the rules moved into the schema, they were
+ * compared with a frozen copy of the old `inapplicableReason` over 4000 seeded random settings: commit
+ * be5990c.)
  */
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from './rng';
 import {
+  ACTIVATIONS,
+  BACKEND_CHOICES,
+  DATASETS,
   DEFAULT_SETTINGS,
   inapplicableReason,
+  INITIALIZERS,
+  LR_SCHEDULES,
+  MODELS,
+  NEGATIVE_MODES,
+  NORMALIZATIONS,
+  OPTIMIZERS,
+  SCALED_INITIALIZERS,
   SETTING_NAMES,
   SETTINGS,
-  type OptimizerId,
   type SettingName,
   type Settings,
   type SettingSpec,
 } from './settings';
-
-// ---- Frozen copy of `inapplicableReason` before the rules moved into the schema (commit 1399532). ----
-const LEGACY_SCALED_INITIALIZERS: readonly string[] = ['truncated-normal', 'random-normal', 'random-uniform', 'constant'];
-const LEGACY_OPTIMIZER_KNOBS: Partial<Record<SettingName, { readonly uses: readonly OptimizerId[]; readonly reason: string }>> = {
-  momentum: { uses: ['momentum', 'nesterov'], reason: 'Only used by SGD + momentum and Nesterov.' },
-  beta1: { uses: ['adam'], reason: 'Only used by Adam.' },
-  beta2: { uses: ['adam'], reason: 'Only used by Adam.' },
-  rho: { uses: ['rmsprop'], reason: 'Only used by RMSprop.' },
-  epsilon: { uses: ['adam', 'rmsprop'], reason: 'Only Adam and RMSprop take an ε (AdaGrad uses the backend’s own).' },
-  adagradInit: { uses: ['adagrad'], reason: 'Only used by AdaGrad.' },
-};
-const LEGACY_CLASSIC_FIXED =
-  'LeNet-5 classic is the fixed 1998 design (scaled tanh, average pooling, no batch norm); choose LeNet-5 (modern) to change it.';
-
-function legacyInapplicableReason(name: SettingName, settings: Settings): string | null {
-  const optimizerKnob = LEGACY_OPTIMIZER_KNOBS[name];
-  if (optimizerKnob) return optimizerKnob.uses.includes(settings.optimizer) ? null : optimizerKnob.reason;
-  const model = settings.model;
-  switch (name) {
-    case 'depth':
-    case 'residual':
-      return model === 'deep' ? null : 'Only used by the depth experiment model.';
-    case 'activation':
-    case 'batchNorm':
-      return model === 'lenet5-classic' ? LEGACY_CLASSIC_FIXED : null;
-    case 'batchNormMomentum':
-      if (model === 'lenet5-classic') return LEGACY_CLASSIC_FIXED;
-      return settings.batchNorm ? null : 'Only used when batch normalisation is on.';
-    case 'pooling':
-      if (model === 'lenet5-classic') return LEGACY_CLASSIC_FIXED;
-      return model === 'mlp' ? 'The MLP has no pooling layers.' : null;
-    case 'widthMultiplier':
-      if (model === 'lenet5-classic') return LEGACY_CLASSIC_FIXED;
-      return model === 'mlp' ? 'The MLP has no conv layers.' : null;
-    case 'initScale':
-      return LEGACY_SCALED_INITIALIZERS.includes(settings.initializer)
-        ? null
-        : 'Only used by the truncated normal, normal, uniform and constant initialisations.';
-    case 'lrDecay':
-      return settings.lrSchedule === 'time' ? null : 'Only used by the time-decay schedule.';
-    case 'lrMin':
-      if (settings.lrSchedule !== 'cosine') return 'Only used by the cosine schedule.';
-      return settings.lrMin < settings.learningRate ? null : 'Must be below the learning rate, or the rate would rise.';
-    case 'leakyAlpha':
-      if (model === 'lenet5-classic') return LEGACY_CLASSIC_FIXED;
-      return settings.activation === 'leaky-relu' ? null : 'Only used by the Leaky ReLU activation.';
-    case 'eluAlpha':
-      if (model === 'lenet5-classic') return LEGACY_CLASSIC_FIXED;
-      return settings.activation === 'elu' ? null : 'Only used by the ELU activation.';
-    case 'erasingAreaMin':
-    case 'erasingAreaMax':
-      if (settings.randomErasing === 0) return 'Only used when random erasing is on.';
-      return settings.erasingAreaMin <= settings.erasingAreaMax
-        ? null
-        : 'The minimum area is above the maximum: the two are swapped when training.';
-    case 'erasingAspectMin':
-    case 'erasingAspectMax':
-      if (settings.randomErasing === 0) return 'Only used when random erasing is on.';
-      return settings.erasingAspectMin <= settings.erasingAspectMax
-        ? null
-        : 'The minimum aspect is above the maximum: the two are swapped when training.';
-    case 'lrGamma':
-      return settings.lrSchedule === 'exponential' || settings.lrSchedule === 'step'
-        ? null
-        : 'Only used by the exponential and step schedules.';
-    case 'lrStepEpochs':
-      return settings.lrSchedule === 'step' ? null : 'Only used by the step schedule.';
-    case 'patience':
-      return settings.validationSize > 0 ? null : 'Early stopping watches the validation loss: set Validation examples above 0.';
-    case 'restoreBest':
-      if (settings.patience === 0) return 'Only used when early stopping is on (patience above 0).';
-      return settings.validationSize > 0 ? null : 'Early stopping watches the validation loss: set Validation examples above 0.';
-    default:
-      return null;
-  }
-}
-// ---- end of the frozen copy ----
 
 /** A random valid value of one spec: its edges, its default, values across its range. */
 function randomValue(spec: SettingSpec, rng: Rng): number | string | boolean {
@@ -117,33 +51,118 @@ function randomSettings(rng: Rng, density: number): Settings {
   return out as Settings;
 }
 
+const CLASSIC = /fixed 1998 design/;
+
+/** [setting, settings changed from the defaults, the reason given (null: it applies)]. */
+const RULES: readonly (readonly [SettingName, Partial<Settings>, RegExp | null])[] = [
+  ['depth', {}, /depth experiment/],
+  ['depth', { model: 'deep' }, null],
+  ['residual', { model: 'mlp' }, /depth experiment/],
+  ['residual', { model: 'deep' }, null],
+  ['batchNorm', { model: 'lenet5-classic' }, CLASSIC],
+  ['batchNorm', { model: 'mlp' }, null],
+  ['batchNormMomentum', { model: 'lenet5-classic', batchNorm: true }, CLASSIC],
+  ['batchNormMomentum', { batchNorm: false }, /batch normalisation is on/],
+  ['batchNormMomentum', { batchNorm: true }, null],
+  ['activation', { model: 'lenet5-classic' }, CLASSIC],
+  ['activation', { model: 'deep' }, null],
+  ['leakyAlpha', { model: 'lenet5-classic', activation: 'leaky-relu' }, CLASSIC],
+  ['leakyAlpha', { activation: 'elu' }, /Leaky ReLU activation/],
+  ['leakyAlpha', { activation: 'leaky-relu' }, null],
+  ['eluAlpha', { model: 'lenet5-classic', activation: 'elu' }, CLASSIC],
+  ['eluAlpha', { activation: 'leaky-relu' }, /ELU activation/],
+  ['eluAlpha', { activation: 'elu' }, null],
+  ['pooling', { model: 'lenet5-classic' }, CLASSIC],
+  ['pooling', { model: 'mlp' }, /no pooling/],
+  ['pooling', { model: 'deep' }, null],
+  ['widthMultiplier', { model: 'lenet5-classic' }, CLASSIC],
+  ['widthMultiplier', { model: 'mlp' }, /no conv layers/],
+  ['widthMultiplier', {}, null],
+  ...INITIALIZERS.map(
+    (initializer) =>
+      [
+        'initScale',
+        { initializer },
+        SCALED_INITIALIZERS.includes(initializer) ? null : /truncated normal, normal, uniform and constant/,
+      ] as const,
+  ),
+  ...OPTIMIZERS.flatMap((optimizer) => [
+    ['momentum', { optimizer }, optimizer === 'momentum' || optimizer === 'nesterov' ? null : /SGD \+ momentum and Nesterov/] as const,
+    ['beta1', { optimizer }, optimizer === 'adam' ? null : /Only used by Adam/] as const,
+    ['beta2', { optimizer }, optimizer === 'adam' ? null : /Only used by Adam/] as const,
+    ['rho', { optimizer }, optimizer === 'rmsprop' ? null : /Only used by RMSprop/] as const,
+    ['epsilon', { optimizer }, optimizer === 'adam' || optimizer === 'rmsprop' ? null : /Only Adam and RMSprop take an ε/] as const,
+    ['adagradInit', { optimizer }, optimizer === 'adagrad' ? null : /Only used by AdaGrad/] as const,
+  ]),
+  ...LR_SCHEDULES.flatMap((lrSchedule) => [
+    ['lrDecay', { lrSchedule }, lrSchedule === 'time' ? null : /time-decay schedule/] as const,
+    ['lrGamma', { lrSchedule }, lrSchedule === 'exponential' || lrSchedule === 'step' ? null : /exponential and step/] as const,
+    ['lrStepEpochs', { lrSchedule }, lrSchedule === 'step' ? null : /step schedule/] as const,
+    ['lrMin', { lrSchedule }, lrSchedule === 'cosine' ? null : /cosine schedule/] as const,
+  ]),
+  ['lrMin', { lrSchedule: 'cosine', learningRate: 0.1, lrMin: 0.1 }, /below the learning rate/],
+  ['lrMin', { lrSchedule: 'cosine', learningRate: 0.1, lrMin: 0.099 }, null],
+  ...(['erasingAreaMin', 'erasingAreaMax', 'erasingAspectMin', 'erasingAspectMax'] as const).flatMap((name) => [
+    [name, { randomErasing: 0 }, /random erasing is on/] as const,
+    [name, { randomErasing: 0.5 }, null] as const,
+  ]),
+  ['erasingAreaMin', { randomErasing: 0.5, erasingAreaMin: 0.4, erasingAreaMax: 0.3 }, /minimum area is above/],
+  ['erasingAreaMax', { randomErasing: 0.5, erasingAreaMin: 0.4, erasingAreaMax: 0.3 }, /minimum area is above/],
+  ['erasingAreaMax', { randomErasing: 0.5, erasingAreaMin: 0.3, erasingAreaMax: 0.3 }, null],
+  ['erasingAspectMin', { randomErasing: 0.5, erasingAspectMin: 2, erasingAspectMax: 1 }, /minimum aspect is above/],
+  ['erasingAspectMax', { randomErasing: 0.5, erasingAspectMin: 2, erasingAspectMax: 1 }, /minimum aspect is above/],
+  ['erasingAspectMin', { randomErasing: 0.5, erasingAspectMin: 1, erasingAspectMax: 1 }, null],
+  ['patience', { validationSize: 0 }, /set Validation examples above 0/],
+  ['patience', {}, null],
+  ['restoreBest', { patience: 0 }, /patience above 0/],
+  ['restoreBest', { patience: 0, validationSize: 0 }, /patience above 0/],
+  ['restoreBest', { patience: 3, validationSize: 0 }, /set Validation examples above 0/],
+  ['restoreBest', { patience: 3 }, null],
+];
+
 describe('setting applicability (rules on the schema entries)', () => {
-  it('matches the rules as first written, for every setting, over 4000 seeded random settings', () => {
+  it.each(RULES)('%s under %j: %s', (name, changed, reason) => {
+    const actual = inapplicableReason(name, { ...DEFAULT_SETTINGS, ...changed });
+    if (reason === null) expect(actual).toBeNull();
+    else expect(actual).toMatch(reason);
+  });
+
+  it('the table covers every rule: each reason of each entry, and a case where the setting applies', () => {
+    for (const name of SETTING_NAMES) {
+      const spec: SettingSpec = SETTINGS[name];
+      const rows = RULES.filter(([n]) => n === name);
+      const given = new Set(rows.map(([, changed]) => inapplicableReason(name, { ...DEFAULT_SETTINGS, ...changed })));
+      const reasons = (spec.requires ?? []).map((r) => r.reason);
+      if (reasons.length === 0) {
+        expect(rows, name).toEqual([]);
+        continue;
+      }
+      expect([...given].sort(), name).toEqual([null, ...new Set(reasons)].sort());
+    }
+  });
+
+  it('a setting without rules applies under any settings (4000 seeded random settings)', () => {
     const rng = createRng(20261130);
-    const seen = new Map<SettingName, Set<string | null>>();
-    const mismatches: string[] = [];
+    const free = SETTING_NAMES.filter((name) => !(SETTINGS[name] as SettingSpec).requires);
+    expect(free).toEqual(expect.arrayContaining(['dataset', 'learningRate', 'optimizer', 'dropout', 'l2', 'seed']));
     for (let i = 0; i < 4000; i++) {
       const s = randomSettings(rng, [0.1, 0.4, 1][i % 3]!);
-      for (const name of SETTING_NAMES) {
-        const expected = legacyInapplicableReason(name, s);
-        const actual = inapplicableReason(name, s);
-        if (actual !== expected && mismatches.length < 5) mismatches.push(`${name}: ${actual} ≠ ${expected} under ${JSON.stringify(s)}`);
-        if (!seen.has(name)) seen.set(name, new Set());
-        seen.get(name)!.add(expected);
-      }
+      for (const name of free) if (inapplicableReason(name, s) !== null) expect.fail(`${name} inapplicable under ${JSON.stringify(s)}`);
     }
-    expect(mismatches).toEqual([]);
-    // The sample reached every reason of every rule, and the "applies" case of each.
-    const reasons = (name: SettingName) => [...(seen.get(name) ?? [])];
-    expect(reasons('lrMin')).toEqual(
-      expect.arrayContaining([null, 'Only used by the cosine schedule.', 'Must be below the learning rate, or the rate would rise.']),
-    );
-    expect(reasons('restoreBest')).toHaveLength(3);
-    expect(reasons('erasingAreaMax')).toHaveLength(3);
-    expect(reasons('erasingAspectMin')).toHaveLength(3);
-    expect(reasons('batchNormMomentum')).toHaveLength(3);
-    expect(reasons('leakyAlpha')).toHaveLength(3);
-    for (const name of SETTING_NAMES)
-      if (legacyInapplicableReason(name, DEFAULT_SETTINGS) === null) expect(reasons(name), name).toContain(null);
+  });
+
+  it('the id lists are the options of their schema entry, in order', () => {
+    const values = (spec: SettingSpec) => (spec.kind === 'enum' ? spec.options.map((o) => o.value) : []);
+    expect(DATASETS).toEqual(values(SETTINGS.dataset));
+    expect(OPTIMIZERS).toEqual(values(SETTINGS.optimizer));
+    expect(MODELS).toEqual(values(SETTINGS.model));
+    expect(ACTIVATIONS).toEqual(values(SETTINGS.activation));
+    expect(INITIALIZERS).toEqual(values(SETTINGS.initializer));
+    expect(LR_SCHEDULES).toEqual(values(SETTINGS.lrSchedule));
+    expect(NEGATIVE_MODES).toEqual(values(SETTINGS.negatives));
+    expect(NORMALIZATIONS).toEqual(values(SETTINGS.normalization));
+    expect(BACKEND_CHOICES).toEqual(values(SETTINGS.backend));
+    expect(OPTIMIZERS).toEqual(['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam']);
+    for (const init of SCALED_INITIALIZERS) expect(INITIALIZERS).toContain(init);
   });
 });
