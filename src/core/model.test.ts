@@ -12,7 +12,7 @@ const CIFAR = { height: 32, width: 32, channels: 3 };
 
 describe('LeNet-5 builders', () => {
   it('modern LeNet-5 on MNIST has the homework shapes and 61,706 parameters', () => {
-    const model = buildModel({ model: 'lenet5', seed: 1 }, MNIST, 10);
+    const model = buildModel({ ...DEFAULT_SETTINGS, model: 'lenet5', seed: 1 }, MNIST, 10);
     const { layers, totalParams } = summarize(model);
     expect(totalParams).toBe(61706);
     expect(layers.map((l) => [l.name, l.outputShape])).toEqual([
@@ -29,7 +29,7 @@ describe('LeNet-5 builders', () => {
   });
 
   it('classic LeNet-5 pads 28×28 to 32×32, uses C5 as a 5×5 conv with 120 maps and scaled tanh', () => {
-    const model = buildModel({ model: 'lenet5-classic', seed: 1 }, MNIST, 10);
+    const model = buildModel({ ...DEFAULT_SETTINGS, model: 'lenet5-classic', seed: 1 }, MNIST, 10);
     const { layers, totalParams } = summarize(model);
     expect(totalParams).toBe(61706);
     const shapes = Object.fromEntries(layers.map((l) => [l.name, l.outputShape]));
@@ -51,13 +51,13 @@ describe('LeNet-5 builders', () => {
   });
 
   it('adapts to CIFAR-10: 3 input channels at 32×32', () => {
-    const modern = buildModel({ model: 'lenet5', seed: 1 }, CIFAR, 10);
+    const modern = buildModel({ ...DEFAULT_SETTINGS, model: 'lenet5', seed: 1 }, CIFAR, 10);
     const s = summarize(modern);
     expect(s.layers[0]!.outputShape).toEqual([32, 32, 6]);
     expect(s.layers[0]!.params).toBe(5 * 5 * 3 * 6 + 6);
     expect(s.layers.find((l) => l.name === 'flatten')!.outputShape).toEqual([576]);
     modern.dispose();
-    const classic = buildModel({ model: 'lenet5-classic', seed: 1 }, CIFAR, 10);
+    const classic = buildModel({ ...DEFAULT_SETTINGS, model: 'lenet5-classic', seed: 1 }, CIFAR, 10);
     const c = summarize(classic);
     expect(c.layers[0]!.name).toBe('C1');
     expect(c.layers.find((l) => l.name === 'C5')!.outputShape).toEqual([1, 1, 120]);
@@ -66,7 +66,7 @@ describe('LeNet-5 builders', () => {
 
   it('the same seed gives the same initial weights; another seed does not', () => {
     const weights = (seed: number) => {
-      const m = buildModel({ model: 'lenet5', seed }, MNIST, 10);
+      const m = buildModel({ ...DEFAULT_SETTINGS, model: 'lenet5', seed }, MNIST, 10);
       const w = m.getWeights().map((t) => Array.from(t.dataSync()));
       m.dispose();
       return w;

@@ -182,26 +182,25 @@ export function createInitializer(kind: InitializerId, scale: number, seed: numb
   }
 }
 
-/** The settings a model is built from. */
-export type ModelSettings = Pick<Settings, 'model' | 'seed'> &
-  Partial<
-    Pick<
-      Settings,
-      | 'activation'
-      | 'leakyAlpha'
-      | 'eluAlpha'
-      | 'batchNorm'
-      | 'batchNormMomentum'
-      | 'pooling'
-      | 'widthMultiplier'
-      | 'dropout'
-      | 'initializer'
-      | 'initScale'
-      | 'biasInit'
-      | 'depth'
-      | 'residual'
-    >
-  >;
+/** The settings a model is built from, all of them given (their defaults live in the schema only). */
+export type ModelSettings = Pick<
+  Settings,
+  | 'model'
+  | 'seed'
+  | 'activation'
+  | 'leakyAlpha'
+  | 'eluAlpha'
+  | 'batchNorm'
+  | 'batchNormMomentum'
+  | 'pooling'
+  | 'widthMultiplier'
+  | 'dropout'
+  | 'initializer'
+  | 'initScale'
+  | 'biasInit'
+  | 'depth'
+  | 'residual'
+>;
 
 /** Hidden units of the MLP baseline (LeCun et al. 1998's 300-100 network). */
 export const MLP_UNITS = [300, 100] as const;
@@ -246,36 +245,32 @@ class Builder {
   readonly batchNorm: boolean;
   readonly dropout: number;
   constructor(private readonly s: ModelSettings) {
-    this.activation = s.activation ?? 'relu';
-    this.batchNorm = s.batchNorm ?? false;
-    this.dropout = s.dropout ?? 0;
+    this.activation = s.activation;
+    this.batchNorm = s.batchNorm;
+    this.dropout = s.dropout;
   }
 
   /** Kernel initialiser of the next weight layer (seeds in layer order: init/0, init/1, …). */
   kernel(): Initializer {
-    return createInitializer(
-      this.s.initializer ?? 'glorot-uniform',
-      this.s.initScale ?? 0.05,
-      deriveSeed(this.s.seed, `init/${this.kernelIndex++}`),
-    );
+    return createInitializer(this.s.initializer, this.s.initScale, deriveSeed(this.s.seed, `init/${this.kernelIndex++}`));
   }
   bias(): { biasInitializer?: Initializer } {
-    const value = this.s.biasInit ?? 0;
+    const value = this.s.biasInit;
     return value === 0 ? {} : { biasInitializer: tf.initializers.constant({ value }) };
   }
   filters(base: number): number {
-    return Math.max(1, Math.round(base * (this.s.widthMultiplier ?? 1)));
+    return Math.max(1, Math.round(base * this.s.widthMultiplier));
   }
 
   /** Nonlinearity as its own layer (after batch norm, or when tf.layers has no fused form). */
   activationLayer(name: string): tf.layers.Layer {
     switch (this.activation) {
       case 'leaky-relu':
-        return tf.layers.leakyReLU({ name, alpha: this.s.leakyAlpha ?? 0.01 });
+        return tf.layers.leakyReLU({ name, alpha: this.s.leakyAlpha });
       case 'scaled-tanh':
         return new ScaledTanh({ name });
       case 'elu': {
-        const alpha = this.s.eluAlpha ?? 1;
+        const alpha = this.s.eluAlpha;
         return alpha === 1 ? tf.layers.activation({ name, activation: 'elu' }) : new AlphaElu({ name, alpha });
       }
       case 'relu':
@@ -298,19 +293,19 @@ class Builder {
     make: (cfg: { activation?: 'relu' | 'elu' | 'tanh' | 'sigmoid'; useBias: boolean; biasInitializer?: Initializer }) => tf.layers.Layer,
   ): void {
     // tf.layers' fused 'elu' has α = 1; any other α needs its own layer.
-    const fused = this.batchNorm || (this.activation === 'elu' && (this.s.eluAlpha ?? 1) !== 1) ? undefined : FUSABLE[this.activation];
+    const fused = this.batchNorm || (this.activation === 'elu' && this.s.eluAlpha !== 1) ? undefined : FUSABLE[this.activation];
     add(make({ ...(fused ? { activation: fused } : {}), useBias: !this.batchNorm, ...(this.batchNorm ? {} : this.bias()) }));
     if (this.batchNorm) add(this.batchNormLayer(`${name}_bn`));
     if (!fused) add(this.activationLayer(`${name}_act`));
   }
 
   /**
-   * Batch norm with the chosen moving-average momentum (default 0.9, PyTorch's 0.1). tf.layers' own
+   * Batch norm with the chosen moving-average momentum (the schema's default 0.9 is PyTorch's 0.1). tf.layers' own
    * default, 0.99, leaves the test-time statistics mostly at their initial 0 / 1 after a few hundred
    * steps (0.99^150 ≈ 0.22 of the start remains), so short runs scored near chance on the test set.
    */
   batchNormLayer(name: string): tf.layers.Layer {
-    return tf.layers.batchNormalization({ name, momentum: this.s.batchNormMomentum ?? 0.9 });
+    return tf.layers.batchNormalization({ name, momentum: this.s.batchNormMomentum });
   }
 
   dropoutLayer(): tf.layers.Layer | null {
@@ -320,7 +315,7 @@ class Builder {
   }
 
   pool(name: string): tf.layers.Layer {
-    return (this.s.pooling ?? 'max') === 'avg'
+    return this.s.pooling === 'avg'
       ? tf.layers.averagePooling2d({ name, poolSize: 2, strides: 2 })
       : tf.layers.maxPooling2d({ name, poolSize: 2, strides: 2 });
   }
@@ -427,8 +422,8 @@ class Builder {
    * projection of x where the number of maps changes.
    */
   deep(inputShape: number[], numClasses: number): tf.LayersModel {
-    const depth = Math.max(1, this.s.depth ?? 8);
-    const residual = this.s.residual ?? false;
+    const depth = Math.max(1, this.s.depth);
+    const residual = this.s.residual;
     const stages = stageSizes(depth);
     const input = tf.input({ shape: inputShape, name: 'input' });
     let x: tf.SymbolicTensor = input;
