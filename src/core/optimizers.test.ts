@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOptimizer, getLearningRate, learningRateAt, setLearningRate } from './optimizers';
-import { DEFAULT_SETTINGS, LR_SCHEDULES, type Settings } from './settings';
+import { DEFAULT_SETTINGS, LR_SCHEDULES, OPTIMIZERS, type Settings } from './settings';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -65,7 +65,7 @@ describe('optimizers', () => {
   });
 
   it('setLearningRate changes the step size of every optimizer kind, without leaking tensors', () => {
-    for (const optimizer of ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const) {
+    for (const optimizer of OPTIMIZERS) {
       // One step of size lr, then one of size 10·lr: the second move must be larger.
       const opt = createOptimizer(with_({ optimizer, learningRate: 0.01 }));
       const w = tf.variable(tf.tensor1d([1]), true, `lr-${optimizer}`);

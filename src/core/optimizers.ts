@@ -1,36 +1,74 @@
 /**
- * Optimizer construction from settings, and the learning-rate schedules applied to it during a run.
+ * Optimizers: one table row per optimizer the settings offer (`OPTIMIZER_KINDS`) — how it is built, how
+ * a learning-rate schedule changes its rate, whether a checkpoint can keep its state — and the
+ * learning-rate schedules. Creation (`createOptimizer`), rate changes (`setLearningRate`) and checkpoints
+ * (recovery.ts, through `optimizerCheckpointing`) all read the table: the quirks of tfjs's optimizers
+ * are written down here and nowhere else.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertNever, type Settings } from './settings';
+import { assertNever, DEFAULT_SETTINGS, type OptimizerId, type Settings } from './settings';
 
-export type OptimizerSettings = Pick<Settings, 'optimizer' | 'learningRate' | 'momentum'> &
-  Partial<Pick<Settings, 'beta1' | 'beta2' | 'epsilon' | 'rho' | 'adagradInit'>>;
+/** The settings an optimizer is built from, all of them given (their defaults live in the schema only). */
+export type OptimizerSettings = Pick<
+  Settings,
+  'optimizer' | 'learningRate' | 'momentum' | 'beta1' | 'beta2' | 'epsilon' | 'rho' | 'adagradInit'
+>;
 
 /**
- * The tfjs optimizer for `settings`, starting at the base learning rate. Unset constants take the Keras
- * defaults (β1 0.9, β2 0.999, ρ 0.9, ε 1e-7, AdaGrad accumulator 0.1).
+ * What a checkpoint (recovery.ts) does with an optimizer's state: its step count and slots (momentum,
+ * Adam's moments, AdaGrad's accumulators). `weights`: tfjs's `getWeights` / `setWeights` round-trip them.
+ * `restart`: they cannot be read — tfjs 4.22's AdaMax, for one, throws from `getWeights` — so the
+ * checkpoint keeps the model's weights only, a resumed run starts the slots from zero, and `reason`
+ * tells the user so.
  */
+export type Checkpointing = { readonly slots: 'weights' } | { readonly slots: 'restart'; readonly reason: string };
+
+/** Everything the app relies on about one optimizer. */
+export interface OptimizerKind {
+  /** The tfjs optimizer at the base learning rate. */
+  readonly create: (settings: OptimizerSettings) => tf.Optimizer;
+  /** Sets the learning rate the next `applyGradients` uses, leaving no tensor behind. */
+  readonly setLearningRate: (optimizer: tf.Optimizer, learningRate: number) => void;
+  readonly checkpoint: Checkpointing;
+}
+
+/** SGD and momentum keep the rate as a device scalar; their `setLearningRate` replaces it. */
+const deviceScalarRate = (optimizer: tf.Optimizer, learningRate: number): void =>
+  (optimizer as tf.SGDOptimizer).setLearningRate(learningRate);
+/** Adam, RMSprop and AdaGrad read their `learningRate` field on every step (they have no setter). */
+const fieldRate = (optimizer: tf.Optimizer, learningRate: number): void => {
+  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+};
+const WEIGHTS: Checkpointing = { slots: 'weights' };
+
+/** The optimizers of the `optimizer` setting, one row each (a new option fails to compile without its row). */
+export const OPTIMIZER_KINDS: { readonly [K in OptimizerId]: OptimizerKind } = {
+  sgd: { create: (s) => tf.train.sgd(s.learningRate), setLearningRate: deviceScalarRate, checkpoint: WEIGHTS },
+  momentum: {
+    create: (s) => disposingLearningRate(tf.train.momentum(s.learningRate, s.momentum)),
+    setLearningRate: deviceScalarRate,
+    checkpoint: WEIGHTS,
+  },
+  nesterov: {
+    create: (s) => disposingLearningRate(tf.train.momentum(s.learningRate, s.momentum, true)),
+    setLearningRate: deviceScalarRate,
+    checkpoint: WEIGHTS,
+  },
+  adagrad: { create: (s) => tf.train.adagrad(s.learningRate, s.adagradInit), setLearningRate: fieldRate, checkpoint: WEIGHTS },
+  // No momentum term, as in Keras' default RMSprop.
+  rmsprop: { create: (s) => tf.train.rmsprop(s.learningRate, s.rho, 0, s.epsilon), setLearningRate: fieldRate, checkpoint: WEIGHTS },
+  adam: { create: (s) => tf.train.adam(s.learningRate, s.beta1, s.beta2, s.epsilon), setLearningRate: fieldRate, checkpoint: WEIGHTS },
+};
+
+/** The row each optimizer `createOptimizer` made was built from. */
+const KIND_OF = new WeakMap<tf.Optimizer, OptimizerKind>();
+
+/** The tfjs optimizer for `settings` (its row of `OPTIMIZER_KINDS`), starting at the base learning rate. */
 export function createOptimizer(settings: OptimizerSettings): tf.Optimizer {
-  const lr = settings.learningRate;
-  const epsilon = settings.epsilon ?? 1e-7;
-  switch (settings.optimizer) {
-    case 'sgd':
-      return tf.train.sgd(lr);
-    case 'momentum':
-      return disposingLearningRate(tf.train.momentum(lr, settings.momentum));
-    case 'nesterov':
-      return disposingLearningRate(tf.train.momentum(lr, settings.momentum, true));
-    case 'adagrad':
-      return tf.train.adagrad(lr, settings.adagradInit ?? 0.1);
-    case 'adam':
-      return tf.train.adam(lr, settings.beta1 ?? 0.9, settings.beta2 ?? 0.999, epsilon);
-    case 'rmsprop':
-      // No momentum term, as in Keras' default RMSprop.
-      return tf.train.rmsprop(lr, settings.rho ?? 0.9, 0, epsilon);
-    default:
-      return assertNever(settings.optimizer);
-  }
+  const kind = OPTIMIZER_KINDS[settings.optimizer];
+  const optimizer = kind.create(settings);
+  KIND_OF.set(optimizer, kind);
+  return optimizer;
 }
 
 /**
@@ -48,19 +86,27 @@ function disposingLearningRate(optimizer: tf.MomentumOptimizer): tf.MomentumOpti
 }
 
 /**
- * Sets the learning rate used by the next `applyGradients`. SGD and momentum keep it as a device
- * scalar (`setLearningRate` replaces it); Adam, RMSprop and AdaGrad read the `learningRate` field on
- * every step.
+ * Sets the learning rate used by the next `applyGradients`, the way the optimizer's row says. Only
+ * for optimizers made by `createOptimizer`: for any other the right way is not known (setting a field
+ * tfjs never reads would silently train at the old rate), so it throws.
  */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  // Duck-typed: tfjs' Optimizer overrides Symbol.hasInstance, so `instanceof tf.SGDOptimizer` is true
-  // for every optimizer. SGDOptimizer and MomentumOptimizer (its subclass) have setLearningRate.
-  const sgd = optimizer as Partial<Pick<tf.SGDOptimizer, 'setLearningRate'>>;
-  if (typeof sgd.setLearningRate === 'function') {
-    sgd.setLearningRate(learningRate);
-    return;
-  }
-  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+  const kind = KIND_OF.get(optimizer);
+  if (!kind) throw new Error(`setLearningRate: ${optimizer.getClassName()} optimizer not made by createOptimizer`);
+  kind.setLearningRate(optimizer, learningRate);
+}
+
+/**
+ * How a checkpoint treats this optimizer's state (its row's `checkpoint`). An optimizer the table does
+ * not know is not assumed to implement `getWeights`: its slots restart.
+ */
+export function optimizerCheckpointing(optimizer: tf.Optimizer): Checkpointing {
+  return (
+    KIND_OF.get(optimizer)?.checkpoint ?? {
+      slots: 'restart',
+      reason: `The ${optimizer.getClassName()} optimizer's running averages cannot be saved; they start again from zero.`,
+    }
+  );
 }
 
 /** The learning rate an optimizer is currently using. */
@@ -68,8 +114,9 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
   return (optimizer as unknown as { learningRate: number }).learningRate;
 }
 
-export type ScheduleSettings = Pick<Settings, 'learningRate'> &
-  Partial<Pick<Settings, 'lrSchedule' | 'lrDecay' | 'lrGamma' | 'lrStepEpochs' | 'lrMin'>>;
+type ScheduleFields = Pick<Settings, 'learningRate' | 'lrSchedule' | 'lrDecay' | 'lrGamma' | 'lrStepEpochs' | 'lrMin'>;
+/** The schedule's settings; an absent one is the schema's default (the training loop's settings may be partial). */
+export type ScheduleSettings = Pick<ScheduleFields, 'learningRate'> & Partial<ScheduleFields>;
 
 /**
  * Learning rate of global step `step` (1-based), with `stepsPerEpoch` steps per epoch and `totalSteps`
@@ -83,26 +130,26 @@ export type ScheduleSettings = Pick<Settings, 'learningRate'> &
  * | inverse-sqrt | λ0 / √(e+1)                                   |
  * | cosine       | λmin + ½(λ0 − λmin)(1 + cos(π·(step−1)/totalSteps))   (per step, to λmin at the end) |
  */
-export function learningRateAt(s: ScheduleSettings, step: number, stepsPerEpoch: number, totalSteps: number): number {
+export function learningRateAt(settings: ScheduleSettings, step: number, stepsPerEpoch: number, totalSteps: number): number {
+  const s: ScheduleFields = { ...DEFAULT_SETTINGS, ...settings };
   const lr0 = s.learningRate;
   const e = Math.floor((step - 1) / Math.max(1, stepsPerEpoch));
-  const schedule = s.lrSchedule ?? 'constant';
-  switch (schedule) {
+  switch (s.lrSchedule) {
     case 'constant':
       return lr0;
     case 'time':
-      return lr0 / (1 + (s.lrDecay ?? 1e-4) * (step - 1));
+      return lr0 / (1 + s.lrDecay * (step - 1));
     case 'exponential':
-      return lr0 * (s.lrGamma ?? 0.95) ** e;
+      return lr0 * s.lrGamma ** e;
     case 'step':
-      return lr0 * (s.lrGamma ?? 0.95) ** Math.floor(e / Math.max(1, s.lrStepEpochs ?? 10));
+      return lr0 * s.lrGamma ** Math.floor(e / Math.max(1, s.lrStepEpochs));
     case 'inverse-sqrt':
       return lr0 / Math.sqrt(e + 1);
     case 'cosine': {
-      const min = Math.min(s.lrMin ?? 0, lr0);
+      const min = Math.min(s.lrMin, lr0);
       return min + (lr0 - min) * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / Math.max(1, totalSteps)));
     }
     default:
-      return assertNever(schedule);
+      return assertNever(s.lrSchedule);
   }
 }

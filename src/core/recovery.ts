@@ -8,6 +8,7 @@
  * Framework-free like the rest of the core; tested on the CPU backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import { optimizerCheckpointing } from './optimizers';
 import type { EpochMetrics } from './wire';
 
 /** The backend under a run stopped working (e.g. its WebGL context was lost); its tensors are gone. */
@@ -56,15 +57,21 @@ export interface LoopPosition {
 export interface TrainCheckpoint extends LoopPosition {
   /** `model.getWeights()` order (trainable and not, e.g. batch-norm statistics). */
   readonly weights: readonly HostTensor[];
-  /** `optimizer.getWeights()` order: the iteration count, then its slots (momentum, Adam moments…). */
+  /**
+   * `optimizer.getWeights()` order: the iteration count, then its slots (momentum, Adam moments…).
+   * Empty when the optimizer's row says its slots restart (`optimizerRestart` then says so).
+   */
   readonly optimizerWeights: readonly HostTensor[];
+  /** Present when the optimizer's state could not be kept: the sentence telling the user it restarts. */
+  readonly optimizerRestart?: string;
 }
 
 /** A variable's own data vs a tensor `getWeights` made just to report (the optimizer's iteration count). */
 const isVariable = (t: tf.Tensor) => typeof (t as Partial<tf.Variable>).assign === 'function';
 
 /**
- * Copies the model's and the optimizer's weights to host memory. `guard` wraps the reads (the run's
+ * Copies the model's and the optimizer's weights to host memory (the optimizer's only where its row in
+ * optimizers.ts says tfjs can read them). `guard` wraps the reads (the run's
  * interruption check); the tensors read are not disposed (they are the live variables).
  *
  * Each variable is read by itself, all reads in flight together (one GPU round trip in practice), and
@@ -80,8 +87,9 @@ export async function captureCheckpoint(
   guard: <T>(p: Promise<T>) => Promise<T> = (p) => p,
 ): Promise<TrainCheckpoint> {
   const modelWeights = model.getWeights().map((tensor, i) => ({ name: `w${i}`, tensor }));
+  const checkpointing = optimizerCheckpointing(optimizer);
   // Not guarded: it reads nothing from the device, and what it creates must be disposed below.
-  const named = await optimizer.getWeights();
+  const named = checkpointing.slots === 'weights' ? await optimizer.getWeights() : [];
   try {
     const read = async (n: { name: string; tensor: tf.Tensor }): Promise<HostTensor> => {
       // Copies: cpu and webgl hand out the tensor's own cached array.
@@ -90,7 +98,12 @@ export async function captureCheckpoint(
       return { name: n.name, shape: [...n.tensor.shape], dtype: n.tensor.dtype === 'float32' ? 'float32' : 'int32', values };
     };
     const [weights, optimizerWeights] = await guard(Promise.all([Promise.all(modelWeights.map(read)), Promise.all(named.map(read))]));
-    return { ...position, weights, optimizerWeights };
+    return {
+      ...position,
+      weights,
+      optimizerWeights,
+      ...(checkpointing.slots === 'restart' ? { optimizerRestart: checkpointing.reason } : {}),
+    };
   } finally {
     // getWeights makes a fresh tensor for the iteration count; the rest are the optimizer's own.
     for (const n of named) if (!isVariable(n.tensor)) n.tensor.dispose();
@@ -99,7 +112,8 @@ export async function captureCheckpoint(
 
 /**
  * Puts a checkpoint's weights into a freshly built `model` and `optimizer` of the same settings (on
- * whatever backend is active now). Leaves no tensor behind beyond the variables it sets.
+ * whatever backend is active now). An optimizer whose slots restart keeps its fresh state. Leaves no
+ * tensor behind beyond the variables it sets.
  */
 export async function restoreCheckpoint(model: tf.LayersModel, optimizer: tf.Optimizer, checkpoint: TrainCheckpoint): Promise<void> {
   const toTensor = (h: HostTensor) => tf.tensor(h.values.slice(), [...h.shape], h.dtype);
@@ -109,7 +123,7 @@ export async function restoreCheckpoint(model: tf.LayersModel, optimizer: tf.Opt
   } finally {
     tf.dispose(weights);
   }
-  if (checkpoint.optimizerWeights.length === 0) return;
+  if (checkpoint.optimizerWeights.length === 0 || optimizerCheckpointing(optimizer).slots !== 'weights') return;
   const named = checkpoint.optimizerWeights.map((h) => ({ name: h.name, tensor: toTensor(h) }));
   try {
     await optimizer.setWeights(named);

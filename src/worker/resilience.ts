@@ -104,7 +104,8 @@ export async function runResilient(
         epochs: resume.history.length,
         message:
           `The GPU (WebGL) context was lost during training. The run continues on ${report.name === 'wasm' ? 'WASM' : report.name === 'cpu' ? 'plain JS' : report.name} ` +
-          `from its last checkpoint (step ${resume.step.toLocaleString('en-US')}, epoch ${resume.epoch}); no finished epoch is lost.`,
+          `from its last checkpoint (step ${resume.step.toLocaleString('en-US')}, epoch ${resume.epoch}); no finished epoch is lost.` +
+          (resume.optimizerRestart === undefined ? '' : ` ${resume.optimizerRestart}`),
       });
     } finally {
       stopWatching();
