@@ -1,9 +1,9 @@
 /**
  * Which settings apply under the others: the rules live on the schema entries (`requires`). A table of
  * every rule (each reason, and a case where the setting applies); settings without rules apply under
- * any settings; the enum id lists are their options. (When the rules moved into the schema, they were
- * compared with a frozen copy of the old `inapplicableReason` over 4000 seeded random settings: commit
- * be5990c.)
+ * any settings; the enum id lists are their options. When the rules moved into the schema they were
+ * first compared with a frozen copy of the old `inapplicableReason` over 4000 seeded random settings
+ * (see the history of this file: "Settings applicability: a frozen copy of inapplicableReason…").
  */
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from './rng';
