@@ -33,7 +33,7 @@ describe('activation slopes, cosine minimum, erasing ranges', () => {
   });
 
   it('cosine annealing runs from λ0 to the minimum', () => {
-    const s = { learningRate: 0.1, lrSchedule: 'cosine' as const, lrMin: 0.01 };
+    const s = { ...DEFAULT_SETTINGS, learningRate: 0.1, lrSchedule: 'cosine' as const, lrMin: 0.01 };
     expect(learningRateAt(s, 1, 10, 100)).toBeCloseTo(0.1, 10);
     expect(learningRateAt(s, 51, 10, 100)).toBeCloseTo(0.055, 10);
     expect(learningRateAt(s, 101, 10, 100)).toBeCloseTo(0.01, 10);

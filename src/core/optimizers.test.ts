@@ -91,7 +91,8 @@ describe('learning-rate schedules', () => {
   const epochs = 20;
   const total = spe * epochs;
   /** LR of the first step of epoch k (1-based). */
-  const at = (s: Partial<Settings>, k: number) => learningRateAt({ learningRate: lr0, ...s }, (k - 1) * spe + 1, spe, total);
+  const at = (s: Partial<Settings>, k: number) =>
+    learningRateAt({ ...DEFAULT_SETTINGS, learningRate: lr0, ...s }, (k - 1) * spe + 1, spe, total);
 
   it.each([1, 2, 5, 13])('epoch %i follows each formula', (k) => {
     expect(at({ lrSchedule: 'constant' }, k)).toBe(lr0);
@@ -103,11 +104,17 @@ describe('learning-rate schedules', () => {
   });
 
   it('every schedule starts at λ0; epoch-wise ones stay constant within an epoch; cosine ends near 0', () => {
-    for (const lrSchedule of LR_SCHEDULES) expect(learningRateAt({ learningRate: lr0, lrSchedule }, 1, spe, total)).toBe(lr0);
-    expect(learningRateAt({ learningRate: lr0, lrSchedule: 'exponential' }, spe, spe, total)).toBe(lr0);
-    expect(learningRateAt({ learningRate: lr0, lrSchedule: 'exponential', lrGamma: 0.5 }, spe + 1, spe, total)).toBe(lr0 * 0.5);
-    expect(learningRateAt({ learningRate: lr0, lrSchedule: 'cosine' }, total, spe, total)).toBeLessThan(lr0 * 1e-4);
+    for (const lrSchedule of LR_SCHEDULES)
+      expect(learningRateAt({ ...DEFAULT_SETTINGS, learningRate: lr0, lrSchedule }, 1, spe, total)).toBe(lr0);
+    expect(learningRateAt({ ...DEFAULT_SETTINGS, learningRate: lr0, lrSchedule: 'exponential' }, spe, spe, total)).toBe(lr0);
+    expect(learningRateAt({ ...DEFAULT_SETTINGS, learningRate: lr0, lrSchedule: 'exponential', lrGamma: 0.5 }, spe + 1, spe, total)).toBe(
+      lr0 * 0.5,
+    );
+    expect(learningRateAt({ ...DEFAULT_SETTINGS, learningRate: lr0, lrSchedule: 'cosine' }, total, spe, total)).toBeLessThan(lr0 * 1e-4);
     // Keras' decay 1e-4 after 10,000 steps halves the rate.
-    expect(learningRateAt({ learningRate: lr0, lrSchedule: 'time', lrDecay: 1e-4 }, 10_001, spe, 20_000)).toBeCloseTo(lr0 / 2, 12);
+    expect(learningRateAt({ ...DEFAULT_SETTINGS, learningRate: lr0, lrSchedule: 'time', lrDecay: 1e-4 }, 10_001, spe, 20_000)).toBeCloseTo(
+      lr0 / 2,
+      12,
+    );
   });
 });

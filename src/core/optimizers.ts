@@ -6,7 +6,7 @@
  * are written down here and nowhere else.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertNever, DEFAULT_SETTINGS, type OptimizerId, type Settings } from './settings';
+import { assertNever, type OptimizerId, type Settings } from './settings';
 
 /** The settings an optimizer is built from, all of them given (their defaults live in the schema only). */
 export type OptimizerSettings = Pick<
@@ -114,9 +114,8 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
   return (optimizer as unknown as { learningRate: number }).learningRate;
 }
 
-type ScheduleFields = Pick<Settings, 'learningRate' | 'lrSchedule' | 'lrDecay' | 'lrGamma' | 'lrStepEpochs' | 'lrMin'>;
-/** The schedule's settings; an absent one is the schema's default (the training loop's settings may be partial). */
-export type ScheduleSettings = Pick<ScheduleFields, 'learningRate'> & Partial<ScheduleFields>;
+/** The schedule's settings, all of them given (their defaults live in the schema only). */
+export type ScheduleSettings = Pick<Settings, 'learningRate' | 'lrSchedule' | 'lrDecay' | 'lrGamma' | 'lrStepEpochs' | 'lrMin'>;
 
 /**
  * Learning rate of global step `step` (1-based), with `stepsPerEpoch` steps per epoch and `totalSteps`
@@ -130,8 +129,7 @@ export type ScheduleSettings = Pick<ScheduleFields, 'learningRate'> & Partial<Sc
  * | inverse-sqrt | λ0 / √(e+1)                                   |
  * | cosine       | λmin + ½(λ0 − λmin)(1 + cos(π·(step−1)/totalSteps))   (per step, to λmin at the end) |
  */
-export function learningRateAt(settings: ScheduleSettings, step: number, stepsPerEpoch: number, totalSteps: number): number {
-  const s: ScheduleFields = { ...DEFAULT_SETTINGS, ...settings };
+export function learningRateAt(s: ScheduleSettings, step: number, stepsPerEpoch: number, totalSteps: number): number {
   const lr0 = s.learningRate;
   const e = Math.floor((step - 1) / Math.max(1, stepsPerEpoch));
   switch (s.lrSchedule) {
