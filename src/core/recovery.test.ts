@@ -153,7 +153,6 @@ describe('recovery from a lost backend', () => {
     const model = buildModel(settings, data.train, 10);
     const optimizer = createOptimizer(settings);
     let reads = 0;
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- only ever called with .call(this), and put back below
     const spy = tf.Tensor.prototype.data;
     tf.Tensor.prototype.data = function (this: tf.Tensor) {
       reads += 1;
