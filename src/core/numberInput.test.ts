@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldProblem, normalizeNumberText, parseNumberInput, sizeNote, stepNumber, valueNote } from './numberInput';
+import { fieldProblem, normalizeNumberText, parseNumberInput, stepNumber } from './numberInput';
+import { sizeNote, valueNote } from './valueNote';
 import { DEFAULT_SETTINGS, parseSettings, SETTINGS } from './settings';
 
 const lr = SETTINGS.learningRate; // log, 1e-6…10

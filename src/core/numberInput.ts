@@ -1,9 +1,20 @@
 /**
  * Numbers as people type them, for every number setting (the settings panel and the URL codec share
- * this): parsing that never turns text into a different value, arrow-key stepping, and the note that
- * says what a special or capped value really means. Pure functions, no UI.
+ * this): parsing that never turns text into a different value and arrow-key stepping. Pure
+ * functions, no UI; the notes on what a special or capped value means are in valueNote.ts.
  */
-import type { NumberSpec, SettingName, Settings } from './settings';
+
+/** What parsing and stepping need of a number setting (settings.ts's NumberSpec has these fields). */
+export interface NumberRule {
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** Whole numbers only. */
+  readonly integer: boolean;
+  /** `log` → steps multiplicatively (learning rates). */
+  readonly scale: 'linear' | 'log';
+  readonly step?: number;
+}
 
 /**
  * What a typed text means for a number setting.
@@ -42,7 +53,7 @@ export function normalizeNumberText(text: string, integer: boolean): string | nu
 }
 
 /** Reads what a person typed into a number setting's field (or a URL value). Never throws. */
-export function parseNumberInput(spec: NumberSpec, text: string): NumberParse {
+export function parseNumberInput(spec: NumberRule, text: string): NumberParse {
   if (text.length > MAX_LENGTH) return { kind: 'invalid', reason: `longer than ${MAX_LENGTH} characters` };
   const s = normalizeNumberText(text, spec.integer);
   if (s === null) return { kind: 'invalid', reason: `"${short(text)}" is not a number` };
@@ -70,7 +81,7 @@ export function formatSettingNumber(value: number): string {
 }
 
 /** The step of a linear field: the schema's, else a round 1/100 of the range (1 for whole numbers). */
-export function linearStep(spec: NumberSpec): number {
+export function linearStep(spec: NumberRule): number {
   if (spec.step !== undefined) return spec.step;
   if (spec.integer) return 1;
   const raw = (spec.max - spec.min) / 100;
@@ -90,7 +101,7 @@ const clean = (v: number) => (v === 0 ? 0 : Number(v.toPrecision(12)));
  * a value between grid points goes to the next grid point. `large` steps by a decade (log) or ten
  * steps (linear), for PageUp / PageDown. Linear settings step by `linearStep` to the next multiple of it.
  */
-export function stepNumber(spec: NumberSpec, value: number, direction: 1 | -1, large = false): number {
+export function stepNumber(spec: NumberRule, value: number, direction: 1 | -1, large = false): number {
   const clamp = (v: number) => Math.min(spec.max, Math.max(spec.min, v));
   if (!Number.isFinite(value)) return spec.default;
   if (spec.scale === 'log' && value > 0) {
@@ -106,61 +117,6 @@ export function stepNumber(spec: NumberSpec, value: number, direction: 1 | -1, l
   const k = value / step;
   const snapped = direction > 0 ? Math.floor(k + 1e-9) + 1 : Math.ceil(k - 1e-9) - 1;
   return clamp(clean(snapped * step));
-}
-
-/** What the training will actually use for a setting whose typed value means more than it says. */
-export interface ValueNote {
-  readonly text: string;
-  /** True when the value given is larger than what is used. */
-  readonly capped: boolean;
-}
-
-/**
- * The note under the training-set and validation fields: "0" reads "all (55,000)", and a value the
- * dataset cannot supply says it is capped. `trainCount` is the dataset's official training-set size
- * (null when not known). Mirrors `splitTrainValidation` in data/batches.ts.
- */
-export function sizeNote(
-  name: 'trainSubset' | 'validationSize',
-  settings: { readonly trainSubset: number; readonly validationSize: number },
-  trainCount: number | null,
-): ValueNote | null {
-  const fmt = (n: number) => n.toLocaleString('en-US');
-  if (trainCount === null)
-    return name === 'trainSubset' && settings.trainSubset === 0 ? { text: 'all (the training set minus validation)', capped: false } : null;
-  const validation = Math.max(0, Math.min(settings.validationSize, trainCount - 1));
-  const rest = trainCount - validation;
-  if (name === 'validationSize') {
-    if (settings.validationSize === 0) return { text: 'none: no validation curve', capped: false };
-    if (settings.validationSize > validation)
-      return { text: `capped at ${fmt(validation)} (the training set has ${fmt(trainCount)})`, capped: true };
-    return null;
-  }
-  if (settings.trainSubset === 0) return { text: `all (${fmt(rest)})`, capped: false };
-  if (settings.trainSubset > rest)
-    return { text: `capped at ${fmt(rest)}: ${fmt(trainCount)} training images minus ${fmt(validation)} for validation`, capped: true };
-  return null;
-}
-
-/** Settings where 0 switches the feature off (their help says "0 = off"). */
-const ZERO_IS_OFF: readonly SettingName[] = ['clipNorm', 'patience'];
-
-/**
- * The note shown under a number field when its value means more than the digits say, or null:
- * sizes (see `sizeNote`) and "off" for the settings where 0 turns a feature off.
- */
-export function valueNote(name: SettingName, settings: Settings, trainCount: number | null): ValueNote | null {
-  if (name === 'trainSubset' || name === 'validationSize') return sizeNote(name, settings, trainCount);
-  if (name === 'batchSize' && trainCount !== null) {
-    // train.ts: a batch never holds more than the training examples there are.
-    const rest = trainCount - Math.max(0, Math.min(settings.validationSize, trainCount - 1));
-    const train = settings.trainSubset > 0 ? Math.min(settings.trainSubset, rest) : rest;
-    if (settings.batchSize > train)
-      return { text: `capped at ${train.toLocaleString('en-US')}: the whole training set in one batch`, capped: true };
-    return null;
-  }
-  if (ZERO_IS_OFF.includes(name) && settings[name] === 0) return { text: 'off', capped: false };
-  return null;
 }
 
 /**

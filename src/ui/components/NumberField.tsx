@@ -1,5 +1,6 @@
 import { useState, type KeyboardEvent } from 'react';
-import { fieldProblem, parseNumberInput, stepNumber, type ValueNote } from '../../core/numberInput';
+import { fieldProblem, parseNumberInput, stepNumber } from '../../core/numberInput';
+import type { ValueNote } from '../../core/valueNote';
 import type { NumberSpec } from '../../core/settings';
 
 /** A number as the field shows it: plain, no grouping, so it reads back the same. */

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { valueNote } from '../../core/numberInput';
+import { valueNote } from '../../core/valueNote';
 import {
   inapplicableReason,
   SETTING_NAMES,
