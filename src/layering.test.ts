@@ -137,4 +137,21 @@ describe('layering', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('no import cycles anywhere in src (type imports included): each module can be read before the ones that import it', () => {
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const walk = (file: string, path: string[]): void => {
+      state.set(file, 'open');
+      for (const next of importsOf(file, true).local) {
+        if (state.get(next) === 'open') cycles.push(show([...path.slice(path.indexOf(next)), next]));
+        else if (!state.has(next)) walk(next, [...path, next]);
+      }
+      state.set(file, 'done');
+    };
+    for (const dir of ['core', 'shared', 'worker', 'ui', 'bench', 'sw']) {
+      for (const file of sourceFiles(join(SRC, dir))) if (!state.has(file)) walk(file, [file]);
+    }
+    expect(cycles).toEqual([]);
+  });
 });
