@@ -334,6 +334,46 @@ function explosion(points: readonly CurvePoint[], numClasses: number, start?: nu
 const fixesOf = (causes: readonly Cause[]) => causes.flatMap((c) => (c.fix ? [c.fix] : []));
 const textsOf = (causes: readonly Cause[]) => causes.flatMap((c) => (c.text ? [c.text] : []));
 
+/** What every verdict reads off a run, worked out once by {@link judgeRun}. */
+interface RunFacts {
+  readonly input: VerdictInput;
+  /** Steps trained. */
+  readonly steps: number;
+  /** ln(classes): the loss of a uniform guess. */
+  readonly lnC: number;
+  readonly lastLoss: number;
+  readonly accuracy: { value: number; what: string } | null;
+  readonly atChance: boolean;
+  /** Where the loss first exploded; null when it never did. */
+  readonly exploded: { index: number; start: number } | null;
+  /** The loss exploded but came back down to a run that learns: a spike, told in the summary. */
+  readonly recovered: boolean;
+  /** "chance is 10.0%". */
+  readonly chanceText: string;
+}
+
+function runFacts(input: VerdictInput): RunFacts {
+  const { numClasses, batches, end } = input;
+  const exploded = explosion(batches, numClasses);
+  const lastLoss = batches.at(-1)?.loss ?? Number.NaN;
+  const accuracy = judgedAccuracy(input);
+  const atChance = accuracy !== null && nearChance(accuracy.value, numClasses);
+  // A loss that exploded and came back down to a run that learns is a spike, told in the summary.
+  const stillExploded =
+    exploded !== null && (!Number.isFinite(lastLoss) || explosion(batches.slice(-RECENT_POINTS), numClasses, exploded.start) !== null);
+  return {
+    input,
+    steps: input.steps ?? batches.at(-1)?.step ?? batches.length,
+    lnC: Math.log(numClasses),
+    lastLoss,
+    accuracy,
+    atChance,
+    exploded,
+    recovered: exploded !== null && end.kind !== 'diverged' && !stillExploded && !atChance,
+    chanceText: `chance is ${pct(1 / numClasses)}`,
+  };
+}
+
 /**
  * Judges a run from its curves. Order: diverged (the guard stopped it, or the loss exploded or went
  * non-finite), stopped by the user, then — with at least {@link MIN_STEPS_TO_JUDGE} steps — not
@@ -341,94 +381,10 @@ const textsOf = (causes: readonly Cause[]) => causes.flatMap((c) => (c.text ? [c
  * or by a quarter while the training loss falls), learned; a short run at chance is "too early to tell".
  */
 export function judgeRun(input: VerdictInput): Verdict {
-  const { settings: s, numClasses, batches, epochs, end } = input;
-  const steps = input.steps ?? batches.at(-1)?.step ?? batches.length;
-  const lnC = Math.log(numClasses);
-  const exploded = explosion(batches, numClasses);
-  const lastLoss = batches.at(-1)?.loss ?? Number.NaN;
-  const time = input.seconds !== undefined && Number.isFinite(input.seconds) ? ` in ${input.seconds.toFixed(1)} s` : '';
-
-  const accuracy = judgedAccuracy(input);
-  const atChance = accuracy !== null && nearChance(accuracy.value, numClasses);
-  // A loss that exploded and came back down to a run that learns is a spike, told in the summary.
-  const stillExploded =
-    exploded !== null && (!Number.isFinite(lastLoss) || explosion(batches.slice(-RECENT_POINTS), numClasses, exploded.start) !== null);
-  const recovered = exploded !== null && end.kind !== 'diverged' && !stillExploded && !atChance;
-  if (end.kind === 'diverged' || (exploded && !recovered)) {
-    const peakIndex = batches.reduce(
-      (best, p, i) => (Number.isFinite(p.loss) && p.loss > (batches[best]?.loss ?? -Infinity) ? i : best),
-      0,
-    );
-    const firstBad = batches.findIndex((p) => !Number.isFinite(p.loss));
-    const stepOf = (i: number) => batches[i]?.step ?? i + 1;
-    const at =
-      end.kind === 'diverged'
-        ? {
-            step: end.step,
-            loss: Number.isFinite(end.loss) && batches[peakIndex] ? Math.max(end.loss, batches[peakIndex].loss) : end.loss,
-          }
-        : firstBad >= 0
-          ? { step: stepOf(firstBad), loss: batches[firstBad]!.loss }
-          : { step: stepOf(peakIndex), loss: batches[peakIndex]!.loss };
-    if (end.kind === 'diverged' && Number.isFinite(at.loss) && batches[peakIndex] && batches[peakIndex].loss >= end.loss)
-      at.step = stepOf(peakIndex);
-    const start =
-      exploded?.start ??
-      Math.min(
-        ...batches
-          .slice(0, START_POINTS)
-          .map((p) => p.loss)
-          .filter(Number.isFinite),
-        lnC,
-      );
-    const peak = at.loss;
-    const finite = Number.isFinite(at.loss);
-    const rate = s.learningRate;
-    const causes = divergenceCauses(s, rate);
-    const guardStopped = end.kind === 'diverged';
-    const fixes = fixesOf(causes);
-    if (guardStopped && finite && s.divergenceStop)
-      fixes.push({ label: 'Let such a run go on (to watch the explosion)', patch: { divergenceStop: false } });
-    return {
-      kind: 'diverged',
-      label: 'Diverged',
-      status: finite
-        ? `Diverged: the loss peaked at ${loss(peak)} (step ${at.step.toLocaleString('en-US')}; it started at ${loss(start)})`
-        : `Diverged: the loss became ${loss(at.loss)} at step ${at.step.toLocaleString('en-US')}`,
-      summary: finite
-        ? `The loss climbed to ${loss(peak)}, more than ${EXPLODE_FACTOR}× its starting value ${loss(start)}: the steps overshoot and the weights blow up.${guardStopped ? ' The run was stopped there; its curves are kept.' : accuracy ? ` It ended at ${accuracy.what} ${pct(accuracy.value)} (chance is ${pct(1 / numClasses)}).` : ''}`
-        : `The loss became ${loss(at.loss)} at step ${at.step.toLocaleString('en-US')}: the weights overflowed.${guardStopped ? ' The run was stopped there; its curves are kept.' : ''}`,
-      causes: textsOf(causes),
-      fixes,
-    };
-  }
-
-  const chanceText = `chance is ${pct(1 / numClasses)}`;
-  const spike = recovered ? ` Early on the loss spiked to ${loss(Math.max(...batches.map((p) => p.loss)))}, then recovered.` : '';
-  const lossText = Number.isFinite(lastLoss)
-    ? Math.abs(lastLoss - lnC) < 0.15 * lnC
-      ? `the training loss stays at ${loss(lastLoss)} ≈ ln ${numClasses}, the loss of a uniform guess`
-      : `the training loss is ${loss(lastLoss)} (a uniform guess scores ln ${numClasses} = ${loss(lnC)})`
-    : '';
-
-  if (end.kind === 'stopped') {
-    const where = stoppedWhere(steps, input.batchesPerEpoch, epochs.length);
-    const lastEpoch = epochs.at(-1);
-    const scored = lastEpoch
-      ? `The test set was last scored after epoch ${lastEpoch.epoch}: ${pct(lastEpoch.test.accuracy)}.`
-      : 'No epoch was finished, so the test set has not been scored yet.';
-    const stuck = steps >= MIN_STEPS_TO_JUDGE && atChance;
-    const causes = stuck ? notLearningCauses(s) : [];
-    return {
-      kind: 'stopped',
-      label: 'Stopped',
-      status: `Stopped ${where}`,
-      summary: `Stopped by you ${where}. ${scored}${stuck ? ` Until then it was not learning: ${accuracy.what} ${pct(accuracy.value)} (${chanceText}).` : ''}`,
-      causes: textsOf(causes),
-      fixes: fixesOf(causes),
-    };
-  }
-
+  const f = runFacts(input);
+  if (input.end.kind === 'diverged' || (f.exploded && !f.recovered)) return divergedVerdict(f);
+  if (input.end.kind === 'stopped') return stoppedVerdict(f);
+  const { accuracy } = f;
   if (accuracy === null) {
     return {
       kind: 'too-early',
@@ -439,61 +395,181 @@ export function judgeRun(input: VerdictInput): Verdict {
       fixes: [],
     };
   }
+  if (f.atChance) return f.steps < MIN_STEPS_TO_JUDGE ? tooEarlyVerdict(f, accuracy) : notLearningVerdict(f, accuracy);
+  const overfit = overfitting(input.epochs);
+  if (overfit) return overfittingVerdict(f, accuracy, overfit);
+  return learnedVerdict(f, accuracy);
+}
 
-  if (atChance) {
-    if (steps < MIN_STEPS_TO_JUDGE) {
-      const more = Math.min(SETTINGS.epochs.max, Math.max(s.epochs * 2, Math.ceil((s.epochs * MIN_STEPS_TO_JUDGE) / Math.max(1, steps))));
-      return {
-        kind: 'too-early',
-        label: 'Too early to tell',
-        status: `Too early to tell: ${plural(steps, 'step')}, ${accuracy.what} ${pct(accuracy.value)}`,
-        summary: `After only ${plural(steps, 'step')} the ${accuracy.what} is ${pct(accuracy.value)} (${chanceText}): too few steps to say whether it learns.`,
-        causes: [],
-        fixes: [{ label: `Train for ${more} epochs`, patch: { epochs: more } }],
-      };
-    }
-    const causes = notLearningCauses(s);
-    return {
-      kind: 'not-learning',
-      label: 'Not learning',
-      status: `Not learning: ${accuracy.what} ${pct(accuracy.value)} after ${plural(steps, 'step')} (${chanceText})`,
-      summary: `After ${plural(steps, 'step')} the ${accuracy.what} is ${pct(accuracy.value)} — ${chanceText}${lossText ? `, and ${lossText}` : ''}. The network predicts about as well as guessing.`,
-      causes: textsOf(causes),
-      fixes: fixesOf(causes),
-    };
-  }
+/**
+ * Where a diverging run went wrong: the step and loss of the guard's stop (or the curve's peak, when
+ * higher), else the first non-finite loss, else the peak; and the loss it started at.
+ */
+function divergencePoint(f: RunFacts): { step: number; loss: number; start: number } {
+  const { batches, end } = f.input;
+  const peakIndex = batches.reduce((best, p, i) => (Number.isFinite(p.loss) && p.loss > (batches[best]?.loss ?? -Infinity) ? i : best), 0);
+  const firstBad = batches.findIndex((p) => !Number.isFinite(p.loss));
+  const stepOf = (i: number) => batches[i]?.step ?? i + 1;
+  const at =
+    end.kind === 'diverged'
+      ? {
+          step: end.step,
+          loss: Number.isFinite(end.loss) && batches[peakIndex] ? Math.max(end.loss, batches[peakIndex].loss) : end.loss,
+        }
+      : firstBad >= 0
+        ? { step: stepOf(firstBad), loss: batches[firstBad]!.loss }
+        : { step: stepOf(peakIndex), loss: batches[peakIndex]!.loss };
+  if (end.kind === 'diverged' && Number.isFinite(at.loss) && batches[peakIndex] && batches[peakIndex].loss >= end.loss)
+    at.step = stepOf(peakIndex);
+  const start =
+    f.exploded?.start ??
+    Math.min(
+      ...batches
+        .slice(0, START_POINTS)
+        .map((p) => p.loss)
+        .filter(Number.isFinite),
+      f.lnC,
+    );
+  return { step: at.step, loss: at.loss, start };
+}
 
-  const overfit = overfitting(epochs);
+/** The loss exploded or went non-finite (or the loop's guard stopped the run for it). */
+function divergedVerdict(f: RunFacts): Verdict {
+  const { settings: s, numClasses, end } = f.input;
+  const { accuracy } = f;
+  const at = divergencePoint(f);
+  const { start } = at;
+  const peak = at.loss;
+  const finite = Number.isFinite(at.loss);
+  const rate = s.learningRate;
+  const causes = divergenceCauses(s, rate);
+  const guardStopped = end.kind === 'diverged';
+  const fixes = fixesOf(causes);
+  if (guardStopped && finite && s.divergenceStop)
+    fixes.push({ label: 'Let such a run go on (to watch the explosion)', patch: { divergenceStop: false } });
+  return {
+    kind: 'diverged',
+    label: 'Diverged',
+    status: finite
+      ? `Diverged: the loss peaked at ${loss(peak)} (step ${at.step.toLocaleString('en-US')}; it started at ${loss(start)})`
+      : `Diverged: the loss became ${loss(at.loss)} at step ${at.step.toLocaleString('en-US')}`,
+    summary: finite
+      ? `The loss climbed to ${loss(peak)}, more than ${EXPLODE_FACTOR}× its starting value ${loss(start)}: the steps overshoot and the weights blow up.${guardStopped ? ' The run was stopped there; its curves are kept.' : accuracy ? ` It ended at ${accuracy.what} ${pct(accuracy.value)} (chance is ${pct(1 / numClasses)}).` : ''}`
+      : `The loss became ${loss(at.loss)} at step ${at.step.toLocaleString('en-US')}: the weights overflowed.${guardStopped ? ' The run was stopped there; its curves are kept.' : ''}`,
+    causes: textsOf(causes),
+    fixes,
+  };
+}
+
+/** The user stopped the run: where, the last test score, and whether it was learning until then. */
+function stoppedVerdict(f: RunFacts): Verdict {
+  const { settings: s, epochs, batchesPerEpoch } = f.input;
+  const { accuracy, steps } = f;
+  const where = stoppedWhere(steps, batchesPerEpoch, epochs.length);
+  const lastEpoch = epochs.at(-1);
+  const scored = lastEpoch
+    ? `The test set was last scored after epoch ${lastEpoch.epoch}: ${pct(lastEpoch.test.accuracy)}.`
+    : 'No epoch was finished, so the test set has not been scored yet.';
+  const stuck = steps >= MIN_STEPS_TO_JUDGE && f.atChance && accuracy !== null;
+  const causes = stuck ? notLearningCauses(s) : [];
+  return {
+    kind: 'stopped',
+    label: 'Stopped',
+    status: `Stopped ${where}`,
+    summary: `Stopped by you ${where}. ${scored}${stuck ? ` Until then it was not learning: ${accuracy.what} ${pct(accuracy.value)} (${f.chanceText}).` : ''}`,
+    causes: textsOf(causes),
+    fixes: fixesOf(causes),
+  };
+}
+
+/** At chance after fewer than {@link MIN_STEPS_TO_JUDGE} steps: offers more epochs. */
+function tooEarlyVerdict(f: RunFacts, accuracy: { value: number; what: string }): Verdict {
+  const { settings: s } = f.input;
+  const { steps } = f;
+  const more = Math.min(SETTINGS.epochs.max, Math.max(s.epochs * 2, Math.ceil((s.epochs * MIN_STEPS_TO_JUDGE) / Math.max(1, steps))));
+  return {
+    kind: 'too-early',
+    label: 'Too early to tell',
+    status: `Too early to tell: ${plural(steps, 'step')}, ${accuracy.what} ${pct(accuracy.value)}`,
+    summary: `After only ${plural(steps, 'step')} the ${accuracy.what} is ${pct(accuracy.value)} (${f.chanceText}): too few steps to say whether it learns.`,
+    causes: [],
+    fixes: [{ label: `Train for ${more} epochs`, patch: { epochs: more } }],
+  };
+}
+
+/** At chance after enough steps to judge: the likely causes under the settings. */
+function notLearningVerdict(f: RunFacts, accuracy: { value: number; what: string }): Verdict {
+  const { settings: s, numClasses } = f.input;
+  const { steps, lastLoss, lnC, chanceText } = f;
+  const lossText = Number.isFinite(lastLoss)
+    ? Math.abs(lastLoss - lnC) < 0.15 * lnC
+      ? `the training loss stays at ${loss(lastLoss)} ≈ ln ${numClasses}, the loss of a uniform guess`
+      : `the training loss is ${loss(lastLoss)} (a uniform guess scores ln ${numClasses} = ${loss(lnC)})`
+    : '';
+  const causes = notLearningCauses(s);
+  return {
+    kind: 'not-learning',
+    label: 'Not learning',
+    status: `Not learning: ${accuracy.what} ${pct(accuracy.value)} after ${plural(steps, 'step')} (${chanceText})`,
+    summary: `After ${plural(steps, 'step')} the ${accuracy.what} is ${pct(accuracy.value)} — ${chanceText}${lossText ? `, and ${lossText}` : ''}. The network predicts about as well as guessing.`,
+    causes: textsOf(causes),
+    fixes: fixesOf(causes),
+  };
+}
+
+/** "test accuracy 97.0% after 3 epochs (chance is 10.0%)": what a run that learned reached. */
+function learnedText(f: RunFacts, accuracy: { value: number; what: string }): string {
+  const last = f.input.epochs.at(-1);
+  return `${accuracy.what} ${pct(accuracy.value)}${last ? ` after ${plural(last.epoch, 'epoch')}` : ''} (${f.chanceText})`;
+}
+
+/** It learned, but the held-out loss rose while the training loss fell. */
+function overfittingVerdict(
+  f: RunFacts,
+  accuracy: { value: number; what: string },
+  overfit: NonNullable<ReturnType<typeof overfitting>>,
+): Verdict {
+  const causes = overfittingCauses(f.input.settings);
+  return {
+    kind: 'overfitting',
+    label: 'Overfitting',
+    status: `Overfitting: ${overfit.what} loss rose from ${loss(overfit.best)} (epoch ${overfit.bestEpoch}) to ${loss(overfit.last)}`,
+    summary: `It learned — ${learnedText(f, accuracy)} — but since epoch ${overfit.bestEpoch} the ${overfit.what} loss rose from ${loss(overfit.best)} to ${loss(overfit.last)} while the training loss kept falling: it memorises the training examples.`,
+    causes: textsOf(causes),
+    fixes: fixesOf(causes),
+  };
+}
+
+/** Still improving when it ended: after only a few steps, or the loss fell by 5 % of ln(classes) over the last half. */
+function stillFalling(f: RunFacts): boolean {
+  const { batches, epochs } = f.input;
+  const q = Math.floor(batches.length / 4);
+  const quarter = (from: number) => batches.slice(from, from + q).reduce((a, p) => a + p.loss, 0) / Math.max(1, q);
+  return (
+    !epochs.at(-1)?.stoppedEarly &&
+    (f.steps < MIN_STEPS_TO_JUDGE || (q >= 5 && quarter(batches.length - 2 * q) - quarter(batches.length - q) > 0.05 * f.lnC))
+  );
+}
+
+/** It learned: how well, whether early stopping ended it, an early spike, and whether more epochs would help. */
+function learnedVerdict(f: RunFacts, accuracy: { value: number; what: string }): Verdict {
+  const { settings: s, batches, epochs, seconds } = f.input;
+  const { steps } = f;
   const last = epochs.at(-1);
-  const learnedText = `${accuracy.what} ${pct(accuracy.value)}${last ? ` after ${plural(last.epoch, 'epoch')}` : ''} (${chanceText})`;
-  if (overfit) {
-    const causes = overfittingCauses(s);
-    return {
-      kind: 'overfitting',
-      label: 'Overfitting',
-      status: `Overfitting: ${overfit.what} loss rose from ${loss(overfit.best)} (epoch ${overfit.bestEpoch}) to ${loss(overfit.last)}`,
-      summary: `It learned — ${learnedText} — but since epoch ${overfit.bestEpoch} the ${overfit.what} loss rose from ${loss(overfit.best)} to ${loss(overfit.last)} while the training loss kept falling: it memorises the training examples.`,
-      causes: textsOf(causes),
-      fixes: fixesOf(causes),
-    };
-  }
+  const text = learnedText(f, accuracy);
+  const time = seconds !== undefined && Number.isFinite(seconds) ? ` in ${seconds.toFixed(1)} s` : '';
   const early =
     last?.stoppedEarly && last.bestEpoch !== null
       ? ` Early stopping ended it: the validation loss was lowest at epoch ${last.bestEpoch}.`
       : '';
-  // Still improving when it ended: after only a few steps, or the loss fell by 5 % of ln(classes) over the last half.
-  const q = Math.floor(batches.length / 4);
-  const quarter = (from: number) => batches.slice(from, from + q).reduce((a, p) => a + p.loss, 0) / Math.max(1, q);
-  const stillFalling =
-    !last?.stoppedEarly &&
-    (steps < MIN_STEPS_TO_JUDGE || (q >= 5 && quarter(batches.length - 2 * q) - quarter(batches.length - q) > 0.05 * lnC));
+  const spike = f.recovered ? ` Early on the loss spiked to ${loss(Math.max(...batches.map((p) => p.loss)))}, then recovered.` : '';
   const more = Math.min(SETTINGS.epochs.max, s.epochs * 2);
-  const longer = stillFalling && more > s.epochs;
+  const longer = stillFalling(f) && more > s.epochs;
   return {
     kind: 'learned',
     label: 'Learned',
-    status: `Learned: ${learnedText}${time}`,
-    summary: `It learned: ${learnedText}.${early}${spike}${longer ? ` The loss was still falling when it ended${steps < MIN_STEPS_TO_JUDGE ? ` (after only ${plural(steps, 'step')})` : ''}: more epochs would help.` : ''}`,
+    status: `Learned: ${text}${time}`,
+    summary: `It learned: ${text}.${early}${spike}${longer ? ` The loss was still falling when it ended${steps < MIN_STEPS_TO_JUDGE ? ` (after only ${plural(steps, 'step')})` : ''}: more epochs would help.` : ''}`,
     causes: [],
     fixes: longer ? [{ label: `Train for ${more} epochs`, patch: { epochs: more } }] : [],
   };
