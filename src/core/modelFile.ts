@@ -206,8 +206,8 @@ function layerClasses(config: Record<string, unknown>): string[] | null {
   return layers.map((l) => (isObject(l) && typeof l['class_name'] === 'string' ? l['class_name'] : '?'));
 }
 
-/** Finds model.json and its weights among `files` and checks everything that can be checked without tfjs. */
-export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
+/** The one model.json among `files`, and the other files (the weights candidates). */
+function pickModelJson(files: readonly NamedBytes[]): { file: NamedBytes; others: NamedBytes[] } {
   const jsons = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
   const others = files.filter((f) => !f.name.toLowerCase().endsWith('.json'));
   if (jsons.length === 0) {
@@ -219,9 +219,12 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
   }
   if (jsons.length > 1)
     throw new DataFormatError(`Choose one model at a time: ${jsons.map((f) => f.name).join(' and ')} are both .json files.`);
-  const file = jsons[0]!;
-  const name = file.name;
+  return { file: jsons[0]!, others };
+}
 
+/** model.json parsed: a JSON object with modelTopology and weightsManifest (not a graph model). */
+function parseModelJson(file: NamedBytes): Record<string, unknown> {
+  const name = file.name;
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file.bytes));
@@ -243,7 +246,11 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
   if (missing.length > 0) {
     throw new DataFormatError(`${name} is JSON but not a TensorFlow.js layers model: it has no ${missing.join(' and no ')}.`);
   }
-  const rawTopology = parsed['modelTopology'];
+  return parsed;
+}
+
+/** Checks that `rawTopology` is a Keras model description whose layer types tfjs knows. */
+function checkTopology(name: string, rawTopology: unknown): void {
   const topology = isObject(rawTopology) && isObject(rawTopology['model_config']) ? rawTopology['model_config'] : rawTopology;
   const classes = isObject(topology) ? layerClasses(topology) : null;
   if (!isObject(topology) || typeof topology['class_name'] !== 'string' || !classes) {
@@ -259,13 +266,17 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
       `The model in ${name} uses ${unknown.length === 1 ? 'a layer type' : 'layer types'} this app does not know: ${unknown.join(', ')}. Only the standard TensorFlow.js layers and this app's own can be loaded.`,
     );
   }
+}
 
-  const groups = parsed['weightsManifest'];
+/** The weights manifest read: each group's paths and byte count, and all weight entries in order. */
+function readManifest(
+  name: string,
+  groups: unknown,
+): { groups: { paths: string[]; bytes: number }[]; specs: tf.io.WeightsManifestEntry[] } {
   const malformed = () => new DataFormatError(`${name} is not a readable TensorFlow.js layers model: its weightsManifest is malformed.`);
   if (!Array.isArray(groups)) throw malformed();
-  const paths: string[] = [];
+  const read: { paths: string[]; bytes: number }[] = [];
   const specs: tf.io.WeightsManifestEntry[] = [];
-  const groupBytes: number[] = [];
   for (const group of groups) {
     if (!isObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights'])) throw malformed();
     const groupPaths = group['paths'] as unknown[];
@@ -280,12 +291,16 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
       bytes += size;
       specs.push(entry as tf.io.WeightsManifestEntry);
     }
-    paths.push(...groupPaths);
-    groupBytes.push(bytes);
+    read.push({ paths: groupPaths, bytes });
   }
+  return { groups: read, specs };
+}
 
-  // The weights files, by the names the manifest gives them. A browser may rename a second download of
-  // the same name ("x.weights (1).bin"): a single .bin for a single path is taken whatever its name.
+/**
+ * The weights files, by the names the manifest gives them. A browser may rename a second download of
+ * the same name ("x.weights (1).bin"): a single .bin for a single path is taken whatever its name.
+ */
+function findWeightFiles(name: string, paths: readonly string[], others: readonly NamedBytes[]): NamedBytes[] {
   const byName = new Map(others.map((f) => [f.name, f]));
   const wanted = paths.map(basename);
   const found = wanted.map((w) => byName.get(w) ?? null);
@@ -298,14 +313,22 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
       );
     }
   }
-  const weightFiles = found as NamedBytes[];
+  return found as NamedBytes[];
+}
+
+/** Checks that each manifest group's files hold exactly the bytes its weights need (truncated, or another model's). */
+function checkWeightSizes(
+  name: string,
+  groups: readonly { paths: readonly string[]; bytes: number }[],
+  weightFiles: readonly NamedBytes[],
+): void {
   let at = 0;
-  for (let g = 0; g < groups.length; g++) {
-    const count = (groups[g] as { paths: unknown[] }).paths.length;
+  for (const group of groups) {
+    const count = group.paths.length;
     const groupFiles = weightFiles.slice(at, at + count);
     at += count;
     const actual = groupFiles.reduce((sum, f) => sum + f.bytes.byteLength, 0);
-    const expected = groupBytes[g]!;
+    const expected = group.bytes;
     const which = groupFiles.map((f) => f.name).join(' + ') || '(no weights file)';
     if (actual < expected)
       throw new DataFormatError(
@@ -316,18 +339,39 @@ export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
         `${which} has ${fmt(actual)} bytes, but ${name} describes ${fmt(expected)} bytes of weights: it belongs to another model. Choose the weights file that was saved with ${name}.`,
       );
   }
-  const total = weightFiles.reduce((sum, f) => sum + f.bytes.byteLength, 0);
-  const weightData = new Uint8Array(total);
+}
+
+/** The files' bytes one after the other, in one buffer. */
+function concatBytes(files: readonly NamedBytes[]): ArrayBuffer {
+  const total = files.reduce((sum, f) => sum + f.bytes.byteLength, 0);
+  const out = new Uint8Array(total);
   let offset = 0;
-  for (const f of weightFiles) {
-    weightData.set(f.bytes, offset);
+  for (const f of files) {
+    out.set(f.bytes, offset);
     offset += f.bytes.byteLength;
   }
+  return out.buffer;
+}
+
+/** Finds model.json and its weights among `files` and checks everything that can be checked without tfjs. */
+export function checkModelFiles(files: readonly NamedBytes[]): CheckedFiles {
+  const { file, others } = pickModelJson(files);
+  const name = file.name;
+  const parsed = parseModelJson(file);
+  const rawTopology = parsed['modelTopology'];
+  checkTopology(name, rawTopology);
+  const { groups, specs } = readManifest(name, parsed['weightsManifest']);
+  const weightFiles = findWeightFiles(
+    name,
+    groups.flatMap((g) => g.paths),
+    others,
+  );
+  checkWeightSizes(name, groups, weightFiles);
   return {
     fileName: name,
     topology: rawTopology as Record<string, unknown>,
     weightSpecs: specs,
-    weightData: weightData.buffer,
+    weightData: concatBytes(weightFiles),
     userDefinedMetadata: parsed['userDefinedMetadata'],
   };
 }
