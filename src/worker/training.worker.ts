@@ -8,18 +8,18 @@ import { wholeSet } from '../core/data/batches';
 import { loadCifarFromFiles } from '../core/data/cifar';
 import { unitPreprocessing } from '../core/data/transforms';
 import { DownloadStopped } from '../core/data/download';
-import { DataFormatError } from '../core/data/types';
-import { runExperiment, type ExperimentSetup } from '../core/experiment';
+import { DataFormatError, type DatasetSplit, type Subset } from '../core/data/types';
+import { runExperiment, type ExperimentObserver, type ExperimentResult, type ExperimentSetup } from '../core/experiment';
 import { summarize } from '../core/model';
 import { describeMetadata, loadModelFiles, saveModelFiles, type LoadedModel, type ModelMetadata } from '../core/modelFile';
 import { serializeSettings, type BackendChoice } from '../core/settings';
 import { DivergenceError, evaluate, macrotask, RunControl } from '../core/train';
-import type { EpochMetrics } from '../core/wire';
+import type { EpochMetrics, Evaluation, TestPredictions } from '../core/wire';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendReport, ErrorKind, FromWorker, ToWorker } from '../shared/protocol';
 import { appBaseUrl } from '../shared/appBase';
 import { probeKey } from '../core/backendChoice';
-import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
+import { DEFAULT_SETTINGS, type DatasetId, type Settings } from '../core/settings';
 import { discardLostWebGL, initBackend, setWasmThreads, wasmThreadInfo, type BackendInfo } from './backend';
 import { measureBackends, probeEnvironment } from './probe';
 import { loadDataset, setUploadedCifar } from './datasets';
@@ -147,6 +147,143 @@ function classify(error: unknown): { kind: ErrorKind; message: string } {
   };
 }
 
+/** Seconds since `started` (a performance.now() reading). */
+const secondsSince = (started: number) => (performance.now() - started) / 1000;
+
+/** Starts the run's backend, then lets the last model go (once a save in progress is written out). */
+async function prepareRun(runId: number, settings: Settings): Promise<void> {
+  post({ type: 'state', runId, state: 'loading', message: 'Starting the compute backend…' });
+  inspector.reset();
+  await ensureBackend(settings.backend, settings);
+  await saving;
+  savable = null;
+  lastModel?.dispose();
+  lastModel = null;
+  lastSetup = null;
+}
+
+/** Loads the run's dataset, posting its download progress (at most every {@link PROGRESS_INTERVAL_MS}) and then what it holds. */
+async function loadRunData(runId: number, settings: Settings, signal: AbortSignal): Promise<DatasetSplit> {
+  post({ type: 'state', runId, state: 'loading', message: `Loading ${settings.dataset}…` });
+  let lastProgress = 0;
+  const loadStart = performance.now();
+  const data = await loadDataset(
+    settings.dataset,
+    (loadedBytes, totalBytes) => {
+      const now = performance.now();
+      if (now - lastProgress < PROGRESS_INTERVAL_MS && loadedBytes < totalBytes) return;
+      lastProgress = now;
+      post({ type: 'dataset-progress', runId, dataset: settings.dataset, loadedBytes, totalBytes });
+    },
+    signal,
+  );
+  post({
+    type: 'dataset-ready',
+    runId,
+    info: {
+      id: settings.dataset,
+      train: data.train.count,
+      test: data.test.count,
+      classNames: data.classNames,
+      loadSeconds: secondsSince(loadStart),
+    },
+  });
+  return data;
+}
+
+/**
+ * How a run's experiment reports: the inspection `hooks`, the model kept for Download and score-test
+ * (with what its model.json records), and the curves posted to the UI.
+ */
+function experimentObserver(
+  runId: number,
+  settings: Settings,
+  data: DatasetSplit,
+  hooks: ReturnType<Inspector['hooks']>,
+): ExperimentObserver {
+  return {
+    ...hooks,
+    onSetup: (setup) => {
+      hooks.onSetup(setup);
+      lastSetup = { runId, setup };
+      const { height, width, channels } = setup.test.source;
+      const metadata = describeMetadata({
+        dataset: settings.dataset,
+        inputShape: [height, width, channels],
+        classNames: data.classNames,
+        settings: serializeSettings(settings),
+        preprocessing: setup.preprocessing,
+        // After a lost backend the run resumes on a new model: the count so far carries over.
+        epochs: savable?.metadata.epochs ?? 0,
+        testAccuracy: savable?.metadata.testAccuracy ?? null,
+      });
+      savable = { model: setup.model, baseName: `${settings.dataset}-${settings.model}`, metadata };
+    },
+    onModel: (summary, sizes, info) =>
+      post({ type: 'model', runId, summary, sizes, labelNoise: info.labelNoise, normalization: info.normalization }),
+    onBatches: (points) => {
+      inspector.noteBatches(points);
+      post({ type: 'batches', runId, points });
+    },
+    onProgress: (progress) => post({ type: 'progress', runId, progress }),
+    onEpoch: (metrics) => {
+      noteTrained(metrics);
+      post({ type: 'epoch', runId, metrics });
+    },
+  };
+}
+
+/** Trains on `data`, falling back to WASM (and resuming from the last checkpoint) when WebGL is lost. */
+async function trainRun(runId: number, settings: Settings, data: DatasetSplit, control: RunControl): Promise<ExperimentResult> {
+  post({ type: 'state', runId, state: control.paused ? 'paused' : 'training' });
+  const fallBack = () => {
+    // The lost backend's tensors are gone with it; the next run with this choice starts afresh.
+    discardLostWebGL();
+    return ensureBackend('wasm');
+  };
+  const hooks = inspector.hooks(runId, data.classNames);
+  return runResilient({ runId, control, post, fallBack, beforeRetry: () => inspector.reset() }, (resume, keepCheckpoints) =>
+    runExperiment(
+      settings,
+      data,
+      control,
+      { ...keepCheckpoints, ...experimentObserver(runId, settings, data, hooks) },
+      yieldAndInspect,
+      resume,
+    ),
+  );
+}
+
+/**
+ * Ends a run that threw: a stop during its download and a diverged loss end it as `done` (a diverged
+ * run with its verdict, its curves kept); anything else is an error the UI shows.
+ */
+function runFailed(runId: number, error: unknown, started: number): void {
+  if (error instanceof DownloadStopped) {
+    // Stopped while its data was still coming: nothing to report but the stop.
+    post({ type: 'done', runId, stopped: true, seconds: secondsSince(started) });
+    return;
+  }
+  console.error(error);
+  // The run's model is gone (runExperiment disposes it on failure).
+  inspector.reset();
+  savable = null;
+  lastSetup = null;
+  if (error instanceof DivergenceError) {
+    // Not a failure of the app: the run ends with its verdict, its curves kept.
+    post({
+      type: 'done',
+      runId,
+      stopped: false,
+      seconds: secondsSince(started),
+      diverged: { step: error.step, loss: error.loss, message: error.message },
+    });
+    return;
+  }
+  post({ type: 'error', runId, ...classify(error) });
+}
+
+/** One run: backend, data, training, result; it becomes `current` until it ends. */
 async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const { runId, settings } = message;
   const control = new RunControl();
@@ -157,120 +294,21 @@ async function run(message: Extract<ToWorker, { type: 'start' }>): Promise<void>
   current = { runId, control, download };
   const started = performance.now();
   try {
-    post({ type: 'state', runId, state: 'loading', message: 'Starting the compute backend…' });
-    inspector.reset();
-    await ensureBackend(settings.backend, settings);
-    await saving;
-    savable = null;
-    lastModel?.dispose();
-    lastModel = null;
-    lastSetup = null;
-
-    post({ type: 'state', runId, state: 'loading', message: `Loading ${settings.dataset}…` });
-    let lastProgress = 0;
-    const loadStart = performance.now();
-    const data = await loadDataset(
-      settings.dataset,
-      (loadedBytes, totalBytes) => {
-        const now = performance.now();
-        if (now - lastProgress < PROGRESS_INTERVAL_MS && loadedBytes < totalBytes) return;
-        lastProgress = now;
-        post({ type: 'dataset-progress', runId, dataset: settings.dataset, loadedBytes, totalBytes });
-      },
-      download.signal,
-    );
-    post({
-      type: 'dataset-ready',
-      runId,
-      info: {
-        id: settings.dataset,
-        train: data.train.count,
-        test: data.test.count,
-        classNames: data.classNames,
-        loadSeconds: (performance.now() - loadStart) / 1000,
-      },
-    });
+    await prepareRun(runId, settings);
+    const data = await loadRunData(runId, settings, download.signal);
     if (control.stopped) {
-      post({ type: 'done', runId, stopped: true, seconds: (performance.now() - started) / 1000 });
+      post({ type: 'done', runId, stopped: true, seconds: secondsSince(started) });
       return;
     }
-
-    post({ type: 'state', runId, state: control.paused ? 'paused' : 'training' });
-    const fallBack = () => {
-      // The lost backend's tensors are gone with it; the next run with this choice starts afresh.
-      discardLostWebGL();
-      return ensureBackend('wasm');
-    };
-    const hooks = inspector.hooks(runId, data.classNames);
-    const result = await runResilient({ runId, control, post, fallBack, beforeRetry: () => inspector.reset() }, (resume, keepCheckpoints) =>
-      runExperiment(
-        settings,
-        data,
-        control,
-        {
-          ...keepCheckpoints,
-          ...hooks,
-          onSetup: (setup) => {
-            hooks.onSetup(setup);
-            lastSetup = { runId, setup };
-            const { height, width, channels } = setup.test.source;
-            const metadata = describeMetadata({
-              dataset: settings.dataset,
-              inputShape: [height, width, channels],
-              classNames: data.classNames,
-              settings: serializeSettings(settings),
-              preprocessing: setup.preprocessing,
-              // After a lost backend the run resumes on a new model: the count so far carries over.
-              epochs: savable?.metadata.epochs ?? 0,
-              testAccuracy: savable?.metadata.testAccuracy ?? null,
-            });
-            savable = { model: setup.model, baseName: `${settings.dataset}-${settings.model}`, metadata };
-          },
-          onModel: (summary, sizes, info) =>
-            post({ type: 'model', runId, summary, sizes, labelNoise: info.labelNoise, normalization: info.normalization }),
-          onBatches: (points) => {
-            inspector.noteBatches(points);
-            post({ type: 'batches', runId, points });
-          },
-          onProgress: (progress) => post({ type: 'progress', runId, progress }),
-          onEpoch: (metrics) => {
-            noteTrained(metrics);
-            post({ type: 'epoch', runId, metrics });
-          },
-        },
-        yieldAndInspect,
-        resume,
-      ),
-    );
+    const result = await trainRun(runId, settings, data, control);
     lastModel = result.model;
     // Restore-best put the weights of an earlier epoch back: the file records that epoch.
     const restored = result.restoredEpoch === null ? undefined : result.history[result.restoredEpoch - 1];
     if (restored) noteTrained(restored);
     await inspector.finish();
-    post({ type: 'done', runId, stopped: result.stopped, seconds: (performance.now() - started) / 1000 });
+    post({ type: 'done', runId, stopped: result.stopped, seconds: secondsSince(started) });
   } catch (error) {
-    if (error instanceof DownloadStopped) {
-      // Stopped while its data was still coming: nothing to report but the stop.
-      post({ type: 'done', runId, stopped: true, seconds: (performance.now() - started) / 1000 });
-      return;
-    }
-    console.error(error);
-    // The run's model is gone (runExperiment disposes it on failure).
-    inspector.reset();
-    savable = null;
-    lastSetup = null;
-    if (error instanceof DivergenceError) {
-      // Not a failure of the app: the run ends with its verdict, its curves kept.
-      post({
-        type: 'done',
-        runId,
-        stopped: false,
-        seconds: (performance.now() - started) / 1000,
-        diverged: { step: error.step, loss: error.loss, message: error.message },
-      });
-      return;
-    }
-    post({ type: 'error', runId, ...classify(error) });
+    runFailed(runId, error, started);
   } finally {
     if (current?.runId === runId) current = null;
   }
@@ -325,6 +363,81 @@ function saveModel(): void {
   })();
 }
 
+/** A model loaded from the user's files and scored on `dataset`'s test set. */
+interface ScoredModel {
+  readonly loadId: number;
+  readonly dataset: DatasetId;
+  readonly data: DatasetSplit;
+  readonly test: Subset;
+  readonly loaded: LoadedModel;
+  readonly evaluation: Evaluation;
+  readonly predictions: TestPredictions;
+}
+
+/** The scored model becomes the last model: the one score-test, the panels and Download use. */
+function adoptLoadedModel({ loadId, dataset, data, test, loaded, evaluation }: ScoredModel): void {
+  const { model, metadata, preprocessing, fileName } = loaded;
+  const numClasses = data.classNames.length;
+  const { height, width, channels } = data.test;
+  inspector.reset();
+  if (lastModel !== model) lastModel?.dispose();
+  lastModel = model;
+  lastSetup = { runId: loadId, setup: { model, preprocessing, test, numClasses } };
+  savable = {
+    model,
+    baseName: fileName.replace(/\.json$/i, ''),
+    metadata: metadata
+      ? { ...metadata, testAccuracy: metadata.dataset === dataset ? evaluation.accuracy : metadata.testAccuracy }
+      : describeMetadata({
+          dataset,
+          inputShape: [height, width, channels],
+          classNames: data.classNames,
+          settings: '',
+          preprocessing: unitPreprocessing(channels),
+          epochs: 0,
+          testAccuracy: evaluation.accuracy,
+        }),
+  };
+}
+
+/** Tells the UI about the loaded model as run `loadId`: its record, its dataset, its layers, and the inspection panels' data. */
+async function announceLoadedModel(scored: ScoredModel, loadSeconds: number): Promise<void> {
+  const { loadId, dataset, data, test, loaded, evaluation, predictions } = scored;
+  const { model, metadata, preprocessing, fileName, notes } = loaded;
+  const numClasses = data.classNames.length;
+  const epochs = metadata?.epochs ?? 0;
+  post({
+    type: 'model-loaded',
+    loadId,
+    info: {
+      fileName,
+      dataset,
+      test: evaluation,
+      trainedOn: metadata?.dataset ?? null,
+      settings: metadata?.settings ?? null,
+      epochs: metadata ? epochs : null,
+      notes,
+    },
+  });
+  post({
+    type: 'dataset-ready',
+    runId: loadId,
+    info: { id: dataset, train: data.train.count, test: data.test.count, classNames: data.classNames, loadSeconds },
+  });
+  post({
+    type: 'model',
+    runId: loadId,
+    summary: summarize(model),
+    sizes: { train: 0, validation: 0, test: test.indices.length },
+    labelNoise: null,
+    normalization: { mean: preprocessing.mean, std: preprocessing.std },
+  });
+  const hooks = inspector.hooks(loadId, data.classNames);
+  hooks.onSetup({ model, preprocessing, test, numClasses });
+  hooks.onTestPredictions(epochs, predictions);
+  await inspector.finish();
+}
+
 /**
  * Loads a model from the user's files, checks it against the chosen dataset and scores it on the test
  * set with the same evaluation as a run's; only then does it replace the last model (a file that does
@@ -337,7 +450,7 @@ async function loadModel(message: Extract<ToWorker, { type: 'load-model' }>): Pr
     await ensureBackend(message.backend);
     const loadStart = performance.now();
     const data = await loadDataset(dataset, () => undefined);
-    const loadSeconds = (performance.now() - loadStart) / 1000;
+    const loadSeconds = secondsSince(loadStart);
     const test = wholeSet(data.test);
     const numClasses = data.classNames.length;
     const { height, width, channels } = data.test;
@@ -345,61 +458,12 @@ async function loadModel(message: Extract<ToWorker, { type: 'load-model' }>): Pr
       message.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) })),
       { dataset, height, width, channels, numClasses },
     );
-    const { model, metadata, preprocessing, fileName, notes } = loaded;
     const predictions = { predicted: new Uint8Array(test.indices.length), confidence: new Float32Array(test.indices.length) };
-    const evaluation = await evaluate(model, test, numClasses, preprocessing, predictions);
-
+    const evaluation = await evaluate(loaded.model, test, numClasses, loaded.preprocessing, predictions);
+    const scored: ScoredModel = { loadId, dataset, data, test, loaded, evaluation, predictions };
     await saving;
-    inspector.reset();
-    if (lastModel !== model) lastModel?.dispose();
-    lastModel = model;
-    lastSetup = { runId: loadId, setup: { model, preprocessing, test, numClasses } };
-    const epochs = metadata?.epochs ?? 0;
-    savable = {
-      model,
-      baseName: fileName.replace(/\.json$/i, ''),
-      metadata: metadata
-        ? { ...metadata, testAccuracy: metadata.dataset === dataset ? evaluation.accuracy : metadata.testAccuracy }
-        : describeMetadata({
-            dataset,
-            inputShape: [height, width, channels],
-            classNames: data.classNames,
-            settings: '',
-            preprocessing: unitPreprocessing(channels),
-            epochs: 0,
-            testAccuracy: evaluation.accuracy,
-          }),
-    };
-    post({
-      type: 'model-loaded',
-      loadId,
-      info: {
-        fileName,
-        dataset,
-        test: evaluation,
-        trainedOn: metadata?.dataset ?? null,
-        settings: metadata?.settings ?? null,
-        epochs: metadata ? epochs : null,
-        notes,
-      },
-    });
-    post({
-      type: 'dataset-ready',
-      runId: loadId,
-      info: { id: dataset, train: data.train.count, test: data.test.count, classNames: data.classNames, loadSeconds },
-    });
-    post({
-      type: 'model',
-      runId: loadId,
-      summary: summarize(model),
-      sizes: { train: 0, validation: 0, test: test.indices.length },
-      labelNoise: null,
-      normalization: { mean: preprocessing.mean, std: preprocessing.std },
-    });
-    const hooks = inspector.hooks(loadId, data.classNames);
-    hooks.onSetup({ model, preprocessing, test, numClasses });
-    hooks.onTestPredictions(epochs, predictions);
-    await inspector.finish();
+    adoptLoadedModel(scored);
+    await announceLoadedModel(scored, loadSeconds);
   } catch (error) {
     console.error(error);
     if (loaded && loaded.model !== lastModel) loaded.model.dispose();
@@ -452,81 +516,116 @@ function enqueue(task: () => Promise<void>): void {
   queue = queue.then(tracked, tracked);
 }
 
+/** A new run supersedes the current one: stop it, then start when it has wound down. */
+function startRun(message: Extract<ToWorker, { type: 'start' }>): void {
+  current?.control.stop();
+  current?.download.abort(new DownloadStopped());
+  enqueue(() => run(message));
+}
+
+function pauseRun(runId: number): void {
+  if (current?.runId !== runId) return;
+  current.control.pause();
+  post({ type: 'state', runId, state: 'paused' });
+}
+
+function resumeRun(runId: number): void {
+  if (current?.runId !== runId) return;
+  // Not while its model is being saved: a step would change the weights being read.
+  const control = current.control;
+  void saving.then(() => control.resume());
+  post({ type: 'state', runId, state: 'training' });
+}
+
+function stepRun(runId: number, unit: Extract<ToWorker, { type: 'step' }>['unit']): void {
+  if (current?.runId !== runId) return;
+  const control = current.control;
+  void saving.then(() => control.step(unit));
+  post({
+    type: 'state',
+    runId,
+    state: 'training',
+    message: unit === 'batch' ? 'Stepping one batch…' : 'Stepping to the end of the epoch…',
+  });
+}
+
+function resetRun(runId: number): void {
+  if (current?.runId === runId) {
+    current.control.stop();
+    current.download.abort(new DownloadStopped());
+  }
+  // After the run has wound down: its model goes, so nothing (panels, Download) shows trained weights.
+  enqueue(async () => {
+    await saving;
+    inspector.reset();
+    savable = null;
+    lastModel?.dispose();
+    lastModel = null;
+  });
+}
+
+function stopRun(runId: number): void {
+  if (current?.runId !== runId) return;
+  const control = current.control;
+  // A download in progress ends now, not when its request does.
+  current.download.abort(new DownloadStopped());
+  void saving.then(() => control.stop());
+}
+
+/** Starts the backend the UI chose (queued behind any run); a failure is a backend error the UI shows. */
+function startBackend(message: Extract<ToWorker, { type: 'init-backend' }>): void {
+  enqueue(async () => {
+    try {
+      await ensureBackend(message.choice, message.settings ?? null, message.reprobe ?? false);
+    } catch (error) {
+      post({
+        type: 'error',
+        runId: null,
+        kind: 'backend',
+        message: `The compute backend could not start (${errorText(error)}). Reload the page; if it fails again, use another browser.`,
+      });
+    }
+  });
+}
+
+/** Queues loading a model, but not while a run is going. */
+function requestLoadModel(message: Extract<ToWorker, { type: 'load-model' }>): void {
+  if (current) {
+    post({ type: 'model-error', action: 'load', message: 'Stop the run (or let it finish) before loading a model.' });
+    return;
+  }
+  enqueue(() => loadModel(message));
+}
+
 installLossAftermathFilter();
 
+/** Each message to its handler. */
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   switch (message.type) {
     case 'start':
-      // A new run supersedes the current one: stop it, then start when it has wound down.
-      current?.control.stop();
-      current?.download.abort(new DownloadStopped());
-      enqueue(() => run(message));
+      startRun(message);
       return;
     case 'pause':
-      if (current?.runId !== message.runId) return;
-      current.control.pause();
-      post({ type: 'state', runId: message.runId, state: 'paused' });
+      pauseRun(message.runId);
       return;
-    case 'resume': {
-      if (current?.runId !== message.runId) return;
-      // Not while its model is being saved: a step would change the weights being read.
-      const control = current.control;
-      void saving.then(() => control.resume());
-      post({ type: 'state', runId: message.runId, state: 'training' });
+    case 'resume':
+      resumeRun(message.runId);
       return;
-    }
-    case 'step': {
-      if (current?.runId !== message.runId) return;
-      const control = current.control;
-      void saving.then(() => control.step(message.unit));
-      post({
-        type: 'state',
-        runId: message.runId,
-        state: 'training',
-        message: message.unit === 'batch' ? 'Stepping one batch…' : 'Stepping to the end of the epoch…',
-      });
+    case 'step':
+      stepRun(message.runId, message.unit);
       return;
-    }
-    case 'reset': {
-      if (current?.runId === message.runId) {
-        current.control.stop();
-        current.download.abort(new DownloadStopped());
-      }
-      // After the run has wound down: its model goes, so nothing (panels, Download) shows trained weights.
-      enqueue(async () => {
-        await saving;
-        inspector.reset();
-        savable = null;
-        lastModel?.dispose();
-        lastModel = null;
-      });
+    case 'reset':
+      resetRun(message.runId);
       return;
-    }
-    case 'stop': {
-      if (current?.runId !== message.runId) return;
-      const control = current.control;
-      // A download in progress ends now, not when its request does.
-      current.download.abort(new DownloadStopped());
-      void saving.then(() => control.stop());
+    case 'stop':
+      stopRun(message.runId);
       return;
-    }
     case 'score-test':
       enqueue(() => scoreTest(message.runId, message.epoch));
       return;
     case 'init-backend':
-      enqueue(async () => {
-        try {
-          await ensureBackend(message.choice, message.settings ?? null, message.reprobe ?? false);
-        } catch (error) {
-          post({
-            type: 'error',
-            runId: null,
-            kind: 'backend',
-            message: `The compute backend could not start (${errorText(error)}). Reload the page; if it fails again, use another browser.`,
-          });
-        }
-      });
+      startBackend(message);
       return;
     case 'load-cifar':
       void loadCifar(message);
@@ -535,11 +634,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       saveModel();
       return;
     case 'load-model':
-      if (current) {
-        post({ type: 'model-error', action: 'load', message: 'Stop the run (or let it finish) before loading a model.' });
-        return;
-      }
-      enqueue(() => loadModel(message));
+      requestLoadModel(message);
       return;
     case 'inspect':
       inspector.handle(message.request);
