@@ -81,167 +81,195 @@ function memorySample(epoch: number): MemorySample {
   };
 }
 
+/** Starts `request.backend` (WebGPU here, the others through the app's own start-up) and times it. */
+async function startBackend(request: Extract<BenchRequest, { kind: 'init' }>): Promise<BenchReplies['init']> {
+  if (request.backend === 'webgpu') return await startWebGpu();
+  const start = performance.now();
+  if (request.threads !== undefined) setWasmThreads(request.threads);
+  const info = await initBackend(request.backend, WASM_PATH);
+  for (const [flag, value] of Object.entries(request.flags ?? {})) tf.env().set(flag, value);
+  if (request.shippedKernels && info.name === 'wasm') restoreShippedWasmKernels();
+  const threads = info.name === 'wasm' ? wasmThreadInfo() : null;
+  return {
+    backend: info.name,
+    reason: info.reason,
+    renderer: info.renderer ?? null,
+    seconds: (performance.now() - start) / 1000,
+    ...(threads ? { threads } : {}),
+    isolated: self.crossOriginIsolated === true,
+  };
+}
+
+/** Loads a dataset through the app's own loader and times it. */
+async function loadData(request: Extract<BenchRequest, { kind: 'load' }>): Promise<BenchReplies['load']> {
+  const start = performance.now();
+  const split = await loadDataset(request.dataset, () => {});
+  return { dataset: request.dataset, seconds: (performance.now() - start) / 1000, train: split.train.count, test: split.test.count };
+}
+
+/** Times the first training step, its loss read back (on WebGL, shader compilation included). */
+async function firstBatch(request: Extract<BenchRequest, { kind: 'first-batch' }>): Promise<BenchReplies['first-batch']> {
+  const d = await data();
+  const settings = settingsFor(request.batchSize);
+  // What "Train" does once the data is in memory: build the model and optimizer, run one step,
+  // read its loss back. On WebGL this compiles every shader the step needs.
+  const start = performance.now();
+  const model = buildModel(settings, d.train, NUM_CLASSES);
+  const optimizer = createOptimizer(settings);
+  let ms = NaN;
+  let loss = NaN;
+  try {
+    await train({
+      model,
+      optimizer,
+      train: first(d.train, request.batchSize),
+      validation: null,
+      test: first(d.test, request.batchSize),
+      numClasses: NUM_CLASSES,
+      settings,
+      control: new RunControl(),
+      observer: {
+        ...silent,
+        onBatches: (points) => {
+          if (Number.isNaN(ms)) {
+            ms = performance.now() - start;
+            loss = points[0]?.loss ?? NaN;
+          }
+        },
+      },
+    });
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+  return { ms, loss };
+}
+
+/** Training throughput (examples per second) over `request.repeats` timed repeats, after a warm-up. */
+async function throughput(request: Extract<BenchRequest, { kind: 'throughput' }>): Promise<BenchReplies['throughput']> {
+  const d = await data();
+  const { batchSize } = request;
+  const settings = settingsFor(batchSize);
+  const model = buildModel(settings, d.train, NUM_CLASSES);
+  const optimizer = createOptimizer(settings);
+  const test = first(d.test, 100);
+  // One `train` call per repeat: `steps` full batches, then a tiny evaluation that is not timed
+  // (EpochMetrics.examplesPerSecond counts the training steps only, final metric read included).
+  const run = async (steps: number) => {
+    const result = await train({
+      model,
+      optimizer,
+      train: first(d.train, steps * batchSize),
+      validation: null,
+      test,
+      numClasses: NUM_CLASSES,
+      settings,
+      control: new RunControl(),
+      observer: silent,
+    });
+    return result.history[0]?.examplesPerSecond ?? NaN;
+  };
+  try {
+    await run(1);
+    const warmupRate = await run(Math.ceil(256 / batchSize));
+    const steps = Math.max(
+      1,
+      Math.min(Math.floor(d.train.count / batchSize), Math.round((warmupRate * request.secondsPerRepeat) / batchSize)),
+    );
+    const tensorsBefore = tf.memory().numTensors;
+    const samples: number[] = [];
+    for (let r = 0; r < request.repeats; r++) samples.push(await run(steps));
+    return { samples, steps, warmupRate, tensorsBefore, tensorsAfter: tf.memory().numTensors };
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+}
+
+/** Test-set inference throughput (images per second) over `request.repeats` repeats. */
+async function inference(request: Extract<BenchRequest, { kind: 'inference' }>): Promise<BenchReplies['inference']> {
+  const d = await data();
+  const model = buildModel(settingsFor(32), d.train, NUM_CLASSES);
+  try {
+    const all = wholeSet(d.test);
+    await evaluate(model, first(d.test, 1000), NUM_CLASSES);
+    const samples: number[] = [];
+    for (let r = 0; r < request.repeats; r++) {
+      const start = performance.now();
+      await evaluate(model, all, NUM_CLASSES);
+      samples.push(all.indices.length / ((performance.now() - start) / 1000));
+    }
+    return { samples, images: all.indices.length };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** tf.memory() after each epoch of a run: the page reads each sample and sends `continue` to go on. */
+async function memory(request: Extract<BenchRequest, { kind: 'memory' }>): Promise<BenchReplies['memory']> {
+  const d = await data();
+  const settings = settingsFor(request.batchSize, request.epochs);
+  const samples: MemorySample[] = [memorySample(0)];
+  const model = buildModel(settings, d.train, NUM_CLASSES);
+  const optimizer = createOptimizer(settings);
+  let epochDone = false;
+  try {
+    await train({
+      model,
+      optimizer,
+      train: first(d.train, request.examples),
+      validation: null,
+      test: first(d.test, request.testImages),
+      numClasses: NUM_CLASSES,
+      settings,
+      control: new RunControl(),
+      observer: { ...silent, onEpoch: () => (epochDone = true) },
+      // The loop yields right after each epoch's callback: sample there, then wait for the driver.
+      yieldNow: async () => {
+        if (!epochDone) return macrotask();
+        epochDone = false;
+        const sample = memorySample(samples.length);
+        samples.push(sample);
+        post({ type: 'memory-epoch', sample });
+        await new Promise<void>((resolve) => (resumeMemory = resolve));
+      },
+    });
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+  return { samples };
+}
+
+/** The app's backend measurement (probe.ts), measured afresh. */
+async function probe(request: Extract<BenchRequest, { kind: 'probe' }>): Promise<BenchReplies['probe']> {
+  const outcome = await measureBackends(settingsFor(request.batchSize), WASM_PATH, true);
+  return {
+    results: outcome.results,
+    chosen: outcome.chosen,
+    reason: outcome.reason,
+    probeMs: outcome.probeMs,
+    startMs: outcome.startMs ?? null,
+    environment: probeEnvironment(),
+  };
+}
+
 async function handle(request: BenchRequest): Promise<BenchReplies[BenchRequest['kind']]> {
   switch (request.kind) {
-    case 'init': {
-      if (request.backend === 'webgpu') return await startWebGpu();
-      const start = performance.now();
-      if (request.threads !== undefined) setWasmThreads(request.threads);
-      const info = await initBackend(request.backend, WASM_PATH);
-      for (const [flag, value] of Object.entries(request.flags ?? {})) tf.env().set(flag, value);
-      if (request.shippedKernels && info.name === 'wasm') restoreShippedWasmKernels();
-      const threads = info.name === 'wasm' ? wasmThreadInfo() : null;
-      return {
-        backend: info.name,
-        reason: info.reason,
-        renderer: info.renderer ?? null,
-        seconds: (performance.now() - start) / 1000,
-        ...(threads ? { threads } : {}),
-        isolated: self.crossOriginIsolated === true,
-      };
-    }
-    case 'load': {
-      const start = performance.now();
-      const split = await loadDataset(request.dataset, () => {});
-      return { dataset: request.dataset, seconds: (performance.now() - start) / 1000, train: split.train.count, test: split.test.count };
-    }
-    case 'first-batch': {
-      const d = await data();
-      const settings = settingsFor(request.batchSize);
-      // What "Train" does once the data is in memory: build the model and optimizer, run one step,
-      // read its loss back. On WebGL this compiles every shader the step needs.
-      const start = performance.now();
-      const model = buildModel(settings, d.train, NUM_CLASSES);
-      const optimizer = createOptimizer(settings);
-      let ms = NaN;
-      let loss = NaN;
-      try {
-        await train({
-          model,
-          optimizer,
-          train: first(d.train, request.batchSize),
-          validation: null,
-          test: first(d.test, request.batchSize),
-          numClasses: NUM_CLASSES,
-          settings,
-          control: new RunControl(),
-          observer: {
-            ...silent,
-            onBatches: (points) => {
-              if (Number.isNaN(ms)) {
-                ms = performance.now() - start;
-                loss = points[0]?.loss ?? NaN;
-              }
-            },
-          },
-        });
-      } finally {
-        model.dispose();
-        optimizer.dispose();
-      }
-      return { ms, loss };
-    }
-    case 'throughput': {
-      const d = await data();
-      const { batchSize } = request;
-      const settings = settingsFor(batchSize);
-      const model = buildModel(settings, d.train, NUM_CLASSES);
-      const optimizer = createOptimizer(settings);
-      const test = first(d.test, 100);
-      // One `train` call per repeat: `steps` full batches, then a tiny evaluation that is not timed
-      // (EpochMetrics.examplesPerSecond counts the training steps only, final metric read included).
-      const run = async (steps: number) => {
-        const result = await train({
-          model,
-          optimizer,
-          train: first(d.train, steps * batchSize),
-          validation: null,
-          test,
-          numClasses: NUM_CLASSES,
-          settings,
-          control: new RunControl(),
-          observer: silent,
-        });
-        return result.history[0]?.examplesPerSecond ?? NaN;
-      };
-      try {
-        await run(1);
-        const warmupRate = await run(Math.ceil(256 / batchSize));
-        const steps = Math.max(
-          1,
-          Math.min(Math.floor(d.train.count / batchSize), Math.round((warmupRate * request.secondsPerRepeat) / batchSize)),
-        );
-        const tensorsBefore = tf.memory().numTensors;
-        const samples: number[] = [];
-        for (let r = 0; r < request.repeats; r++) samples.push(await run(steps));
-        return { samples, steps, warmupRate, tensorsBefore, tensorsAfter: tf.memory().numTensors };
-      } finally {
-        model.dispose();
-        optimizer.dispose();
-      }
-    }
-    case 'inference': {
-      const d = await data();
-      const model = buildModel(settingsFor(32), d.train, NUM_CLASSES);
-      try {
-        const all = wholeSet(d.test);
-        await evaluate(model, first(d.test, 1000), NUM_CLASSES);
-        const samples: number[] = [];
-        for (let r = 0; r < request.repeats; r++) {
-          const start = performance.now();
-          await evaluate(model, all, NUM_CLASSES);
-          samples.push(all.indices.length / ((performance.now() - start) / 1000));
-        }
-        return { samples, images: all.indices.length };
-      } finally {
-        model.dispose();
-      }
-    }
-    case 'memory': {
-      const d = await data();
-      const settings = settingsFor(request.batchSize, request.epochs);
-      const samples: MemorySample[] = [memorySample(0)];
-      const model = buildModel(settings, d.train, NUM_CLASSES);
-      const optimizer = createOptimizer(settings);
-      let epochDone = false;
-      try {
-        await train({
-          model,
-          optimizer,
-          train: first(d.train, request.examples),
-          validation: null,
-          test: first(d.test, request.testImages),
-          numClasses: NUM_CLASSES,
-          settings,
-          control: new RunControl(),
-          observer: { ...silent, onEpoch: () => (epochDone = true) },
-          // The loop yields right after each epoch's callback: sample there, then wait for the driver.
-          yieldNow: async () => {
-            if (!epochDone) return macrotask();
-            epochDone = false;
-            const sample = memorySample(samples.length);
-            samples.push(sample);
-            post({ type: 'memory-epoch', sample });
-            await new Promise<void>((resolve) => (resumeMemory = resolve));
-          },
-        });
-      } finally {
-        model.dispose();
-        optimizer.dispose();
-      }
-      return { samples };
-    }
-    case 'probe': {
-      const outcome = await measureBackends(settingsFor(request.batchSize), WASM_PATH, true);
-      return {
-        results: outcome.results,
-        chosen: outcome.chosen,
-        reason: outcome.reason,
-        probeMs: outcome.probeMs,
-        startMs: outcome.startMs ?? null,
-        environment: probeEnvironment(),
-      };
-    }
+    case 'init':
+      return startBackend(request);
+    case 'load':
+      return loadData(request);
+    case 'first-batch':
+      return firstBatch(request);
+    case 'throughput':
+      return throughput(request);
+    case 'inference':
+      return inference(request);
+    case 'memory':
+      return memory(request);
+    case 'probe':
+      return probe(request);
     default: {
       const unknown: never = request;
       throw new Error(`unknown request ${JSON.stringify(unknown)}`);
