@@ -114,6 +114,54 @@ const MetricChartView = memo(function MetricChartView({
   chance,
 }: MetricChartProps) {
   const [scaleChoice, setScaleChoice] = useState<'auto' | AxisScale>('auto');
+  const series = useMetricSeries(metric, curves, epochs, batches, scaleChoice);
+  return (
+    <figure
+      className="chart"
+      data-testid={`chart-${metric}`}
+      data-points={batches.length}
+      data-epochs={epochs.length}
+      data-best-epoch={bestEpoch ?? ''}
+      data-scale={series.scale}
+      data-chance={chance ?? ''}
+    >
+      <MetricCaption
+        metric={metric}
+        title={title}
+        series={series}
+        batchCount={batches.length}
+        bestEpoch={bestEpoch}
+        scaleChoice={scaleChoice}
+        onScaleChoice={setScaleChoice}
+      />
+      {/* The plot's height comes from CSS (.chart-plot): 240 px, or the screen's height in presentation mode. */}
+      <div className="chart-plot">
+        <MetricPlot
+          metric={metric}
+          series={series}
+          totalEpochs={totalEpochs}
+          bestEpoch={bestEpoch}
+          chance={chance}
+          showValidation={epochs.length === 0 || series.perEpoch.validation.length > 0}
+        />
+      </div>
+    </figure>
+  );
+});
+
+type MetricSeries = ReturnType<typeof useMetricSeries>;
+
+/**
+ * What a metric chart draws, worked out from the store's lines: the per-epoch points, the caption's
+ * latest numbers, the y scale (`auto` picks log for a loss that spans decades) and the y axis.
+ */
+function useMetricSeries(
+  metric: Metric,
+  curves: UiState['curves'],
+  epochs: UiState['epochs'],
+  batches: UiState['batches'],
+  scaleChoice: 'auto' | AxisScale,
+) {
   const trainLine = curves[metric];
   const perEpoch = useMemo(
     () => ({
@@ -127,7 +175,6 @@ const MetricChartView = memo(function MetricChartView({
   // The caption's train number is the metric card's: the mean of the last 50 batches, named as such.
   const latest = useMemo(() => recentMean(batches.slice(-RECENT_BATCHES).map((b) => b[metric])), [batches, metric]);
   const latestNegative = perEpoch.testNegative.at(-1)?.y;
-  const fmt = (v: number) => (metric === 'accuracy' ? fmtPct(v) : fmtLoss(v));
   // On a log axis the loss is smoothed in log space: an arithmetic average would trail a spike to
   // 1e10 for dozens of batches and draw a loss the network no longer has.
   const logLine: readonly XY[] | null = metric === 'loss' ? curves.lossLog : null;
@@ -148,156 +195,204 @@ const MetricChartView = memo(function MetricChartView({
         : { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) },
     [shownTrain, epochValues, metric, scale],
   );
+  return { perEpoch, latest, latestNegative, auto, scale, shownTrain, tickScale, axis };
+}
+
+/** The title, the latest numbers and (loss only) the y-axis scale choice. */
+function MetricCaption({
+  metric,
+  title,
+  series: { latest, latestNegative, auto },
+  batchCount,
+  bestEpoch,
+  scaleChoice,
+  onScaleChoice,
+}: {
+  metric: Metric;
+  title: string;
+  series: MetricSeries;
+  batchCount: number;
+  bestEpoch: number | null;
+  scaleChoice: 'auto' | AxisScale;
+  onScaleChoice: (choice: 'auto' | AxisScale) => void;
+}) {
+  const fmt = (v: number) => (metric === 'accuracy' ? fmtPct(v) : fmtLoss(v));
   return (
-    <figure
-      className="chart"
-      data-testid={`chart-${metric}`}
-      data-points={batches.length}
-      data-epochs={epochs.length}
-      data-best-epoch={bestEpoch ?? ''}
-      data-scale={scale}
-      data-chance={chance ?? ''}
-    >
-      <figcaption>
-        {title}
-        {latest !== undefined && (
-          <span className="chart-latest" data-testid={`latest-train-${metric}`} data-value={latest}>
-            {' '}
-            · train, mean of last {Math.min(RECENT_BATCHES, batches.length)} batches: {fmt(latest)}
-          </span>
-        )}
-        {latestNegative !== undefined && (
-          <span className="chart-latest" data-testid={`latest-negative-${metric}`} data-value={latestNegative}>
-            {' '}
-            · test on negatives {fmt(latestNegative)}
-          </span>
-        )}
-        {bestEpoch !== null && <span className="chart-latest"> · best epoch {bestEpoch}</span>}
-        {metric === 'loss' && (
-          <label className="chart-scale">
-            y axis
-            <select data-testid="loss-scale" value={scaleChoice} onChange={(e) => setScaleChoice(e.target.value as 'auto' | AxisScale)}>
-              <option value="auto">auto ({auto})</option>
-              <option value="linear">linear</option>
-              <option value="log">log</option>
-            </select>
-          </label>
-        )}
-      </figcaption>
-      {/* The plot's height comes from CSS (.chart-plot): 240 px, or the screen's height in presentation mode. */}
-      <div className="chart-plot">
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-            <XAxis
-              type="number"
-              dataKey="x"
-              domain={[0, Math.max(1, totalEpochs)]}
-              allowDecimals={false}
-              tickCount={Math.min(11, totalEpochs + 1)}
-              padding={{ left: 0, right: 10 }}
-              label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }}
-            />
-            <YAxis
-              type="number"
-              dataKey="y"
-              scale={scale}
-              domain={[axis.domain[0], axis.domain[1]]}
-              ticks={[...axis.ticks]}
-              interval={0}
-              tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : compactNumber(v))}
-              width={Math.ceil(axis.width * tickScale)}
-              tick={{ fontSize: 12 }}
-            />
-            <Tooltip
-              formatter={(v) => (typeof v === 'number' ? (metric === 'accuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))}
-              labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`}
-            />
-            <Legend />
-            {chance !== null && (
-              <ReferenceLine
-                y={chance}
-                stroke={COLORS.chance}
-                strokeDasharray="8 4"
-                label={{ value: `chance ${Math.round(chance * 100)}%`, position: 'insideTopLeft', fill: COLORS.chance, fontSize: 11 }}
-              />
-            )}
-            {bestEpoch !== null && (
-              // The label sits on the side of the line with more room, so it is never cut at the chart's edge.
-              <ReferenceLine
-                x={bestEpoch}
-                stroke={COLORS.best}
-                strokeDasharray="2 4"
-                label={{
-                  value: 'best',
-                  position: bestEpoch > totalEpochs / 2 ? 'insideTopRight' : 'insideTopLeft',
-                  fill: COLORS.best,
-                  fontSize: 11,
-                }}
-              />
-            )}
-            <Line
-              data={drawable(shownTrain, scale)}
-              dataKey="y"
-              name="train (per batch, smoothed)"
-              stroke={COLORS.train}
-              dot={false}
-              strokeWidth={1.5}
-              isAnimationActive={false}
-            />
-            <Line
-              data={drawable(perEpoch.train, scale)}
-              dataKey="y"
-              name="train (epoch mean)"
-              stroke={COLORS.trainEpoch}
-              strokeDasharray="4 3"
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-            />
-            {/* Test first, validation on top: a validation square shows inside the test ring where they meet. */}
-            <Line
-              data={drawable(perEpoch.test, scale)}
-              dataKey="y"
-              name="test"
-              stroke={COLORS.test}
-              strokeDasharray="7 3"
-              dot={{ r: 6, strokeWidth: 2.5, fill: '#fff' }}
-              legendType="circle"
-              strokeWidth={2}
-              isAnimationActive={false}
-            />
-            {/* A run without a validation set has no validation entry in the legend. */}
-            {(epochs.length === 0 || perEpoch.validation.length > 0) && (
-              <Line
-                data={drawable(perEpoch.validation, scale)}
-                dataKey="y"
-                name="validation"
-                stroke={COLORS.validation}
-                dot={<SquareDot />}
-                legendType="square"
-                strokeWidth={2}
-                isAnimationActive={false}
-              />
-            )}
-            {perEpoch.testNegative.length > 0 && (
-              <Line
-                data={drawable(perEpoch.testNegative, scale)}
-                dataKey="y"
-                name="test on negatives"
-                stroke={COLORS.testNegative}
-                strokeDasharray="2 3"
-                dot={{ r: 4, strokeWidth: 2 }}
-                legendType="diamond"
-                strokeWidth={2}
-                isAnimationActive={false}
-              />
-            )}
-          </LineChart>
-        </ResponsiveContainer>
-      </div>
-    </figure>
+    <figcaption>
+      {title}
+      {latest !== undefined && (
+        <span className="chart-latest" data-testid={`latest-train-${metric}`} data-value={latest}>
+          {' '}
+          · train, mean of last {Math.min(RECENT_BATCHES, batchCount)} batches: {fmt(latest)}
+        </span>
+      )}
+      {latestNegative !== undefined && (
+        <span className="chart-latest" data-testid={`latest-negative-${metric}`} data-value={latestNegative}>
+          {' '}
+          · test on negatives {fmt(latestNegative)}
+        </span>
+      )}
+      {bestEpoch !== null && <span className="chart-latest"> · best epoch {bestEpoch}</span>}
+      {metric === 'loss' && (
+        <label className="chart-scale">
+          y axis
+          <select data-testid="loss-scale" value={scaleChoice} onChange={(e) => onScaleChoice(e.target.value as 'auto' | AxisScale)}>
+            <option value="auto">auto ({auto})</option>
+            <option value="linear">linear</option>
+            <option value="log">log</option>
+          </select>
+        </label>
+      )}
+    </figcaption>
   );
-});
+}
+
+/** The plot: epoch and metric axes, tooltip, legend, the chance and best-epoch marks, and the lines. */
+function MetricPlot({
+  metric,
+  series,
+  totalEpochs,
+  bestEpoch,
+  chance,
+  showValidation,
+}: {
+  metric: Metric;
+  series: MetricSeries;
+  totalEpochs: number;
+  bestEpoch: number | null;
+  chance: number | null;
+  showValidation: boolean;
+}) {
+  const { scale, axis, tickScale } = series;
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
+        <XAxis
+          type="number"
+          dataKey="x"
+          domain={[0, Math.max(1, totalEpochs)]}
+          allowDecimals={false}
+          tickCount={Math.min(11, totalEpochs + 1)}
+          padding={{ left: 0, right: 10 }}
+          label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }}
+        />
+        <YAxis
+          type="number"
+          dataKey="y"
+          scale={scale}
+          domain={[axis.domain[0], axis.domain[1]]}
+          ticks={[...axis.ticks]}
+          interval={0}
+          tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : compactNumber(v))}
+          width={Math.ceil(axis.width * tickScale)}
+          tick={{ fontSize: 12 }}
+        />
+        <Tooltip
+          formatter={(v) => (typeof v === 'number' ? (metric === 'accuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))}
+          labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`}
+        />
+        <Legend />
+        <MetricMarks totalEpochs={totalEpochs} bestEpoch={bestEpoch} chance={chance} />
+        <MetricLines series={series} showValidation={showValidation} />
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
+
+/** The chance level (accuracy) and the best epoch (early stopping), as reference lines. */
+function MetricMarks({ totalEpochs, bestEpoch, chance }: { totalEpochs: number; bestEpoch: number | null; chance: number | null }) {
+  return (
+    <>
+      {chance !== null && (
+        <ReferenceLine
+          y={chance}
+          stroke={COLORS.chance}
+          strokeDasharray="8 4"
+          label={{ value: `chance ${Math.round(chance * 100)}%`, position: 'insideTopLeft', fill: COLORS.chance, fontSize: 11 }}
+        />
+      )}
+      {bestEpoch !== null && (
+        // The label sits on the side of the line with more room, so it is never cut at the chart's edge.
+        <ReferenceLine
+          x={bestEpoch}
+          stroke={COLORS.best}
+          strokeDasharray="2 4"
+          label={{
+            value: 'best',
+            position: bestEpoch > totalEpochs / 2 ? 'insideTopRight' : 'insideTopLeft',
+            fill: COLORS.best,
+            fontSize: 11,
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** The train (per batch and per epoch), test, validation and negatives lines, in drawing order. */
+function MetricLines({ series: { perEpoch, shownTrain, scale }, showValidation }: { series: MetricSeries; showValidation: boolean }) {
+  return (
+    <>
+      <Line
+        data={drawable(shownTrain, scale)}
+        dataKey="y"
+        name="train (per batch, smoothed)"
+        stroke={COLORS.train}
+        dot={false}
+        strokeWidth={1.5}
+        isAnimationActive={false}
+      />
+      <Line
+        data={drawable(perEpoch.train, scale)}
+        dataKey="y"
+        name="train (epoch mean)"
+        stroke={COLORS.trainEpoch}
+        strokeDasharray="4 3"
+        dot={{ r: 3 }}
+        isAnimationActive={false}
+      />
+      {/* Test first, validation on top: a validation square shows inside the test ring where they meet. */}
+      <Line
+        data={drawable(perEpoch.test, scale)}
+        dataKey="y"
+        name="test"
+        stroke={COLORS.test}
+        strokeDasharray="7 3"
+        dot={{ r: 6, strokeWidth: 2.5, fill: '#fff' }}
+        legendType="circle"
+        strokeWidth={2}
+        isAnimationActive={false}
+      />
+      {/* A run without a validation set has no validation entry in the legend. */}
+      {showValidation && (
+        <Line
+          data={drawable(perEpoch.validation, scale)}
+          dataKey="y"
+          name="validation"
+          stroke={COLORS.validation}
+          dot={<SquareDot />}
+          legendType="square"
+          strokeWidth={2}
+          isAnimationActive={false}
+        />
+      )}
+      {perEpoch.testNegative.length > 0 && (
+        <Line
+          data={drawable(perEpoch.testNegative, scale)}
+          dataKey="y"
+          name="test on negatives"
+          stroke={COLORS.testNegative}
+          strokeDasharray="2 3"
+          dot={{ r: 4, strokeWidth: 2 }}
+          legendType="diamond"
+          strokeWidth={2}
+          isAnimationActive={false}
+        />
+      )}
+    </>
+  );
+}
 
 /** The learning rate of every step (downsampled), as the schedule set it. */
 const selectRate = (s: UiState) => [s.curves.learningRate] as const;

@@ -41,6 +41,72 @@ export function NumberField({
   /** A short field inside a line of text (repeat, sweep) rather than a settings row. */
   inline?: boolean;
 }) {
+  const field = useNumberField(spec, value, onCommit);
+  const { problem } = field;
+  const errorId = `${id}-err`;
+  const noteId = `${id}-note`;
+  return (
+    <>
+      <span className={`number-field${inline ? ' inline' : ''}`}>
+        <input
+          id={id}
+          data-testid={testId}
+          aria-label={ariaLabel}
+          type="text"
+          role="spinbutton"
+          inputMode={spec.integer && spec.min >= 0 ? 'numeric' : 'decimal'}
+          autoComplete="off"
+          spellCheck={false}
+          aria-valuemin={spec.min}
+          aria-valuemax={spec.max}
+          aria-valuenow={value}
+          aria-valuetext={note ? `${show(value)}, ${note.text}` : show(value)}
+          value={field.draft}
+          disabled={disabled}
+          aria-invalid={problem !== null && field.editing}
+          aria-describedby={[problem ? errorId : '', note ? noteId : '', describedBy ?? ''].filter(Boolean).join(' ') || undefined}
+          data-committed={value}
+          onFocus={field.onFocus}
+          onChange={(e) => field.onChange(e.target.value)}
+          onKeyDown={field.onKeyDown}
+          onBlur={field.onBlur}
+        />
+        <Steppers spec={spec} value={value} disabled={disabled} testId={testId} step={field.step} />
+      </span>
+      {problem &&
+        (inline ? (
+          <span className="field-error" id={errorId} role="alert" data-testid={`${testId}-error`} data-using={value}>
+            {' '}
+            {problem}
+          </span>
+        ) : (
+          <p className="field-error" id={errorId} role="alert" data-testid={`${testId}-error`} data-using={value}>
+            {problem}
+          </p>
+        ))}
+      {note && (
+        <p className={`value-note${note.capped ? ' capped' : ''}`} id={noteId} data-testid={`${testId}-note`}>
+          {note.capped ? '⚠ ' : '= '}
+          {note.text}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Keys that step the value: direction, and whether by a large step. */
+const STEP_KEYS: Record<string, [1 | -1, boolean]> = {
+  ArrowUp: [1, false],
+  ArrowDown: [-1, false],
+  PageUp: [1, true],
+  PageDown: [-1, true],
+};
+
+/**
+ * The field's text and message: what is typed is read (and committed when complete and in range),
+ * stepped, settled when the field is left, and replaced when the value changes elsewhere.
+ */
+function useNumberField(spec: NumberSpec, value: number, onCommit: (value: number) => void) {
   const [draft, setDraft] = useState(show(value));
   const [problem, setProblem] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
@@ -77,13 +143,7 @@ export function NumberField({
     setDraft(show(value));
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    const keys: Record<string, [1 | -1, boolean]> = {
-      ArrowUp: [1, false],
-      ArrowDown: [-1, false],
-      PageUp: [1, true],
-      PageDown: [-1, true],
-    };
-    const k = keys[e.key];
+    const k = STEP_KEYS[e.key];
     if (k) {
       e.preventDefault();
       step(k[0], k[1]);
@@ -93,83 +153,56 @@ export function NumberField({
       setProblem(null);
     }
   };
+  const onChange = (text: string) => {
+    setDraft(text);
+    read(text);
+  };
+  const onFocus = () => setEditing(true);
+  const onBlur = () => {
+    setEditing(false);
+    settle();
+  };
+  return { draft, problem, editing, step, onKeyDown, onChange, onFocus, onBlur };
+}
 
-  const errorId = `${id}-err`;
-  const noteId = `${id}-note`;
+/** The ▲ / ▼ buttons: they step without taking the focus from the field. */
+function Steppers({
+  spec,
+  value,
+  disabled,
+  testId,
+  step,
+}: {
+  spec: NumberSpec;
+  value: number;
+  disabled: boolean;
+  testId: string;
+  step: (direction: 1 | -1) => void;
+}) {
   return (
-    <>
-      <span className={`number-field${inline ? ' inline' : ''}`}>
-        <input
-          id={id}
-          data-testid={testId}
-          aria-label={ariaLabel}
-          type="text"
-          role="spinbutton"
-          inputMode={spec.integer && spec.min >= 0 ? 'numeric' : 'decimal'}
-          autoComplete="off"
-          spellCheck={false}
-          aria-valuemin={spec.min}
-          aria-valuemax={spec.max}
-          aria-valuenow={value}
-          aria-valuetext={note ? `${show(value)}, ${note.text}` : show(value)}
-          value={draft}
-          disabled={disabled}
-          aria-invalid={problem !== null && editing}
-          aria-describedby={[problem ? errorId : '', note ? noteId : '', describedBy ?? ''].filter(Boolean).join(' ') || undefined}
-          data-committed={value}
-          onFocus={() => setEditing(true)}
-          onChange={(e) => {
-            setDraft(e.target.value);
-            read(e.target.value);
-          }}
-          onKeyDown={onKeyDown}
-          onBlur={() => {
-            setEditing(false);
-            settle();
-          }}
-        />
-        <span className="steppers">
-          <button
-            type="button"
-            tabIndex={-1}
-            aria-label={`Increase ${spec.label}`}
-            data-testid={`${testId}-up`}
-            disabled={disabled || value >= spec.max}
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={() => step(1)}
-          >
-            ▲
-          </button>
-          <button
-            type="button"
-            tabIndex={-1}
-            aria-label={`Decrease ${spec.label}`}
-            data-testid={`${testId}-down`}
-            disabled={disabled || value <= spec.min}
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={() => step(-1)}
-          >
-            ▼
-          </button>
-        </span>
-      </span>
-      {problem &&
-        (inline ? (
-          <span className="field-error" id={errorId} role="alert" data-testid={`${testId}-error`} data-using={value}>
-            {' '}
-            {problem}
-          </span>
-        ) : (
-          <p className="field-error" id={errorId} role="alert" data-testid={`${testId}-error`} data-using={value}>
-            {problem}
-          </p>
-        ))}
-      {note && (
-        <p className={`value-note${note.capped ? ' capped' : ''}`} id={noteId} data-testid={`${testId}-note`}>
-          {note.capped ? '⚠ ' : '= '}
-          {note.text}
-        </p>
-      )}
-    </>
+    <span className="steppers">
+      <button
+        type="button"
+        tabIndex={-1}
+        aria-label={`Increase ${spec.label}`}
+        data-testid={`${testId}-up`}
+        disabled={disabled || value >= spec.max}
+        onMouseDown={(e) => e.preventDefault()}
+        onClick={() => step(1)}
+      >
+        ▲
+      </button>
+      <button
+        type="button"
+        tabIndex={-1}
+        aria-label={`Decrease ${spec.label}`}
+        data-testid={`${testId}-down`}
+        disabled={disabled || value <= spec.min}
+        onMouseDown={(e) => e.preventDefault()}
+        onClick={() => step(-1)}
+      >
+        ▼
+      </button>
+    </span>
   );
 }

@@ -84,16 +84,41 @@ function Proposal() {
 }
 
 function RaceBuilder() {
+  const b = useRaceBuilder();
+  const { plan, lanes } = b;
+  const pendingPlan = useRace((s) => s.race);
+  return (
+    <div className="race-builder" data-testid="race-builder">
+      <p className="hint">
+        Train 2–{MAX_RACE_LANES} variants at the same time and watch them on the same charts: ReLU vs sigmoid, SGD vs Adam, ε = 0 vs 0.8.
+        Each variant trains in its own worker and they share this machine's {navigator.hardwareConcurrency || 'few'} CPU cores, so each is
+        slower than alone; every variant shows the examples/s it really gets.
+        {pendingPlan?.finished ? ' The last race stays above until you close it or start another.' : ''}
+      </p>
+      <RaceModes mode={b.mode} setMode={b.setMode} />
+      {b.mode === 'against' ? <AgainstForm builder={b} /> : <PresetForm builder={b} />}
+      {plan && lanes >= 2 && (
+        <p className="race-preview hint" data-testid="race-preview">
+          {lanes} lanes: {plan.variants.map((v) => v.label).join('  vs  ')}
+        </p>
+      )}
+      <RaceBuilderButtons builder={b} />
+    </div>
+  );
+}
+
+type RaceBuilderState = ReturnType<typeof useRaceBuilder>;
+
+/** The builder's choices (mode, setting and values, or experiment and variants) and the plan they make. */
+function useRaceBuilder() {
   const settings = useStore((s) => s.settings);
   const mainBusy = useRunActive();
-  const pendingPlan = useRace((s) => s.race);
   const [mode, setMode] = useState<'against' | 'preset'>('against');
   const [param, setParam] = useState<SettingName>('activation');
   const [text, setText] = useState(() => rivalText('activation', settings.activation));
   const [presetId, setPresetId] = useState(RACEABLE_PRESETS[0]?.id ?? '');
   const preset = RACEABLE_PRESETS.find((p) => p.id === presetId);
   const [chosen, setChosen] = useState<readonly string[]>(() => preset?.variants.slice(0, MAX_RACE_LANES).map((v) => v.id) ?? []);
-  const [copied, setCopied] = useState(false);
   const parsed = useMemo(() => parseSweepValues(param, text), [param, text]);
   const plan: RacePlan | null = useMemo(() => {
     if (mode === 'preset') return planFromPreset(presetId, chosen);
@@ -108,6 +133,139 @@ function RaceBuilder() {
         ? 'Tick 2 to 4 variants.'
         : `Give at least one value of ${SETTINGS[param].label} other than the current one.`
       : null;
+  const chooseParam = (name: SettingName) => {
+    setParam(name);
+    setText(rivalText(name, settings[name]));
+  };
+  const choosePreset = (id: string) => {
+    const next = RACEABLE_PRESETS.find((p) => p.id === id);
+    setPresetId(id);
+    setChosen(next?.variants.slice(0, MAX_RACE_LANES).map((v) => v.id) ?? []);
+  };
+  return {
+    settings,
+    mode,
+    setMode,
+    param,
+    chooseParam,
+    text,
+    setText,
+    parsed,
+    tooMany,
+    preset,
+    presetId,
+    choosePreset,
+    chosen,
+    setChosen,
+    plan,
+    lanes,
+    problem,
+  };
+}
+
+function RaceModes({ mode, setMode }: { mode: 'against' | 'preset'; setMode: (mode: 'against' | 'preset') => void }) {
+  return (
+    <div className="race-modes" role="radiogroup" aria-label="What to race">
+      <label>
+        <input
+          type="radio"
+          name="race-mode"
+          checked={mode === 'against'}
+          onChange={() => setMode('against')}
+          data-testid="race-mode-against"
+        />{' '}
+        the current settings against other values
+      </label>
+      <label>
+        <input
+          type="radio"
+          name="race-mode"
+          checked={mode === 'preset'}
+          onChange={() => setMode('preset')}
+          data-testid="race-mode-preset"
+        />{' '}
+        variants of a course experiment
+      </label>
+    </div>
+  );
+}
+
+/** "The current settings against other values": a setting and its rival values. */
+function AgainstForm({ builder: { settings, param, chooseParam, text, setText, parsed, tooMany } }: { builder: RaceBuilderState }) {
+  return (
+    <div className="race-form">
+      <label>
+        Setting{' '}
+        <select data-testid="race-param" value={param} onChange={(e) => chooseParam(e.target.value as SettingName)}>
+          {RACE_SETTINGS.map((n) => (
+            <option key={n} value={n}>
+              {SETTINGS[n].label}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <label>
+        now <b>{String(settings[param])}</b>, against{' '}
+        <input
+          data-testid="race-values"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-invalid={parsed.rejected.length > 0 || tooMany}
+          placeholder="values, comma-separated"
+        />
+      </label>
+      {parsed.rejected.length > 0 && (
+        <p className="field-error" role="alert">
+          Not used: {parsed.rejected.join(' · ')}
+        </p>
+      )}
+      {tooMany && (
+        <p className="field-error">
+          At most {MAX_RACE_LANES} variants race at a time: the first {MAX_RACE_LANES - 1} values are used.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** "Variants of a course experiment": an experiment and which of its variants race. */
+function PresetForm({ builder: { preset, presetId, choosePreset, chosen, setChosen } }: { builder: RaceBuilderState }) {
+  return (
+    <div className="race-form">
+      <label>
+        Experiment{' '}
+        <select data-testid="race-preset" value={presetId} onChange={(e) => choosePreset(e.target.value)}>
+          {RACEABLE_PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="race-variants" role="group" aria-label="Variants to race">
+        {preset?.variants.map((v) => {
+          const on = chosen.includes(v.id);
+          return (
+            <label key={v.id}>
+              <input
+                type="checkbox"
+                checked={on}
+                disabled={!on && chosen.length >= MAX_RACE_LANES}
+                onChange={() => setChosen(on ? chosen.filter((id) => id !== v.id) : [...chosen, v.id])}
+                data-testid={`race-variant-${v.id}`}
+              />{' '}
+              {v.label}
+            </label>
+          );
+        })}
+      </span>
+    </div>
+  );
+}
+
+/** Start the race, or copy a link that sets it up; the reason when it cannot start. */
+function RaceBuilderButtons({ builder: { plan, lanes, problem } }: { builder: RaceBuilderState }) {
+  const [copied, setCopied] = useState(false);
   const copy = async () => {
     if (!plan) return;
     try {
@@ -119,142 +277,27 @@ function RaceBuilder() {
     }
   };
   return (
-    <div className="race-builder" data-testid="race-builder">
-      <p className="hint">
-        Train 2–{MAX_RACE_LANES} variants at the same time and watch them on the same charts: ReLU vs sigmoid, SGD vs Adam, ε = 0 vs 0.8.
-        Each variant trains in its own worker and they share this machine's {navigator.hardwareConcurrency || 'few'} CPU cores, so each is
-        slower than alone; every variant shows the examples/s it really gets.
-        {pendingPlan?.finished ? ' The last race stays above until you close it or start another.' : ''}
-      </p>
-      <div className="race-modes" role="radiogroup" aria-label="What to race">
-        <label>
-          <input
-            type="radio"
-            name="race-mode"
-            checked={mode === 'against'}
-            onChange={() => setMode('against')}
-            data-testid="race-mode-against"
-          />{' '}
-          the current settings against other values
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="race-mode"
-            checked={mode === 'preset'}
-            onChange={() => setMode('preset')}
-            data-testid="race-mode-preset"
-          />{' '}
-          variants of a course experiment
-        </label>
-      </div>
-      {mode === 'against' ? (
-        <div className="race-form">
-          <label>
-            Setting{' '}
-            <select
-              data-testid="race-param"
-              value={param}
-              onChange={(e) => {
-                const name = e.target.value as SettingName;
-                setParam(name);
-                setText(rivalText(name, settings[name]));
-              }}
-            >
-              {RACE_SETTINGS.map((n) => (
-                <option key={n} value={n}>
-                  {SETTINGS[n].label}
-                </option>
-              ))}
-            </select>
-          </label>{' '}
-          <label>
-            now <b>{String(settings[param])}</b>, against{' '}
-            <input
-              data-testid="race-values"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              aria-invalid={parsed.rejected.length > 0 || tooMany}
-              placeholder="values, comma-separated"
-            />
-          </label>
-          {parsed.rejected.length > 0 && (
-            <p className="field-error" role="alert">
-              Not used: {parsed.rejected.join(' · ')}
-            </p>
-          )}
-          {tooMany && (
-            <p className="field-error">
-              At most {MAX_RACE_LANES} variants race at a time: the first {MAX_RACE_LANES - 1} values are used.
-            </p>
-          )}
-        </div>
-      ) : (
-        <div className="race-form">
-          <label>
-            Experiment{' '}
-            <select
-              data-testid="race-preset"
-              value={presetId}
-              onChange={(e) => {
-                const next = RACEABLE_PRESETS.find((p) => p.id === e.target.value);
-                setPresetId(e.target.value);
-                setChosen(next?.variants.slice(0, MAX_RACE_LANES).map((v) => v.id) ?? []);
-              }}
-            >
-              {RACEABLE_PRESETS.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.title}
-                </option>
-              ))}
-            </select>
-          </label>
-          <span className="race-variants" role="group" aria-label="Variants to race">
-            {preset?.variants.map((v) => {
-              const on = chosen.includes(v.id);
-              return (
-                <label key={v.id}>
-                  <input
-                    type="checkbox"
-                    checked={on}
-                    disabled={!on && chosen.length >= MAX_RACE_LANES}
-                    onChange={() => setChosen(on ? chosen.filter((id) => id !== v.id) : [...chosen, v.id])}
-                    data-testid={`race-variant-${v.id}`}
-                  />{' '}
-                  {v.label}
-                </label>
-              );
-            })}
-          </span>
-        </div>
-      )}
-      {plan && lanes >= 2 && (
-        <p className="race-preview hint" data-testid="race-preview">
-          {lanes} lanes: {plan.variants.map((v) => v.label).join('  vs  ')}
-        </p>
-      )}
-      <div className="buttons">
-        <button
-          type="button"
-          className="primary"
-          data-testid="race-start"
-          disabled={problem !== null}
-          title={problem ?? 'Start all variants now'}
-          onClick={() => plan && startRace(plan)}
-        >
-          Start race{lanes >= 2 ? ` (${lanes})` : ''}
-        </button>
-        <button
-          type="button"
-          data-testid="race-copy-link"
-          disabled={lanes < 2}
-          onClick={() => void copy()}
-          title="A link that opens this race set up (add &autostart=1 to start it on open)"
-        >
-          {copied ? 'Link copied' : 'Copy race link'}
-        </button>
-        {problem && <span className="hint">{problem}</span>}
-      </div>
+    <div className="buttons">
+      <button
+        type="button"
+        className="primary"
+        data-testid="race-start"
+        disabled={problem !== null}
+        title={problem ?? 'Start all variants now'}
+        onClick={() => plan && startRace(plan)}
+      >
+        Start race{lanes >= 2 ? ` (${lanes})` : ''}
+      </button>
+      <button
+        type="button"
+        data-testid="race-copy-link"
+        disabled={lanes < 2}
+        onClick={() => void copy()}
+        title="A link that opens this race set up (add &autostart=1 to start it on open)"
+      >
+        {copied ? 'Link copied' : 'Copy race link'}
+      </button>
+      {problem && <span className="hint">{problem}</span>}
     </div>
   );
 }
@@ -402,21 +445,7 @@ const RaceChartView = memo(function RaceChartView({
   maxEpochs: number;
 }) {
   const ref = useRef<HTMLElement>(null);
-  const series = useMemo(
-    () =>
-      lanes.map((l) => ({
-        lane: l,
-        train: downsample(
-          smooth(
-            l.batches.map((b) => ({ x: b.epoch, y: b[metric] })),
-            0.9,
-          ),
-          MAX_POINTS,
-        ),
-        test: l.epochs.map((e) => ({ x: e.epoch, y: e.test[metric] })),
-      })),
-    [lanes, metric],
-  );
+  const series = useMemo(() => raceSeries(lanes, metric), [lanes, metric]);
   const accuracy = metric === 'accuracy';
   return (
     <figure
@@ -453,34 +482,60 @@ const RaceChartView = memo(function RaceChartView({
           />
           {/* Lane order, as in the table above (recharts sorts by name by default). */}
           <Legend itemSorter={null} />
-          {series.map((s) => (
-            <Line
-              key={`train-${s.lane.index}`}
-              data={s.train}
-              dataKey="y"
-              name={s.lane.label}
-              stroke={s.lane.color}
-              dot={false}
-              strokeWidth={2}
-              isAnimationActive={false}
-            />
-          ))}
-          {series.map((s) => (
-            <Line
-              key={`test-${s.lane.index}`}
-              data={s.test}
-              dataKey="y"
-              name={`${s.lane.label} (test)`}
-              legendType="none"
-              stroke={s.lane.color}
-              strokeDasharray="4 4"
-              strokeWidth={1}
-              dot={{ r: 4, fill: s.lane.color }}
-              isAnimationActive={false}
-            />
-          ))}
+          <RaceLines series={series} />
         </LineChart>
       </ResponsiveContainer>
     </figure>
   );
 });
+
+type RaceSeries = ReturnType<typeof raceSeries>;
+
+/** Each lane's training line (smoothed, downsampled) and its test points, for one metric. */
+function raceSeries(lanes: readonly Lane[], metric: 'loss' | 'accuracy') {
+  return lanes.map((l) => ({
+    lane: l,
+    train: downsample(
+      smooth(
+        l.batches.map((b) => ({ x: b.epoch, y: b[metric] })),
+        0.9,
+      ),
+      MAX_POINTS,
+    ),
+    test: l.epochs.map((e) => ({ x: e.epoch, y: e.test[metric] })),
+  }));
+}
+
+/** Every lane's training line, then every lane's test points (dashed, no legend entry). */
+function RaceLines({ series }: { series: RaceSeries }) {
+  return (
+    <>
+      {series.map((s) => (
+        <Line
+          key={`train-${s.lane.index}`}
+          data={s.train}
+          dataKey="y"
+          name={s.lane.label}
+          stroke={s.lane.color}
+          dot={false}
+          strokeWidth={2}
+          isAnimationActive={false}
+        />
+      ))}
+      {series.map((s) => (
+        <Line
+          key={`test-${s.lane.index}`}
+          data={s.test}
+          dataKey="y"
+          name={`${s.lane.label} (test)`}
+          legendType="none"
+          stroke={s.lane.color}
+          strokeDasharray="4 4"
+          strokeWidth={1}
+          dot={{ r: 4, fill: s.lane.color }}
+          isAnimationActive={false}
+        />
+      ))}
+    </>
+  );
+}
