@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, type PointerEvent } from 'react';
+import { useCallback, useEffect, useRef, type PointerEvent, type RefObject } from 'react';
 import { mnistStyle, MNIST_SIZE } from '../../core/inspect/drawing';
 import { paintImage } from '../canvas';
 import { useInspect } from '../inspectStore';
@@ -20,87 +20,14 @@ const LIVE_MS = 120;
 export function DrawPad() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const previewRef = useRef<HTMLCanvasElement>(null);
-  const stroke = useRef<{ x: number; y: number } | null>(null);
-  const lastSent = useRef(0);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const drawn = useInspect((s) => s.drawn);
-  const prediction = useInspect((s) => s.prediction);
-  const classNames = useInspect((s) => s.classNames) ?? useStore.getState().dataset?.classNames ?? null;
-  const runState = useStore((s) => s.runState);
-
-  const update = useCallback(() => {
-    timer.current = null;
-    lastSent.current = performance.now();
-    const ctx = canvasRef.current?.getContext('2d', { willReadFrequently: true });
-    if (!ctx) return;
-    const rgba = ctx.getImageData(0, 0, SIZE, SIZE).data;
-    const ink = new Uint8Array(SIZE * SIZE);
-    for (let p = 0; p < ink.length; p++) ink[p] = rgba[p * 4 + 3]!;
-    predictDrawing(mnistStyle(ink, SIZE, SIZE));
-  }, []);
-
-  const schedule = useCallback(() => {
-    if (timer.current) return;
-    const wait = Math.max(0, LIVE_MS - (performance.now() - lastSent.current));
-    timer.current = setTimeout(update, wait);
-  }, [update]);
-
-  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  const { onDown, onMove, onUp, clear } = usePointerDrawing(canvasRef);
 
   useEffect(() => {
     if (previewRef.current && drawn)
       paintImage(previewRef.current, { count: 1, height: MNIST_SIZE, width: MNIST_SIZE, channels: 1, pixels: drawn }, 0);
   }, [drawn]);
 
-  const point = (e: PointerEvent<HTMLCanvasElement>) => {
-    const rect = e.currentTarget.getBoundingClientRect();
-    return { x: ((e.clientX - rect.left) * SIZE) / rect.width, y: ((e.clientY - rect.top) * SIZE) / rect.height };
-  };
-  const line = (from: { x: number; y: number }, to: { x: number; y: number }, pressure: number) => {
-    const ctx = canvasRef.current?.getContext('2d', { willReadFrequently: true });
-    if (!ctx) return;
-    ctx.strokeStyle = '#111';
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
-    // A pen's pressure thickens the stroke a little; mouse and touch report 0.5.
-    ctx.lineWidth = STROKE * (0.75 + 0.5 * (pressure || 0.5));
-    ctx.beginPath();
-    ctx.moveTo(from.x, from.y);
-    ctx.lineTo(to.x + 0.01, to.y);
-    ctx.stroke();
-  };
-  const onDown = (e: PointerEvent<HTMLCanvasElement>) => {
-    e.preventDefault();
-    e.currentTarget.setPointerCapture(e.pointerId);
-    const p = point(e);
-    stroke.current = p;
-    line(p, p, e.pressure);
-    schedule();
-  };
-  const onMove = (e: PointerEvent<HTMLCanvasElement>) => {
-    if (!stroke.current) return;
-    const events = e.nativeEvent.getCoalescedEvents?.() ?? [e.nativeEvent];
-    const rect = e.currentTarget.getBoundingClientRect();
-    for (const ev of events.length ? events : [e.nativeEvent]) {
-      const p = { x: ((ev.clientX - rect.left) * SIZE) / rect.width, y: ((ev.clientY - rect.top) * SIZE) / rect.height };
-      line(stroke.current, p, ev.pressure);
-      stroke.current = p;
-    }
-    schedule();
-  };
-  const onUp = () => {
-    if (!stroke.current) return;
-    stroke.current = null;
-    if (timer.current) clearTimeout(timer.current);
-    update();
-  };
-  const clear = () => {
-    canvasRef.current?.getContext('2d', { willReadFrequently: true })?.clearRect(0, 0, SIZE, SIZE);
-    predictDrawing(null);
-  };
-
-  const probabilities = drawn ? prediction?.probabilities : null;
-  const names = Array.from({ length: probabilities?.length ?? 10 }, (_, i) => nameOf(classNames, i));
   return (
     <div className="draw">
       <div className="draw-pad">
@@ -135,25 +62,118 @@ export function DrawPad() {
           </button>
         </div>
       </div>
-      <div className="draw-result" aria-live="polite">
-        {!drawn ? (
-          <p className="hint">
-            Draw a digit: the current model's probabilities appear here{runState === 'training' ? ' and follow training as it goes' : ''}.
+      <DrawResult drawn={drawn !== null} />
+    </div>
+  );
+}
+
+type Point = { x: number; y: number };
+
+/**
+ * Strokes drawn on the canvas with pointer events (coalesced moves, pen pressure), and the drawing
+ * sent for a prediction: at most every LIVE_MS while a stroke goes on, and at once when it ends.
+ */
+function usePointerDrawing(canvasRef: RefObject<HTMLCanvasElement | null>) {
+  const stroke = useRef<Point | null>(null);
+  const lastSent = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const update = useCallback(() => {
+    timer.current = null;
+    lastSent.current = performance.now();
+    const ctx = canvasRef.current?.getContext('2d', { willReadFrequently: true });
+    if (!ctx) return;
+    const rgba = ctx.getImageData(0, 0, SIZE, SIZE).data;
+    const ink = new Uint8Array(SIZE * SIZE);
+    for (let p = 0; p < ink.length; p++) ink[p] = rgba[p * 4 + 3]!;
+    predictDrawing(mnistStyle(ink, SIZE, SIZE));
+  }, [canvasRef]);
+
+  const schedule = useCallback(() => {
+    if (timer.current) return;
+    const wait = Math.max(0, LIVE_MS - (performance.now() - lastSent.current));
+    timer.current = setTimeout(update, wait);
+  }, [update]);
+
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+
+  const line = (from: Point, to: Point, pressure: number) => {
+    const ctx = canvasRef.current?.getContext('2d', { willReadFrequently: true });
+    if (!ctx) return;
+    ctx.strokeStyle = '#111';
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    // A pen's pressure thickens the stroke a little; mouse and touch report 0.5.
+    ctx.lineWidth = STROKE * (0.75 + 0.5 * (pressure || 0.5));
+    ctx.beginPath();
+    ctx.moveTo(from.x, from.y);
+    ctx.lineTo(to.x + 0.01, to.y);
+    ctx.stroke();
+  };
+  const onDown = (e: PointerEvent<HTMLCanvasElement>) => {
+    e.preventDefault();
+    e.currentTarget.setPointerCapture(e.pointerId);
+    const p = canvasPoint(e.currentTarget.getBoundingClientRect(), e);
+    stroke.current = p;
+    line(p, p, e.pressure);
+    schedule();
+  };
+  const onMove = (e: PointerEvent<HTMLCanvasElement>) => {
+    if (!stroke.current) return;
+    const events = e.nativeEvent.getCoalescedEvents?.() ?? [e.nativeEvent];
+    const rect = e.currentTarget.getBoundingClientRect();
+    for (const ev of events.length ? events : [e.nativeEvent]) {
+      const p = canvasPoint(rect, ev);
+      line(stroke.current, p, ev.pressure);
+      stroke.current = p;
+    }
+    schedule();
+  };
+  const onUp = () => {
+    if (!stroke.current) return;
+    stroke.current = null;
+    if (timer.current) clearTimeout(timer.current);
+    update();
+  };
+  const clear = () => {
+    canvasRef.current?.getContext('2d', { willReadFrequently: true })?.clearRect(0, 0, SIZE, SIZE);
+    predictDrawing(null);
+  };
+  return { onDown, onMove, onUp, clear };
+}
+
+/** A pointer position in drawing units (the canvas is shown scaled). */
+const canvasPoint = (rect: DOMRect, e: { clientX: number; clientY: number }): Point => ({
+  x: ((e.clientX - rect.left) * SIZE) / rect.width,
+  y: ((e.clientY - rect.top) * SIZE) / rect.height,
+});
+
+/** The model's answer to the drawing: a prompt, the prediction and its probabilities, or why there is none. */
+function DrawResult({ drawn }: { drawn: boolean }) {
+  const prediction = useInspect((s) => s.prediction);
+  const classNames = useInspect((s) => s.classNames) ?? useStore.getState().dataset?.classNames ?? null;
+  const runState = useStore((s) => s.runState);
+  const probabilities = drawn ? prediction?.probabilities : null;
+  const names = Array.from({ length: probabilities?.length ?? 10 }, (_, i) => nameOf(classNames, i));
+  return (
+    <div className="draw-result" aria-live="polite">
+      {!drawn ? (
+        <p className="hint">
+          Draw a digit: the current model's probabilities appear here{runState === 'training' ? ' and follow training as it goes' : ''}.
+        </p>
+      ) : probabilities ? (
+        <>
+          <p>
+            Prediction: <b data-testid="draw-prediction">{names[probabilities.indexOf(Math.max(...probabilities))]}</b>{' '}
+            <span className="hint">(model at step {prediction?.step})</span>
           </p>
-        ) : probabilities ? (
-          <>
-            <p>
-              Prediction: <b data-testid="draw-prediction">{names[probabilities.indexOf(Math.max(...probabilities))]}</b>{' '}
-              <span className="hint">(model at step {prediction?.step})</span>
-            </p>
-            <ProbabilityBars probabilities={probabilities} names={names} testId="draw-probabilities" />
-          </>
-        ) : (
-          <p className="hint" data-testid="draw-message">
-            {prediction?.message ?? 'Asking the model…'}
-          </p>
-        )}
-      </div>
+          <ProbabilityBars probabilities={probabilities} names={names} testId="draw-probabilities" />
+        </>
+      ) : (
+        <p className="hint" data-testid="draw-message">
+          {prediction?.message ?? 'Asking the model…'}
+        </p>
+      )}
     </div>
   );
 }

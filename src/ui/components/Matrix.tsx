@@ -37,46 +37,12 @@ const pct = (v: number, digits = 1) => `${(v * 100).toFixed(digits)}%`;
  */
 export function Matrix(props: MatrixProps) {
   const { counts, k, names, mode, hideDiagonal = false, onSelect, selected } = props;
-  const [focus, setFocus] = useState<{ row: number; col: number }>({ row: 0, col: 0 });
-  const [active, setActive] = useState<{ row: number; col: number } | null>(null);
-  const rowTotals = Array.from({ length: k }, (_, i) => {
-    let t = 0;
-    for (let j = 0; j < k; j++) t += counts[i * k + j]!;
-    return t;
-  });
-  const value = (i: number, j: number) => {
-    const c = counts[i * k + j]!;
-    return mode === 'counts' ? c : rowTotals[i]! > 0 ? c / rowTotals[i]! : 0;
-  };
-  let max = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (!(hideDiagonal && i === j)) max = Math.max(max, value(i, j));
-  // Rates are absolute shares (a 100 % cell is dark whatever the others), counts relative to the largest.
-  const scale = mode === 'rates' && !hideDiagonal ? 1 : max;
+  const { focus, active, setActive, onCellFocus, move } = useMatrixFocus(k, onSelect);
+  const { rowTotals, value, scale } = matrixScale(counts, k, mode, hideDiagonal);
   const detail = (i: number, j: number) => {
     const c = counts[i * k + j]!;
     const total = rowTotals[i]!;
     return `${props.describe(i, j)}: ${c.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${props.unit} (${total > 0 ? pct(c / total, 2) : '–'})`;
-  };
-  const move = (event: KeyboardEvent<HTMLTableCellElement>, i: number, j: number) => {
-    const delta: Record<string, [number, number]> = {
-      ArrowUp: [-1, 0],
-      ArrowDown: [1, 0],
-      ArrowLeft: [0, -1],
-      ArrowRight: [0, 1],
-      Home: [0, -j],
-      End: [0, k - 1 - j],
-    };
-    const d = delta[event.key];
-    if (d) {
-      event.preventDefault();
-      const next = { row: Math.min(k - 1, Math.max(0, i + d[0])), col: Math.min(k - 1, Math.max(0, j + d[1])) };
-      setFocus(next);
-      const table = event.currentTarget.closest('table');
-      table?.querySelector<HTMLElement>(`[data-row="${next.row}"][data-col="${next.col}"]`)?.focus();
-    } else if (onSelect && (event.key === 'Enter' || event.key === ' ')) {
-      event.preventDefault();
-      onSelect(i, j);
-    }
   };
   const shown = active ?? (selected ? { row: selected.row, col: selected.col } : null);
   return (
@@ -84,18 +50,7 @@ export function Matrix(props: MatrixProps) {
       <div className="matrix-scroll">
         <table role="grid" aria-label={props.caption}>
           <caption className="visually-hidden">{props.caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col" className="matrix-corner">
-                {props.corner}
-              </th>
-              {names.map((n, j) => (
-                <th scope="col" key={j} className="num" title={n}>
-                  {abbreviate(n)}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <MatrixHead corner={props.corner} names={names} />
           <tbody>
             {Array.from({ length: k }, (_, i) => (
               <tr key={i}>
@@ -122,10 +77,7 @@ export function Matrix(props: MatrixProps) {
                       title={detail(i, j)}
                       onMouseEnter={() => setActive({ row: i, col: j })}
                       onMouseLeave={() => setActive(null)}
-                      onFocus={() => {
-                        setFocus({ row: i, col: j });
-                        setActive({ row: i, col: j });
-                      }}
+                      onFocus={() => onCellFocus(i, j)}
                       onBlur={() => setActive(null)}
                       onClick={onSelect ? () => onSelect(i, j) : undefined}
                       onKeyDown={(e) => move(e, i, j)}
@@ -147,6 +99,79 @@ export function Matrix(props: MatrixProps) {
             : 'Hover or focus a cell for its count and rate.'}
       </p>
     </div>
+  );
+}
+
+type Cell = { row: number; col: number };
+
+/** Row totals, the value a cell shows (count or row rate) and the value the darkest colour stands for. */
+function matrixScale(counts: ArrayLike<number>, k: number, mode: MatrixMode, hideDiagonal: boolean) {
+  const rowTotals = Array.from({ length: k }, (_, i) => {
+    let t = 0;
+    for (let j = 0; j < k; j++) t += counts[i * k + j]!;
+    return t;
+  });
+  const value = (i: number, j: number) => {
+    const c = counts[i * k + j]!;
+    return mode === 'counts' ? c : rowTotals[i]! > 0 ? c / rowTotals[i]! : 0;
+  };
+  let max = 0;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (!(hideDiagonal && i === j)) max = Math.max(max, value(i, j));
+  // Rates are absolute shares (a 100 % cell is dark whatever the others), counts relative to the largest.
+  const scale = mode === 'rates' && !hideDiagonal ? 1 : max;
+  return { rowTotals, value, scale };
+}
+
+/**
+ * The grid's one focusable cell (roving tabindex: arrows, Home, End), the hovered or focused cell the
+ * status line repeats, and Enter / Space selecting a cell.
+ */
+function useMatrixFocus(k: number, onSelect: MatrixProps['onSelect']) {
+  const [focus, setFocus] = useState<Cell>({ row: 0, col: 0 });
+  const [active, setActive] = useState<Cell | null>(null);
+  const onCellFocus = (row: number, col: number) => {
+    setFocus({ row, col });
+    setActive({ row, col });
+  };
+  const move = (event: KeyboardEvent<HTMLTableCellElement>, i: number, j: number) => {
+    const delta: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+      Home: [0, -j],
+      End: [0, k - 1 - j],
+    };
+    const d = delta[event.key];
+    if (d) {
+      event.preventDefault();
+      const next = { row: Math.min(k - 1, Math.max(0, i + d[0])), col: Math.min(k - 1, Math.max(0, j + d[1])) };
+      setFocus(next);
+      const table = event.currentTarget.closest('table');
+      table?.querySelector<HTMLElement>(`[data-row="${next.row}"][data-col="${next.col}"]`)?.focus();
+    } else if (onSelect && (event.key === 'Enter' || event.key === ' ')) {
+      event.preventDefault();
+      onSelect(i, j);
+    }
+  };
+  return { focus, active, setActive, onCellFocus, move };
+}
+
+/** The corner header and the (abbreviated) predicted-class names. */
+function MatrixHead({ corner, names }: { corner: string; names: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col" className="matrix-corner">
+          {corner}
+        </th>
+        {names.map((n, j) => (
+          <th scope="col" key={j} className="num" title={n}>
+            {abbreviate(n)}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }
 

@@ -30,7 +30,6 @@ export function SweepPanel() {
   const [param, setParam] = useState<SettingName>('learningRate');
   const [text, setText] = useState(() => defaultSweepText('learningRate'));
   const [range, setRange] = useState({ from: 0.0001, to: 0.1, count: 4 });
-  const fieldId = useId();
   const sequence = useRuns((s) => s.sequence);
   const active = useRunActive();
   const dataset = useStore((s) => s.settings.dataset);
@@ -77,42 +76,7 @@ export function SweepPanel() {
           />
         </label>
         {spec.kind === 'number' && spec.scale === 'log' && (
-          <span className="sweep-range">
-            log range{' '}
-            <NumberField
-              id={`${fieldId}-from`}
-              spec={spec}
-              value={range.from}
-              onCommit={(from) => setRange({ ...range, from })}
-              testId="sweep-from"
-              ariaLabel="from"
-              inline
-            />{' '}
-            to{' '}
-            <NumberField
-              id={`${fieldId}-to`}
-              spec={spec}
-              value={range.to}
-              onCommit={(to) => setRange({ ...range, to })}
-              testId="sweep-to"
-              ariaLabel="to"
-              inline
-            />
-            ,{' '}
-            <NumberField
-              id={`${fieldId}-count`}
-              spec={SWEEP_COUNT}
-              value={range.count}
-              onCommit={(count) => setRange({ ...range, count })}
-              testId="sweep-count"
-              ariaLabel="count"
-              inline
-            />{' '}
-            values{' '}
-            <button type="button" onClick={() => setText(logRange(range.from, range.to, range.count).join(', '))}>
-              Fill
-            </button>
-          </span>
+          <SweepRange spec={spec} range={range} setRange={setRange} onFill={(values) => setText(values.join(', '))} />
         )}
       </div>
       {parsed.rejected.length > 0 && (
@@ -122,24 +86,86 @@ export function SweepPanel() {
           ))}
         </ul>
       )}
-      <div className="buttons">
-        <button
-          type="button"
-          className="primary"
-          data-testid="sweep-start"
-          disabled={active || running || parsed.values.length < 2 || unavailable !== null}
-          onClick={start}
-        >
-          Run {parsed.values.length} values
-        </button>
-        {running && sequence?.kind === 'sweep' && (
-          <button type="button" data-testid="sweep-cancel" onClick={cancelSequence}>
-            Cancel (keeps finished runs)
-          </button>
-        )}
-      </div>
+      <SweepButtons
+        count={parsed.values.length}
+        disabled={active || running || parsed.values.length < 2 || unavailable !== null}
+        onStart={start}
+      />
       {sequence?.kind === 'sweep' && sequence.param && <SweepResults />}
     </section>
+  );
+}
+
+type SweepRangeValue = { from: number; to: number; count: number };
+
+/** For a log-scale setting: "Fill" writes `count` log-spaced values from `from` to `to`. */
+function SweepRange({
+  spec,
+  range,
+  setRange,
+  onFill,
+}: {
+  spec: NumberSpec;
+  range: SweepRangeValue;
+  setRange: (range: SweepRangeValue) => void;
+  onFill: (values: number[]) => void;
+}) {
+  const id = useId();
+  return (
+    <span className="sweep-range">
+      log range{' '}
+      <NumberField
+        id={`${id}-from`}
+        spec={spec}
+        value={range.from}
+        onCommit={(from) => setRange({ ...range, from })}
+        testId="sweep-from"
+        ariaLabel="from"
+        inline
+      />{' '}
+      to{' '}
+      <NumberField
+        id={`${id}-to`}
+        spec={spec}
+        value={range.to}
+        onCommit={(to) => setRange({ ...range, to })}
+        testId="sweep-to"
+        ariaLabel="to"
+        inline
+      />
+      ,{' '}
+      <NumberField
+        id={`${id}-count`}
+        spec={SWEEP_COUNT}
+        value={range.count}
+        onCommit={(count) => setRange({ ...range, count })}
+        testId="sweep-count"
+        ariaLabel="count"
+        inline
+      />{' '}
+      values{' '}
+      <button type="button" onClick={() => onFill(logRange(range.from, range.to, range.count))}>
+        Fill
+      </button>
+    </span>
+  );
+}
+
+/** Run the sweep; cancel one that runs (the finished runs stay). */
+function SweepButtons({ count, disabled, onStart }: { count: number; disabled: boolean; onStart: () => void }) {
+  const sequence = useRuns((s) => s.sequence);
+  const running = sequence?.running ?? false;
+  return (
+    <div className="buttons">
+      <button type="button" className="primary" data-testid="sweep-start" disabled={disabled} onClick={onStart}>
+        Run {count} values
+      </button>
+      {running && sequence?.kind === 'sweep' && (
+        <button type="button" data-testid="sweep-cancel" onClick={cancelSequence}>
+          Cancel (keeps finished runs)
+        </button>
+      )}
+    </div>
   );
 }
 
