@@ -54,7 +54,6 @@ export function HistoryPanel() {
   const usage = useRuns((s) => s.usage);
   const loaded = useRuns((s) => s.loaded);
   const selected = useMemo(() => records.filter((r) => selectedIds.includes(r.id)), [records, selectedIds]);
-  const exportSet = selected.length ? selected : records;
   return (
     <section className="panel history" aria-labelledby="history-title" data-testid="history" data-count={records.length}>
       <h2 id="history-title">Run history</h2>
@@ -78,72 +77,93 @@ export function HistoryPanel() {
       {!loaded && <p className="hint">Loading…</p>}
       {records.length > 0 && (
         <>
-          <div className="table-scroll">
-            <table data-testid="runs-table">
-              <thead>
-                <tr>
-                  <th>
-                    <input
-                      type="checkbox"
-                      aria-label="Select all runs"
-                      checked={selected.length === records.length}
-                      onChange={(e) => setSelected(e.target.checked ? records.map((r) => r.id) : [])}
-                    />
-                  </th>
-                  <th>Name · verdict</th>
-                  <th className="num" title="Test accuracy after the last epoch">
-                    Final acc.
-                  </th>
-                  <th className="num" title="Best test accuracy of any epoch">
-                    Best acc.
-                  </th>
-                  <th className="num" title="Test loss after the last epoch">
-                    Loss
-                  </th>
-                  <th className="num">Ep.</th>
-                  <th className="num">Time</th>
-                  <th>Backend</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {records.map((r) => (
-                  <RunRow key={r.id} record={r} checked={selectedIds.includes(r.id)} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="buttons">
-            <button
-              type="button"
-              data-testid="export-csv"
-              onClick={() => downloadFile(`cnn-playground-runs-${stamp()}.csv`, runsToCsv(exportSet), 'text/csv')}
-            >
-              Export CSV{selected.length ? ` (${selected.length})` : ' (all)'}
-            </button>
-            <button
-              type="button"
-              data-testid="export-json"
-              onClick={() =>
-                downloadFile(`cnn-playground-runs-${stamp()}.json`, runsToJson(exportSet, serializeSettings), 'application/json')
-              }
-            >
-              Export JSON{selected.length ? ` (${selected.length})` : ' (all)'}
-            </button>
-            <button
-              type="button"
-              data-testid="clear-history"
-              onClick={() => {
-                if (window.confirm(`Delete all ${records.length} stored runs?`)) void clearRuns();
-              }}
-            >
-              Clear history
-            </button>
-          </div>
+          <RunsTable records={records} selectedIds={selectedIds} allSelected={selected.length === records.length} />
+          <HistoryButtons records={records} selected={selected} />
         </>
       )}
       {selected.length > 0 && <CompareChart runs={selected} />}
     </section>
+  );
+}
+
+/** The stored runs, one row each, with a tick-all box. */
+function RunsTable({
+  records,
+  selectedIds,
+  allSelected,
+}: {
+  records: readonly RunRecord[];
+  selectedIds: readonly string[];
+  allSelected: boolean;
+}) {
+  return (
+    <div className="table-scroll">
+      <table data-testid="runs-table">
+        <thead>
+          <tr>
+            <th>
+              <input
+                type="checkbox"
+                aria-label="Select all runs"
+                checked={allSelected}
+                onChange={(e) => setSelected(e.target.checked ? records.map((r) => r.id) : [])}
+              />
+            </th>
+            <th>Name · verdict</th>
+            <th className="num" title="Test accuracy after the last epoch">
+              Final acc.
+            </th>
+            <th className="num" title="Best test accuracy of any epoch">
+              Best acc.
+            </th>
+            <th className="num" title="Test loss after the last epoch">
+              Loss
+            </th>
+            <th className="num">Ep.</th>
+            <th className="num">Time</th>
+            <th>Backend</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {records.map((r) => (
+            <RunRow key={r.id} record={r} checked={selectedIds.includes(r.id)} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Export the ticked runs (or all) as CSV or JSON; clear the whole history. */
+function HistoryButtons({ records, selected }: { records: readonly RunRecord[]; selected: readonly RunRecord[] }) {
+  const exportSet = selected.length ? selected : records;
+  return (
+    <div className="buttons">
+      <button
+        type="button"
+        data-testid="export-csv"
+        onClick={() => downloadFile(`cnn-playground-runs-${stamp()}.csv`, runsToCsv(exportSet), 'text/csv')}
+      >
+        Export CSV{selected.length ? ` (${selected.length})` : ' (all)'}
+      </button>
+      <button
+        type="button"
+        data-testid="export-json"
+        onClick={() => downloadFile(`cnn-playground-runs-${stamp()}.json`, runsToJson(exportSet, serializeSettings), 'application/json')}
+      >
+        Export JSON{selected.length ? ` (${selected.length})` : ' (all)'}
+      </button>
+      <button
+        type="button"
+        data-testid="clear-history"
+        onClick={() => {
+          if (window.confirm(`Delete all ${records.length} stored runs?`)) void clearRuns();
+        }}
+      >
+        Clear history
+      </button>
+    </div>
   );
 }
 
@@ -219,41 +239,8 @@ function RunRow({ record, checked }: { record: RunRecord; checked: boolean }) {
 /** The ticked runs' curves on one chart; the legend names each run by the settings that differ between them. */
 function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
   const [metric, setMetric] = useState<CompareMetric>('train-loss');
-  const diff = useMemo(() => differingSettings(runs.map((r) => r.settings)), [runs]);
-  const lines = useMemo(
-    () =>
-      runs.map((r, i) => ({
-        id: r.id,
-        // Only what differs; runs with identical settings (none differ) are told apart by name.
-        name: diff.length ? describeSettings(r.settings, diff) : r.name,
-        color: PALETTE[i % PALETTE.length]!,
-        data: series(r, metric),
-        // On a log axis the training loss is smoothed in log space (a spike does not linger), as on the live chart.
-        logData: () =>
-          metric === 'train-loss'
-            ? smoothInLog(
-                r.batches.map((b) => ({ x: b.epoch, y: b.loss })),
-                0.8,
-              )
-            : series(r, metric),
-      })),
-    [runs, metric, diff],
-  );
+  const { diff, lines, accuracy, axis } = useCompareLines(runs, metric);
   const maxEpoch = Math.max(1, ...runs.map((r) => r.settings.epochs));
-  const accuracy = metric.endsWith('accuracy');
-  // Loss axes as on the live charts: log once the runs span three orders of magnitude (a diverged
-  // run beside a good one), compact ticks, and an axis as wide as its labels.
-  const axis = useMemo(() => {
-    const values = lines.flatMap((l) => l.data.map((p) => p.y));
-    const scale: AxisScale = accuracy ? 'linear' : autoScale(values);
-    const drawn = scale === 'log' ? lines.flatMap((l) => l.logData().map((p) => p.y)) : values;
-    return {
-      scale,
-      ...(accuracy
-        ? { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) }
-        : yAxisLayout(drawn, scale)),
-    };
-  }, [lines, accuracy]);
   return (
     <figure
       className="chart compare"
@@ -262,24 +249,7 @@ function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
       data-scale={axis.scale}
       data-legend={lines.map((l) => l.name).join('|')}
     >
-      <figcaption>
-        Compare {runs.length} run{runs.length === 1 ? '' : 's'} ·{' '}
-        <select
-          aria-label="Metric to compare"
-          data-testid="compare-metric"
-          value={metric}
-          onChange={(e) => setMetric(e.target.value as CompareMetric)}
-        >
-          {METRICS.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.label}
-            </option>
-          ))}
-        </select>
-        {diff.length === 0 && runs.length > 1 && (
-          <span className="chart-latest"> · same settings (seeds included): differences are noise of the backend</span>
-        )}
-      </figcaption>
+      <CompareCaption runs={runs.length} sameSettings={diff.length === 0} metric={metric} setMetric={setMetric} />
       <ResponsiveContainer width="100%" height={260}>
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
@@ -321,5 +291,81 @@ function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
         </LineChart>
       </ResponsiveContainer>
     </figure>
+  );
+}
+
+/**
+ * One line per ticked run for `metric`, named by the settings that differ between the runs, and the
+ * y axis: log for a loss that spans decades (drawn from the log-smoothed line), else linear.
+ */
+function useCompareLines(runs: readonly RunRecord[], metric: CompareMetric) {
+  const diff = useMemo(() => differingSettings(runs.map((r) => r.settings)), [runs]);
+  const lines = useMemo(
+    () =>
+      runs.map((r, i) => ({
+        id: r.id,
+        // Only what differs; runs with identical settings (none differ) are told apart by name.
+        name: diff.length ? describeSettings(r.settings, diff) : r.name,
+        color: PALETTE[i % PALETTE.length]!,
+        data: series(r, metric),
+        // On a log axis the training loss is smoothed in log space (a spike does not linger), as on the live chart.
+        logData: () =>
+          metric === 'train-loss'
+            ? smoothInLog(
+                r.batches.map((b) => ({ x: b.epoch, y: b.loss })),
+                0.8,
+              )
+            : series(r, metric),
+      })),
+    [runs, metric, diff],
+  );
+  const accuracy = metric.endsWith('accuracy');
+  // Loss axes as on the live charts: log once the runs span three orders of magnitude (a diverged
+  // run beside a good one), compact ticks, and an axis as wide as its labels.
+  const axis = useMemo(() => {
+    const values = lines.flatMap((l) => l.data.map((p) => p.y));
+    const scale: AxisScale = accuracy ? 'linear' : autoScale(values);
+    const drawn = scale === 'log' ? lines.flatMap((l) => l.logData().map((p) => p.y)) : values;
+    return {
+      scale,
+      ...(accuracy
+        ? { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) }
+        : yAxisLayout(drawn, scale)),
+    };
+  }, [lines, accuracy]);
+  return { diff, lines, accuracy, axis };
+}
+
+/** How many runs, the metric to compare, and a note when their settings are the same. */
+function CompareCaption({
+  runs,
+  sameSettings,
+  metric,
+  setMetric,
+}: {
+  runs: number;
+  sameSettings: boolean;
+  metric: CompareMetric;
+  setMetric: (metric: CompareMetric) => void;
+}) {
+  return (
+    <figcaption>
+      Compare {runs} run{runs === 1 ? '' : 's'} ·{' '}
+      <select
+        aria-label="Metric to compare"
+        data-testid="compare-metric"
+        value={metric}
+        onChange={(e) => setMetric(e.target.value as CompareMetric)}
+      >
+        {METRICS.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.label}
+          </option>
+        ))}
+      </select>
+      {sameSettings && runs > 1 && (
+        <span className="chart-latest"> · same settings (seeds included): differences are noise of the backend</span>
+      )}
+    </figcaption>
   );
 }
