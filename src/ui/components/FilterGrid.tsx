@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { filterStats, normalizeFilters, type FilterImages, type FilterScale } from '../../core/inspect/filters';
+import { filterStats, normalizeFilters, type FilterImages, type FilterScale, type FilterStats } from '../../core/inspect/filters';
 import { fingerprint, paintSigned } from '../canvas';
 import { useInspect } from '../inspectStore';
 import { DivergingLegend } from './InspectParts';
@@ -70,42 +70,49 @@ export function FilterGrid() {
       ) : (
         <p className="hint">Per-filter scale: each tile's ends are its own largest |w| (see the table).</p>
       )}
-      <table className="filter-stats">
-        <caption className="visually-hidden">Weight statistics per filter</caption>
-        <thead>
-          <tr>
-            <th scope="col">filter</th>
-            <th scope="col" className="num">
-              mean
-            </th>
-            <th scope="col" className="num">
-              std
-            </th>
-            <th scope="col" className="num">
-              min
-            </th>
-            <th scope="col" className="num">
-              max
-            </th>
-            <th scope="col" className="num">
-              ‖w‖
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {stats.map((s, f) => (
-            <tr key={f}>
-              <th scope="row">#{f + 1}</th>
-              <td className="num">{fmt(s.mean)}</td>
-              <td className="num">{fmt(s.std)}</td>
-              <td className="num">{fmt(s.min)}</td>
-              <td className="num">{fmt(s.max)}</td>
-              <td className="num">{fmt(s.norm)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FilterStatsTable stats={stats} />
     </div>
+  );
+}
+
+/** Each filter's weight statistics: mean, std, min, max and norm. */
+function FilterStatsTable({ stats }: { stats: readonly FilterStats[] }) {
+  return (
+    <table className="filter-stats">
+      <caption className="visually-hidden">Weight statistics per filter</caption>
+      <thead>
+        <tr>
+          <th scope="col">filter</th>
+          <th scope="col" className="num">
+            mean
+          </th>
+          <th scope="col" className="num">
+            std
+          </th>
+          <th scope="col" className="num">
+            min
+          </th>
+          <th scope="col" className="num">
+            max
+          </th>
+          <th scope="col" className="num">
+            ‖w‖
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {stats.map((s, f) => (
+          <tr key={f}>
+            <th scope="row">#{f + 1}</th>
+            <td className="num">{fmt(s.mean)}</td>
+            <td className="num">{fmt(s.std)}</td>
+            <td className="num">{fmt(s.min)}</td>
+            <td className="num">{fmt(s.max)}</td>
+            <td className="num">{fmt(s.norm)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

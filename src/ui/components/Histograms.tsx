@@ -167,58 +167,8 @@ function GradientChart({ layers, points }: { layers: readonly string[]; points: 
     const ctx = ref.current && hiDpi(ref.current, CHART_W, CHART_H);
     if (!ctx || points.length === 0) return;
     ctx.clearRect(0, 0, CHART_W, CHART_H);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const p of points)
-      for (const v of p.norms)
-        if (v > 0 && Number.isFinite(v)) {
-          lo = Math.min(lo, Math.log10(v));
-          hi = Math.max(hi, Math.log10(v));
-        }
-    if (!Number.isFinite(lo)) return;
-    lo = Math.floor(lo);
-    hi = Math.max(lo + 1, Math.ceil(hi));
-    const s0 = points[0]!.step;
-    const s1 = Math.max(s0 + 1, points.at(-1)!.step);
-    const w = CHART_W - PAD.left - PAD.right;
-    const h = CHART_H - PAD.top - PAD.bottom;
-    const x = (step: number) => PAD.left + ((step - s0) / (s1 - s0)) * w;
-    const y = (log: number) => PAD.top + (1 - (log - lo) / (hi - lo)) * h;
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.fillStyle = '#5a6370';
-    ctx.strokeStyle = '#e3e6ea';
-    ctx.lineWidth = 1;
-    const every = Math.ceil((hi - lo) / 6);
-    for (let d = lo; d <= hi; d += every) {
-      ctx.beginPath();
-      ctx.moveTo(PAD.left, y(d));
-      ctx.lineTo(CHART_W - PAD.right, y(d));
-      ctx.stroke();
-      ctx.fillText(`1e${d}`, 4, y(d) + 4);
-    }
-    ctx.fillText(`step ${s0}`, PAD.left, CHART_H - 6);
-    const end = `step ${points.at(-1)!.step}`;
-    ctx.fillText(end, CHART_W - PAD.right - ctx.measureText(end).width, CHART_H - 6);
-    layers.forEach((_, i) => {
-      ctx.strokeStyle = OKABE_ITO[i % OKABE_ITO.length]!;
-      ctx.setLineDash(i >= OKABE_ITO.length ? [4, 3] : []);
-      ctx.lineWidth = 1.6;
-      ctx.beginPath();
-      let started = false;
-      for (const p of points) {
-        const v = p.norms[i]!;
-        if (!(v > 0 && Number.isFinite(v))) continue;
-        const px = x(p.step);
-        const py = y(Math.log10(v));
-        if (started) ctx.lineTo(px, py);
-        else ctx.moveTo(px, py);
-        started = true;
-      }
-      ctx.stroke();
-    });
-    ctx.setLineDash([]);
+    paintGradientNorms(ctx, layers, points);
   }, [layers, points]);
-  const last = points.at(-1);
   return (
     <figure className="gradient-chart" data-testid="gradient-norms" data-points={points.length}>
       <figcaption>Gradient norm ‖∂loss/∂W‖ per layer (log scale), measured inside a training step about once a second</figcaption>
@@ -233,26 +183,87 @@ function GradientChart({ layers, points }: { layers: readonly string[]; points: 
               aria-label="Gradient norms per layer over training steps, log scale; latest values in the list below"
             />
           </div>
-          <ul className="legend">
-            {layers.map((layer, i) => (
-              <li key={layer}>
-                <svg width="18" height="8" aria-hidden="true">
-                  <line
-                    x1="0"
-                    y1="4"
-                    x2="18"
-                    y2="4"
-                    stroke={OKABE_ITO[i % OKABE_ITO.length]}
-                    strokeWidth="2"
-                    strokeDasharray={i >= OKABE_ITO.length ? '4 3' : undefined}
-                  />
-                </svg>
-                {layer} {last ? fmt(last.norms[i]!) : ''}
-              </li>
-            ))}
-          </ul>
+          <GradientLegend layers={layers} last={points.at(-1)} />
         </>
       )}
     </figure>
+  );
+}
+
+/** The norms on a log axis (whole decades, labelled 1e…), one line per layer, over the steps measured. */
+function paintGradientNorms(ctx: CanvasRenderingContext2D, layers: readonly string[], points: readonly GradientNormPoint[]) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points)
+    for (const v of p.norms)
+      if (v > 0 && Number.isFinite(v)) {
+        lo = Math.min(lo, Math.log10(v));
+        hi = Math.max(hi, Math.log10(v));
+      }
+  if (!Number.isFinite(lo)) return;
+  lo = Math.floor(lo);
+  hi = Math.max(lo + 1, Math.ceil(hi));
+  const s0 = points[0]!.step;
+  const s1 = Math.max(s0 + 1, points.at(-1)!.step);
+  const w = CHART_W - PAD.left - PAD.right;
+  const h = CHART_H - PAD.top - PAD.bottom;
+  const x = (step: number) => PAD.left + ((step - s0) / (s1 - s0)) * w;
+  const y = (log: number) => PAD.top + (1 - (log - lo) / (hi - lo)) * h;
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillStyle = '#5a6370';
+  ctx.strokeStyle = '#e3e6ea';
+  ctx.lineWidth = 1;
+  const every = Math.ceil((hi - lo) / 6);
+  for (let d = lo; d <= hi; d += every) {
+    ctx.beginPath();
+    ctx.moveTo(PAD.left, y(d));
+    ctx.lineTo(CHART_W - PAD.right, y(d));
+    ctx.stroke();
+    ctx.fillText(`1e${d}`, 4, y(d) + 4);
+  }
+  ctx.fillText(`step ${s0}`, PAD.left, CHART_H - 6);
+  const end = `step ${points.at(-1)!.step}`;
+  ctx.fillText(end, CHART_W - PAD.right - ctx.measureText(end).width, CHART_H - 6);
+  layers.forEach((_, i) => {
+    ctx.strokeStyle = OKABE_ITO[i % OKABE_ITO.length]!;
+    ctx.setLineDash(i >= OKABE_ITO.length ? [4, 3] : []);
+    ctx.lineWidth = 1.6;
+    ctx.beginPath();
+    let started = false;
+    for (const p of points) {
+      const v = p.norms[i]!;
+      if (!(v > 0 && Number.isFinite(v))) continue;
+      const px = x(p.step);
+      const py = y(Math.log10(v));
+      if (started) ctx.lineTo(px, py);
+      else ctx.moveTo(px, py);
+      started = true;
+    }
+    ctx.stroke();
+  });
+  ctx.setLineDash([]);
+}
+
+/** Each layer's line style and its latest norm. */
+function GradientLegend({ layers, last }: { layers: readonly string[]; last: GradientNormPoint | undefined }) {
+  return (
+    <ul className="legend">
+      {layers.map((layer, i) => (
+        <li key={layer}>
+          <svg width="18" height="8" aria-hidden="true">
+            <line
+              x1="0"
+              y1="4"
+              x2="18"
+              y2="4"
+              stroke={OKABE_ITO[i % OKABE_ITO.length]}
+              strokeWidth="2"
+              strokeDasharray={i >= OKABE_ITO.length ? '4 3' : undefined}
+            />
+          </svg>
+          {layer} {last ? fmt(last.norms[i]!) : ''}
+        </li>
+      ))}
+    </ul>
   );
 }

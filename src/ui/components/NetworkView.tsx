@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { normalizeFilters } from '../../core/inspect/filters';
-import type { FeatureMapLayer, LayerHistogram } from '../../core/inspect/types';
+import type { FeatureMapLayer, FeatureMaps, LayerHistogram } from '../../core/inspect/types';
 import type { LayerRow } from '../../core/wire';
 import { paintSigned } from '../canvas';
 import { useInspect, type PanelId } from '../inspectStore';
@@ -86,16 +86,7 @@ function NetworkDiagram({ layers, total, inputShape }: { layers: readonly LayerR
   const lastHist = useInspect((s) => s.histograms.at(-1));
   const gradients = useInspect((s) => s.gradients);
   // Cards: each weight layer with the minor layers that follow it until the next one.
-  const groups = useMemo(() => {
-    const out: { main: LayerRow; after: LayerRow[] }[] = [];
-    const before: LayerRow[] = [];
-    for (const l of layers) {
-      if (isMajor(l)) out.push({ main: l, after: [] });
-      else if (out.length) out.at(-1)!.after.push(l);
-      else before.push(l);
-    }
-    return { before, cards: out };
-  }, [layers]);
+  const groups = useMemo(() => groupLayers(layers), [layers]);
   const lastGrad = gradients.points.at(-1);
   const gradientOf = (name: string) => {
     const i = gradients.layers.indexOf(name);
@@ -111,28 +102,7 @@ function NetworkDiagram({ layers, total, inputShape }: { layers: readonly LayerR
         pictures follow training about every 2 s while this view is on screen.
       </p>
       <ol className="net-flow" data-testid="network-diagram" data-layers={layers.length} data-cards={groups.cards.length}>
-        <li className="net-card net-io" data-testid="net-input">
-          <div className="net-name">input</div>
-          <div className="net-shape">{inputShape.join('×')}</div>
-          {maps ? (
-            <button
-              type="button"
-              className="net-thumb-button"
-              onClick={() => openPanel('featureMaps')}
-              title="The image whose feature maps are shown: open Feature maps to choose another"
-            >
-              <Thumb
-                block={maps.input}
-                index={0}
-                size={42}
-                label={maps.source.kind === 'drawn' ? 'Your drawing' : `Test image #${maps.source.index}`}
-              />
-            </button>
-          ) : null}
-          {groups.before.map((l) => (
-            <Chip key={l.name} layer={l} />
-          ))}
-        </li>
+        <InputCard inputShape={inputShape} maps={maps} before={groups.before} />
         {groups.cards.map(({ main, after }) => (
           <Card
             key={main.name}
@@ -155,22 +125,67 @@ function NetworkDiagram({ layers, total, inputShape }: { layers: readonly LayerR
           </Card>
         ))}
       </ol>
-      {(lastHist || lastGrad) && (
-        <p className="hint net-legend">
-          Health of each layer's outputs on a fixed batch of test images: σ = their spread, zeros = share exactly 0 (dead ReLUs), ∇ =
-          ‖∂loss/∂W‖ of its weights.{' '}
-          <span className="net-health ok inline">
-            <span className="dot" aria-hidden="true" /> fine
-          </span>{' '}
-          <span className="net-health warn inline">
-            <span className="dot" aria-hidden="true" /> many zeros
-          </span>{' '}
-          <span className="net-health bad inline">
-            <span className="dot" aria-hidden="true" /> dead, flat or vanishing
-          </span>
-        </p>
-      )}
+      {(lastHist || lastGrad) && <HealthLegend />}
     </>
+  );
+}
+
+/** Each weight layer with the minor layers that follow it; the minor layers before the first one. */
+function groupLayers(layers: readonly LayerRow[]) {
+  const out: { main: LayerRow; after: LayerRow[] }[] = [];
+  const before: LayerRow[] = [];
+  for (const l of layers) {
+    if (isMajor(l)) out.push({ main: l, after: [] });
+    else if (out.length) out.at(-1)!.after.push(l);
+    else before.push(l);
+  }
+  return { before, cards: out };
+}
+
+/** The input's shape, the image whose feature maps are shown, and the layers before the first card. */
+function InputCard({ inputShape, maps, before }: { inputShape: readonly number[]; maps: FeatureMaps | null; before: readonly LayerRow[] }) {
+  return (
+    <li className="net-card net-io" data-testid="net-input">
+      <div className="net-name">input</div>
+      <div className="net-shape">{inputShape.join('×')}</div>
+      {maps ? (
+        <button
+          type="button"
+          className="net-thumb-button"
+          onClick={() => openPanel('featureMaps')}
+          title="The image whose feature maps are shown: open Feature maps to choose another"
+        >
+          <Thumb
+            block={maps.input}
+            index={0}
+            size={42}
+            label={maps.source.kind === 'drawn' ? 'Your drawing' : `Test image #${maps.source.index}`}
+          />
+        </button>
+      ) : null}
+      {before.map((l) => (
+        <Chip key={l.name} layer={l} />
+      ))}
+    </li>
+  );
+}
+
+/** What the health dots and numbers on the cards mean. */
+function HealthLegend() {
+  return (
+    <p className="hint net-legend">
+      Health of each layer's outputs on a fixed batch of test images: σ = their spread, zeros = share exactly 0 (dead ReLUs), ∇ = ‖∂loss/∂W‖
+      of its weights.{' '}
+      <span className="net-health ok inline">
+        <span className="dot" aria-hidden="true" /> fine
+      </span>{' '}
+      <span className="net-health warn inline">
+        <span className="dot" aria-hidden="true" /> many zeros
+      </span>{' '}
+      <span className="net-health bad inline">
+        <span className="dot" aria-hidden="true" /> dead, flat or vanishing
+      </span>
+    </p>
   );
 }
 
