@@ -35,27 +35,8 @@ export function chartSvg(figure: Element, title = captionOf(figure)): ChartImage
   const box = plot.getBoundingClientRect();
   const width = Math.round(box.width);
   const plotHeight = Math.round(box.height);
-  const items = Array.from(figure.querySelectorAll('.recharts-legend-item')).map((li) => {
-    const mark = li.querySelector('path, line, rect');
-    const color =
-      mark?.getAttribute('stroke') && mark.getAttribute('stroke') !== 'none'
-        ? mark.getAttribute('stroke')!
-        : (mark?.getAttribute('fill') ?? '#333');
-    return { text: (li.textContent ?? '').trim(), color };
-  });
-  // Legend entries flow left to right, wrapping at the plot's width (an estimate of text width).
-  const rows: { text: string; color: string; x: number }[][] = [[]];
-  let x = 12;
-  for (const item of items) {
-    const w = 26 + item.text.length * 7;
-    if (x + w > width && rows.at(-1)!.length) {
-      rows.push([]);
-      x = 12;
-    }
-    rows.at(-1)!.push({ ...item, x });
-    x += w;
-  }
-  const legendHeight = items.length ? rows.length * LEGEND_ROW_H + 8 : 0;
+  const rows = legendRows(figure, width);
+  const legendHeight = rows[0]!.length ? rows.length * LEGEND_ROW_H + 8 : 0;
   const height = TITLE_H + plotHeight + legendHeight;
   const font = getComputedStyle(figure).fontFamily || 'system-ui, sans-serif';
 
@@ -90,8 +71,41 @@ export function chartSvg(figure: Element, title = captionOf(figure)): ChartImage
   // Tooltips and hover cursors are not part of a picture.
   body.querySelectorAll('.recharts-tooltip-cursor, .recharts-active-dot').forEach((e) => e.remove());
   root.appendChild(body);
+  appendLegend(root, rows, TITLE_H + plotHeight + 8);
+  return { svg: new XMLSerializer().serializeToString(root), width, height };
+}
+
+type LegendRow = { text: string; color: string; x: number }[];
+
+/** The figure's legend entries (text and colour), flowed into rows that fit `width`. */
+function legendRows(figure: Element, width: number): LegendRow[] {
+  const items = Array.from(figure.querySelectorAll('.recharts-legend-item')).map((li) => {
+    const mark = li.querySelector('path, line, rect');
+    const color =
+      mark?.getAttribute('stroke') && mark.getAttribute('stroke') !== 'none'
+        ? mark.getAttribute('stroke')!
+        : (mark?.getAttribute('fill') ?? '#333');
+    return { text: (li.textContent ?? '').trim(), color };
+  });
+  // Legend entries flow left to right, wrapping at the plot's width (an estimate of text width).
+  const rows: LegendRow[] = [[]];
+  let x = 12;
+  for (const item of items) {
+    const w = 26 + item.text.length * 7;
+    if (x + w > width && rows.at(-1)!.length) {
+      rows.push([]);
+      x = 12;
+    }
+    rows.at(-1)!.push({ ...item, x });
+    x += w;
+  }
+  return rows;
+}
+
+/** Draws the legend rows (a coloured line and the text per entry) into `root`, from `top` down. */
+function appendLegend(root: Element, rows: readonly LegendRow[], top: number): void {
   rows.forEach((row, r) => {
-    const y = TITLE_H + plotHeight + 8 + r * LEGEND_ROW_H + LEGEND_ROW_H / 2;
+    const y = top + r * LEGEND_ROW_H + LEGEND_ROW_H / 2;
     for (const item of row) {
       const line = document.createElementNS(NS, 'line');
       line.setAttribute('x1', String(item.x));
@@ -109,7 +123,6 @@ export function chartSvg(figure: Element, title = captionOf(figure)): ChartImage
       root.appendChild(label);
     }
   });
-  return { svg: new XMLSerializer().serializeToString(root), width, height };
 }
 
 /** A PNG of the chart at `scale` × its on-screen size. */

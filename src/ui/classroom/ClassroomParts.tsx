@@ -119,41 +119,10 @@ export function PresetBar() {
   const busy = (sequence?.running ?? false) || isRunActive(runState);
   const preset = PRESETS[index] ?? PRESETS[0]!;
   const chosen = Math.max(0, variant);
-  const presetId = useId();
-  const variantId = useId();
   return (
     <section className="panel preset-bar" aria-label="Presets" data-testid="preset-bar">
       <div className="preset-row">
-        <label htmlFor={presetId}>Preset</label>
-        <select
-          id={presetId}
-          data-testid="preset-choice"
-          value={index}
-          onChange={(e) => useView.setState({ preset: { index: Number(e.target.value), variant: -1 } })}
-        >
-          {PRESETS.map((p, i) => (
-            <option key={p.id} value={i}>
-              {p.title}
-            </option>
-          ))}
-        </select>
-        {preset.variants.length > 1 && (
-          <>
-            <label htmlFor={variantId}>Variant</label>
-            <select
-              id={variantId}
-              data-testid="preset-variant"
-              value={chosen}
-              onChange={(e) => useView.setState({ preset: { index, variant: Number(e.target.value) } })}
-            >
-              {preset.variants.map((v, i) => (
-                <option key={v.id} value={i}>
-                  {v.label}
-                </option>
-              ))}
-            </select>
-          </>
-        )}
+        <PresetChoice index={index} chosen={chosen} />
         <button
           type="button"
           data-testid="preset-load"
@@ -192,6 +161,47 @@ export function PresetBar() {
       </div>
       <PresetNoteBanner />
     </section>
+  );
+}
+
+/** The preset and (when it has several) the variant to load or train. */
+function PresetChoice({ index, chosen }: { index: number; chosen: number }) {
+  const preset = PRESETS[index] ?? PRESETS[0]!;
+  const presetId = useId();
+  const variantId = useId();
+  return (
+    <>
+      <label htmlFor={presetId}>Preset</label>
+      <select
+        id={presetId}
+        data-testid="preset-choice"
+        value={index}
+        onChange={(e) => useView.setState({ preset: { index: Number(e.target.value), variant: -1 } })}
+      >
+        {PRESETS.map((p, i) => (
+          <option key={p.id} value={i}>
+            {p.title}
+          </option>
+        ))}
+      </select>
+      {preset.variants.length > 1 && (
+        <>
+          <label htmlFor={variantId}>Variant</label>
+          <select
+            id={variantId}
+            data-testid="preset-variant"
+            value={chosen}
+            onChange={(e) => useView.setState({ preset: { index, variant: Number(e.target.value) } })}
+          >
+            {preset.variants.map((v, i) => (
+              <option key={v.id} value={i}>
+                {v.label}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+    </>
   );
 }
 

@@ -2,6 +2,7 @@ import { RECENT_BATCHES, recentMean } from '../../core/series';
 import { fmtLoss, fmtPct, fmtRate } from '../format';
 import { isRunActive, useStore } from '../store';
 import type { ReactNode } from 'react';
+import type { RunState } from '../../shared/protocol';
 import { resetAll } from '../classroom/shortcuts';
 import { pauseTraining, resumeTraining, startTraining, stepTraining, stopTraining } from '../workerClient';
 import { TrainBlocked } from './TrainBlocked';
@@ -46,7 +47,6 @@ const RACE_BLOCKS = 'a live race is training on these cores; stop it or let it f
 /** Train / Pause / Resume / Stop, Step (a batch, an epoch) and Reset, the status line, the progress bar and the headline metrics. */
 export function RunPanel() {
   const runState = useStore((s) => s.runState);
-  const statusMessage = useStore((s) => s.statusMessage);
   const dataset = useStore((s) => s.settings.dataset);
   const hasCurves = useStore((s) => s.batches.length > 0 || s.epochs.length > 0);
   const raceRunning = useStore((s) => s.raceRunning);
@@ -56,7 +56,6 @@ export function RunPanel() {
   const blocked = raceRunning ? RACE_BLOCKS : unavailable;
   const canStart = !active && blocked === null;
   const canStep = running || canStart;
-  const verdict = useCurrentVerdict();
   return (
     // The skip link's target: focusable by script only.
     <section className="panel run" aria-label="Run" id="run-controls" tabIndex={-1}>
@@ -105,17 +104,7 @@ export function RunPanel() {
         >
           Reset
         </RunButton>
-        <span
-          className={`status status-${runState}${verdict ? ` verdict-${verdict.kind}` : ''}`}
-          data-testid="run-status"
-          data-state={runState}
-          data-verdict={verdict?.kind ?? ''}
-          title={statusMessage}
-          role="status"
-          aria-live="polite"
-        >
-          {statusMessage}
-        </span>
+        <RunStatus runState={runState} />
       </div>
       {raceRunning && !active && (
         <p className="train-blocked" role="status" data-testid="train-blocked-race">
@@ -127,6 +116,25 @@ export function RunPanel() {
       <VerdictPanel />
       <Metrics />
     </section>
+  );
+}
+
+/** The status line: what the run is doing, coloured by the current verdict. */
+function RunStatus({ runState }: { runState: RunState }) {
+  const statusMessage = useStore((s) => s.statusMessage);
+  const verdict = useCurrentVerdict();
+  return (
+    <span
+      className={`status status-${runState}${verdict ? ` verdict-${verdict.kind}` : ''}`}
+      data-testid="run-status"
+      data-state={runState}
+      data-verdict={verdict?.kind ?? ''}
+      title={statusMessage}
+      role="status"
+      aria-live="polite"
+    >
+      {statusMessage}
+    </span>
   );
 }
 
