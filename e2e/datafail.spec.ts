@@ -6,10 +6,27 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Route } from '@playwright/test';
 import { screenshot, status } from './helpers';
 
 const QUERY = '/?n=500&val=0&ep=1&bs=50';
+
+/**
+ * Holds the requests matching `pattern` unanswered (a stalled server) until the returned `release`
+ * stops intercepting and aborts the held ones: a request left paused in the browser can hold up the
+ * page's later requests for the same file.
+ */
+async function holdRequests(page: Page, pattern: string, onHold: () => void = () => undefined): Promise<() => Promise<void>> {
+  const held: Route[] = [];
+  await page.route(pattern, (route) => {
+    held.push(route);
+    onHold();
+  });
+  return async () => {
+    await page.unroute(pattern);
+    await Promise.all(held.splice(0).map((route) => route.abort().catch(() => undefined)));
+  };
+}
 const TRAIN_IMAGES = '**/data/mnist/train-images-idx3-ubyte.gz*';
 const banner = (page: Page) => page.getByTestId('error-banner');
 
@@ -146,18 +163,15 @@ test('a data file missing on the server (404), then the network failing: each na
 test('a stalled data request: Stop ends it at once (the dataset list, then a data file)', async ({ page }) => {
   // Requests that are never answered. The stall timeouts (30 s by default) are far off: only Stop can end them.
   const asked = new Set<string>();
-  const hold = (name: string) => () => {
-    asked.add(name);
-  };
-  await page.route('**/data/manifest.json*', hold('manifest'));
+  const releaseManifest = await holdRequests(page, '**/data/manifest.json*', () => asked.add('manifest'));
   await open(page, QUERY);
   for (const [what, pattern] of [
     ['manifest', '**/data/manifest.json*'],
     ['images', TRAIN_IMAGES],
   ] as const) {
     if (what === 'images') {
-      await page.unroute('**/data/manifest.json*');
-      await page.route(TRAIN_IMAGES, hold('images'));
+      await releaseManifest();
+      await holdRequests(page, TRAIN_IMAGES, () => asked.add('images'));
     }
     asked.clear();
     await page.getByTestId('start-training').click();
@@ -173,7 +187,7 @@ test('a stalled data request: Stop ends it at once (the dataset list, then a dat
 });
 
 test('a download that receives nothing for a while ends with a message naming the file, and Retry works', async ({ page }) => {
-  await page.route(TRAIN_IMAGES, () => undefined);
+  const release = await holdRequests(page, TRAIN_IMAGES);
   await open(page, QUERY, { stallMs: 3000 });
   await page.getByTestId('start-training').click();
   await expect(banner(page)).toHaveAttribute('data-kind', 'data', { timeout: 60_000 });
@@ -183,7 +197,7 @@ test('a download that receives nothing for a while ends with a message naming th
   await expect(status(page)).toHaveAttribute('data-state', 'error');
   await screenshot(page, 'datafail-stalled');
 
-  await page.unroute(TRAIN_IMAGES);
+  await release();
   await page.getByTestId('retry-data').click();
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   await expect(banner(page)).toHaveCount(0);

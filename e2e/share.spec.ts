@@ -175,7 +175,8 @@ test('a 3-trial repeat runs seeds s, s+1, s+2 and reports mean ± std of the fin
 });
 
 test('a sweep runs one setting over its values; Cancel keeps the finished results', async ({ page }) => {
-  await page.goto(TINY);
+  // Runs long enough (4,000 examples, a few seconds each) that Cancel lands before the third one ends.
+  await page.goto('/?n=4000&val=0&bs=64&ep=1');
   await page.getByTestId('sweep-param').selectOption('labelNoise');
   await page.getByTestId('sweep-values').fill('0, 7, 0.8, 0.4');
   await expect(page.getByTestId('sweep-rejected')).toContainText('outside');
