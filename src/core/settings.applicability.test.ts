@@ -5,8 +5,9 @@
  * first compared with a frozen copy of the old `inapplicableReason` over 4000 seeded random settings
  * (see the history of this file: "Settings applicability: a frozen copy of inapplicableReason…").
  */
+import { randomSettings } from './testing/randomSettings';
 import { describe, expect, it } from 'vitest';
-import { createRng, type Rng } from './rng';
+import { createRng } from './rng';
 import {
   ACTIVATIONS,
   BACKEND_CHOICES,
@@ -26,30 +27,6 @@ import {
   type Settings,
   type SettingSpec,
 } from './settings';
-
-/** A random valid value of one spec: its edges, its default, values across its range. */
-function randomValue(spec: SettingSpec, rng: Rng): number | string | boolean {
-  switch (spec.kind) {
-    case 'boolean':
-      return rng() < 0.5;
-    case 'enum':
-      return spec.options[Math.floor(rng() * spec.options.length)]!.value;
-    case 'number': {
-      const r = rng();
-      if (r < 0.15) return spec.min;
-      if (r < 0.3) return spec.max;
-      if (r < 0.5) return spec.default;
-      const x = spec.min + rng() * (spec.max - spec.min);
-      return spec.integer ? Math.round(x) : x;
-    }
-  }
-}
-
-function randomSettings(rng: Rng, density: number): Settings {
-  const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  for (const name of SETTING_NAMES) if (rng() < density) out[name] = randomValue(SETTINGS[name], rng);
-  return out as Settings;
-}
 
 const CLASSIC = /fixed 1998 design/;
 
