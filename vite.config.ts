@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { CROSS_ORIGIN_ISOLATION, tfjsWasmThreads } from './scripts/vite-wasm-threads.ts';
+import { tfjsWasmThreads } from './scripts/vite-wasm-threads.ts';
+import { CROSS_ORIGIN_ISOLATION } from './src/shared/crossOriginIsolation.ts';
 
 // The worker is an ES module worker (`new Worker(new URL(...), { type: 'module' })`), so the worker
 // bundle must be ES too. Unit tests run in Node on the tfjs CPU backend. Two pages: the app and the
@@ -33,7 +34,8 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  // The WASM backend's threads: see scripts/vite-wasm-threads.ts.
+  // The WASM backend's threads: see scripts/vite-wasm-threads.ts; the headers they need (COOP/COEP) are
+  // sent by both servers and added by the service worker (src/shared/crossOriginIsolation.ts).
   worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
   optimizeDeps: { rolldownOptions: { plugins: [tfjsWasmThreads()] } },
   build: {

@@ -37,6 +37,8 @@ test('the network at a glance: LeNet-5 layer by layer with live filters, feature
 
   // Charts for slides: the loss chart as PNG and as SVG, with its title and legend.
   await page.getByTestId('chart-export-bar').scrollIntoViewIfNeeded();
+  // The charts are named by their titles, without the controls in their captions ("y axis").
+  await expect(page.getByTestId('chart-export-bar')).toContainText(/Save for slides: Loss \(cross-entropy\) PNG\s*SVG\s*Accuracy PNG/);
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-chart-0-png').click()]);
   expect(png.suggestedFilename()).toBe('cnn-playground-loss-cross-entropy.png');
   const pngBytes = await readFile(await png.path());

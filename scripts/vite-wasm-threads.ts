@@ -1,7 +1,7 @@
 /**
- * Vite plugins for tfjs's multi-threaded WASM backend (the threaded SIMD build).
+ * Vite plugin for tfjs's multi-threaded WASM backend (the threaded SIMD build).
  *
- * 1. `tfjsWasmThreads()`: tfjs-backend-wasm 4.22 starts its pthread helpers (emscripten) by handing them
+ * `tfjsWasmThreads()`: tfjs-backend-wasm 4.22 starts its pthread helpers (emscripten) by handing them
  *    a script made of `wasmFactoryThreadedSimd.toString()`: the source text of a function from the
  *    bundle. Minified, that function refers to names of its enclosing scope that the minifier renamed
  *    (`_scriptDir` became `e`, …), and each helper worker dies with "e is not defined": the threaded
@@ -10,10 +10,7 @@
  *    to load, whatever the minifier does to the bundle. It fails the build if tfjs changes that code.
  *    Registered for the worker bundles and for the dev server's dependency pre-bundling alike.
  *
- * 2. `CROSS_ORIGIN_ISOLATION`: the headers that make a page cross-origin isolated (COOP/COEP), which
- *    SharedArrayBuffer, hence WASM threads, require. The dev and preview servers send them; a static
- *    host must send the same (see README). `require-corp` is safe here: the app loads nothing from
- *    another origin.
+ * The headers threads need (COOP/COEP) are in src/shared/crossOriginIsolation.ts.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,11 +18,6 @@ import type { Plugin } from 'vite';
 
 /** The expression in tfjs-backend-wasm/dist/backend_wasm.js that builds the helpers' script. */
 const TO_STRING = /new Blob\(\[`var WasmBackendModuleThreadedSimd = ` \+\s*wasmFactoryThreadedSimd\.toString\(\)\]/;
-
-export const CROSS_ORIGIN_ISOLATION = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-} as const;
 
 /**
  * Rewrites `source` of backend_wasm.js so that the helpers' script is `threadedSource`, the text of

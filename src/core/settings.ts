@@ -690,7 +690,7 @@ export const SETTINGS = {
   backend: choice({
     key: 'be',
     label: 'Compute backend',
-    help: 'auto picks what is fastest here: GPU WebGL when there is a real GPU, otherwise WASM.',
+    help: 'auto times a few training steps of this model and batch size on each backend here (WASM on one and on every core, WebGL) and picks the fastest.',
     group: 'system',
     default: 'auto',
     options: [

@@ -11,14 +11,19 @@
  *   so an update never reloads the page under a running training.
  * - The dataset files are fetched with `?v=<content hash>` (src/worker/datasets.ts): that parameter is
  *   ignored when matching the precache.
- * - Cross-origin isolation (COOP/COEP headers, for threaded WASM) on a static host that cannot set
- *   headers can be added here: `addPlugins([{ handlerWillRespond }])` from workbox-precaching sees
- *   every precached response and may return a copy with more headers. Not needed today.
+ * - Cross-origin isolation: every response it serves (the page, the workers' scripts, the WASM
+ *   binaries, the datasets) gets the COOP/COEP headers (src/shared/crossOriginIsolation.ts). On a
+ *   static host that cannot send them (GitHub Pages), the page is therefore isolated, and WASM runs on
+ *   every core, from the first load this worker controls: the next visit or a reload (the page offers
+ *   one, src/ui/components/IsolationNote.tsx). Where the host sends them already, nothing changes.
  */
-import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { withCrossOriginIsolation } from '../shared/crossOriginIsolation';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
+
+addPlugins([{ handlerWillRespond: ({ response }) => Promise.resolve(withCrossOriginIsolation(response)) }]);
 
 precacheAndRoute(self.__WB_MANIFEST, {
   // `v` is the datasets' cache-busting hash; utm_/fbclid are Workbox's defaults.

@@ -19,7 +19,8 @@ export function captionOf(figure: Element): string {
   const caption = figure.querySelector('figcaption');
   if (!caption) return 'chart';
   const copy = caption.cloneNode(true) as Element;
-  copy.querySelectorAll('select, button, input, .no-export').forEach((e) => e.remove());
+  // Controls are not part of the title, nor the labels that name them ("y axis [auto]").
+  copy.querySelectorAll('label:has(select, button, input), select, button, input, .no-export').forEach((e) => e.remove());
   return (
     (copy.textContent ?? '')
       .replace(/\s+/g, ' ')

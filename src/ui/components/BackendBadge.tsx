@@ -1,5 +1,6 @@
 import { reprobeBackend } from '../workerClient';
 import { useRunActive, useStore } from '../store';
+import { IsolationNote } from './IsolationNote';
 
 const LABEL = { wasm: 'WASM', webgl: 'WebGL', cpu: 'plain JS' } as const;
 
@@ -39,6 +40,7 @@ export function BackendBadge() {
           — {backend.reason}
           {probe && ` (${probe.cached ? 'measured earlier' : `measured in ${(probe.probeMs / 1000).toFixed(1)} s`})`}
           {threads?.why && <span data-testid="backend-threads-why">; one thread: {threads.why}</span>}
+          <IsolationNote />
         </span>
       )}
       {backend && auto && (
