@@ -294,6 +294,36 @@ describe('matMul with transposes matches the cpu backend', () => {
   });
 });
 
+describe('Identity and same-dtype Cast share the buffer instead of copying it', () => {
+  it('a clone or cast survives the original, and nothing leaks', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    const buffers = tf.engine().backend.numDataIds();
+    const x = tf.tensor1d([1, -2, 3]);
+    const copies = [tf.clone(x), tf.cast(x, 'float32')];
+    expect(tf.engine().backend.numDataIds()).toBe(buffers + 1); // one buffer, three tensors
+    x.dispose();
+    for (const c of copies) expect(Array.from(await c.data())).toEqual([1, -2, 3]);
+    tf.dispose(copies);
+    expect(tf.engine().backend.numDataIds()).toBe(buffers);
+  });
+
+  it('a cast to another dtype still converts', async () => {
+    const [f] = await on('wasm', () => tf.cast(tf.tensor1d([1.7, -2.2, 0]), 'int32'));
+    expect(Array.from(f!)).toEqual([1, -2, 0]);
+    const [i] = await on('wasm', () => tf.cast(tf.tensor1d([3, -1], 'int32'), 'float32'));
+    expect(Array.from(i!)).toEqual([3, -1]);
+    // The shipped kernel gave [0, 2, 255] here.
+    for (const dtype of ['int32', 'float32'] as const) {
+      const [b] = await on('wasm', () => tf.cast(tf.tensor1d([0, 2, -1, 0.5], dtype), 'bool'));
+      expect(Array.from(b!)).toEqual([0, 1, 1, 1].map((v, k) => (dtype === 'int32' && k === 3 ? 0 : v)));
+    }
+  });
+
+  it('gradients through saved (cloned) inputs are unchanged', async () => {
+    await expectSameOnBoth(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), v)))(make([4, 6], 5)));
+  });
+});
+
 /** A small conv net with every layer kind LeNet-5 uses; params are plain arrays so both backends start equal. */
 function smallNetLoss(params: tf.Tensor[], x: tf.Tensor4D, labels: tf.Tensor2D): tf.Scalar {
   const [c1, b1, c2, b2, c3, d1, db1, d2] = params as [
@@ -396,7 +426,7 @@ describe('a small conv net trains identically on wasm and cpu', () => {
 
 describe("the benchmark's before/after switch", () => {
   it('restores the shipped kernels but keeps Conv2DBackpropFilter, and the replacements come back', async () => {
-    const names = ['Conv2DBackpropInput', 'MaxPoolGrad', 'Tanh', 'BatchMatMul'];
+    const names = ['Conv2DBackpropInput', 'MaxPoolGrad', 'Tanh', 'BatchMatMul', 'Identity', 'Cast'];
     const ours = names.map((k) => tf.getKernel(k, 'wasm')?.kernelFunc);
     const filter = tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc;
     restoreShippedWasmKernels();

@@ -14,6 +14,8 @@
  * - Tanh (libm per element): via XNNPACK's Sigmoid.
  * - BatchMatMul / _FusedMatMul with a transpose flag (scalar fallback): explicit transpose, then
  *   the XNNPACK path.
+ * - Identity and same-dtype Cast (copy the buffer): share it, as Reshape does; Cast to bool (keeps
+ *   the values instead of x ≠ 0): a loop.
  *
  * Kernels are built from the backend's own kernel functions (Transpose, Reshape, PadV2, Reverse,
  * Slice, Conv2D, …), called on the backend directly: `tf.engine().runKernel` would create engine
@@ -555,6 +557,35 @@ function untransposedMatMul(kernelName: string) {
   };
 }
 
+/**
+ * Identity, and Cast to the same dtype: the shipped kernels copy the whole buffer (and Cast to bool
+ * keeps the values, see castToBool); the cpu and webgl
+ * backends share it (reference-counted), as Reshape already does on wasm. Training makes several
+ * such copies of every activation per step: the tape keeps a clone of each saved input, and ReLU's
+ * gradient casts its float mask to float. No kernel writes into its inputs, so sharing is safe.
+ */
+function shareData(kernelName: 'Identity' | 'Cast') {
+  return ({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo => {
+    const backend = b as BackendWasm;
+    const { x } = inputs as { x: tf.TensorInfo };
+    const dtype = kernelName === 'Cast' ? (attrs as unknown as tf.CastAttrs).dtype : x.dtype;
+    if (dtype === 'bool' && x.dtype !== 'bool' && x.dtype !== 'string') return castToBool(backend, x);
+    if (x.dtype === 'string' || dtype !== x.dtype) return original(kernelName)({ inputs, backend, attrs: attrs ?? {} }) as tf.TensorInfo;
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
+  };
+}
+
+/** x ≠ 0 as bool. The shipped Cast copies the values into bytes: 2 stays 2, −1 becomes 255. */
+function castToBool(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
+  const out = backend.makeOutput(x.shape, 'bool');
+  // Views only after the last allocation: growing the wasm memory detaches earlier ones.
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+  for (let i = 0; i < src.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
+  return out;
+}
+
 const KERNELS: readonly tf.KernelConfig[] = [
   ['Conv2DBackpropFilter', conv2DBackpropFilter],
   ['Conv2DBackpropInput', conv2DBackpropInput],
@@ -563,6 +594,8 @@ const KERNELS: readonly tf.KernelConfig[] = [
   ['Tanh', tanh],
   ['BatchMatMul', untransposedMatMul('BatchMatMul')],
   ['_FusedMatMul', untransposedMatMul('_FusedMatMul')],
+  ['Identity', shareData('Identity')],
+  ['Cast', shareData('Cast')],
 ].map(([kernelName, f]) => ({ kernelName, backendName: BACKEND, kernelFunc: f as unknown as tf.KernelFunc }) as tf.KernelConfig);
 
 /**
