@@ -29,6 +29,23 @@ test('trains LeNet-5 on a small MNIST subset in the worker: charts move, status 
   // The charts render deferred: the attribute may lag the finished run by a frame.
   await expect(page.getByTestId('chart-accuracy')).toHaveAttribute('data-epochs', '2');
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  // Each chart's plot fills its box at every width, its legend inside it: nothing in the caption (the
+  // floated y-axis control) pushes the plot down under its own legend.
+  for (const width of [1400, 1100, 800]) {
+    await page.setViewportSize({ width, height: 900 });
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('figure.chart .recharts-wrapper')].map((w) => {
+            const box = w.getBoundingClientRect();
+            const plot = w.querySelector(':scope > svg')!.getBoundingClientRect();
+            const legend = w.querySelector('.recharts-legend-wrapper')?.getBoundingClientRect();
+            return Math.round(plot.top - box.top) === 0 && (!legend || legend.bottom <= box.bottom + 1);
+          }),
+        ),
+      )
+      .not.toContain(false);
+  }
 });
 
 test('a run forced onto WebGL really trains on WebGL in the worker', async ({ page }) => {

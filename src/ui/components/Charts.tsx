@@ -7,6 +7,7 @@ import { useQueued } from '../paintQueue';
 import { useStore } from '../store';
 import { useView } from '../classroom/viewStore';
 import { SettingsChanged } from './SettingsChanged';
+import { epochAxis } from './epochAxis';
 
 /**
  * Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Validation (bluish
@@ -268,15 +269,7 @@ function MetricPlot({
     <ResponsiveContainer width="100%" height="100%">
       <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-        <XAxis
-          type="number"
-          dataKey="x"
-          domain={[0, Math.max(1, totalEpochs)]}
-          allowDecimals={false}
-          tickCount={Math.min(11, totalEpochs + 1)}
-          padding={{ left: 0, right: 10 }}
-          label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }}
-        />
+        <XAxis {...epochAxis(totalEpochs)} padding={{ left: 0, right: 10 }} />
         <YAxis
           type="number"
           dataKey="y"
@@ -410,13 +403,7 @@ function LearningRateChart() {
       <ResponsiveContainer width="100%" height={140}>
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-          <XAxis
-            type="number"
-            dataKey="x"
-            domain={[0, Math.max(1, totalEpochs)]}
-            allowDecimals={false}
-            tickCount={Math.min(11, totalEpochs + 1)}
-          />
+          <XAxis {...epochAxis(totalEpochs, { unit: false })} />
           <YAxis
             type="number"
             dataKey="y"

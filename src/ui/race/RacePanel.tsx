@@ -9,6 +9,7 @@ import { ChartExportButtons } from '../components/ChartExport';
 import { useRunActive, useStore } from '../store';
 import { closeRace, laneActive, pauseRace, raceActive, resumeRace, startRace, stopRace, useRace, type Lane } from './raceClient';
 import './race.css';
+import { epochAxis } from '../components/epochAxis';
 
 const RACE_SETTINGS: readonly SettingName[] = [...SWEEPABLE, 'seed', 'dataset'];
 const RACEABLE_PRESETS = PRESETS.filter((p) => p.variants.length >= 2);
@@ -461,14 +462,7 @@ const RaceChartView = memo(function RaceChartView({
       <ResponsiveContainer width="100%" height={260}>
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-          <XAxis
-            type="number"
-            dataKey="x"
-            domain={[0, maxEpochs]}
-            allowDecimals={false}
-            tickCount={Math.min(11, maxEpochs + 1)}
-            label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }}
-          />
+          <XAxis {...epochAxis(maxEpochs)} />
           <YAxis
             type="number"
             dataKey="y"

@@ -8,6 +8,7 @@ import { useStore } from '../store';
 import { clearRuns, deleteRuns, renameRun, saveAgain, setSelected, toggleSelected, useRuns } from './runsStore';
 import { downloadFile } from '../download';
 import { VerdictBadge } from '../components/VerdictPanel';
+import { epochAxis } from '../components/epochAxis';
 
 /** Okabe–Ito, then a few more: distinguishable with the common colour-vision deficiencies. */
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#999933', '#882255', '#44AA99'];
@@ -253,13 +254,7 @@ function CompareChart({ runs }: { runs: readonly RunRecord[] }) {
       <ResponsiveContainer width="100%" height={260}>
         <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-          <XAxis
-            type="number"
-            dataKey="x"
-            domain={[0, maxEpoch]}
-            allowDecimals={false}
-            label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }}
-          />
+          <XAxis {...epochAxis(maxEpoch)} />
           <YAxis
             type="number"
             dataKey="y"
