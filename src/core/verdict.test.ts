@@ -69,6 +69,8 @@ describe('verdict: learned', () => {
     const v = judge({ seconds: 26.7 });
     expect(v.kind).toBe('learned');
     expect(v.status).toBe('Learned: test accuracy 97.5% after 2 epochs (chance is 10.0%) in 26.7 s');
+    // The panel shows "Learned." before the summary: the summary does not say it again.
+    expect(v.summary).toBe('Test accuracy 97.5% after 2 epochs (chance is 10.0%).');
     expect(v.fixes).toEqual([]);
   });
 

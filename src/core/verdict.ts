@@ -569,7 +569,7 @@ function learnedVerdict(f: RunFacts, accuracy: { value: number; what: string }):
     kind: 'learned',
     label: 'Learned',
     status: `Learned: ${text}${time}`,
-    summary: `It learned: ${text}.${early}${spike}${longer ? ` The loss was still falling when it ended${steps < MIN_STEPS_TO_JUDGE ? ` (after only ${plural(steps, 'step')})` : ''}: more epochs would help.` : ''}`,
+    summary: `${text.charAt(0).toUpperCase()}${text.slice(1)}.${early}${spike}${longer ? ` The loss was still falling when it ended${steps < MIN_STEPS_TO_JUDGE ? ` (after only ${plural(steps, 'step')})` : ''}: more epochs would help.` : ''}`,
     causes: [],
     fixes: longer ? [{ label: `Train for ${more} epochs`, patch: { epochs: more } }] : [],
   };
