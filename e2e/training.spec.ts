@@ -36,7 +36,7 @@ test('trains LeNet-5 on a small MNIST subset in the worker: charts move, status 
     await expect
       .poll(() =>
         page.evaluate(() =>
-          [...document.querySelectorAll('figure.chart .recharts-wrapper')].map((w) => {
+          Array.from(document.querySelectorAll('figure.chart .recharts-wrapper')).map((w) => {
             const box = w.getBoundingClientRect();
             const plot = w.querySelector(':scope > svg')!.getBoundingClientRect();
             const legend = w.querySelector('.recharts-legend-wrapper')?.getBoundingClientRect();

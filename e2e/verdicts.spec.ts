@@ -83,4 +83,12 @@ test('a run stopped mid-epoch says where, never "after 0 epochs", and its model 
   expect(Number(await score.getAttribute('data-value'))).toBeGreaterThan(0.3);
   await screenshot(page, 'verdict-stopped');
   await expect(page.getByTestId('run-verdict').first()).toHaveAttribute('data-kind', 'stopped');
+  // The history row of that run (it finished no epoch) shows the score, marked as taken after stopping,
+  // and keeps it across a reload.
+  const row = page.getByTestId('run-final-accuracy').first();
+  await expect(row).toHaveAttribute('data-scored-after-stop', '1');
+  expect(await row.getAttribute('data-value')).toBe(await score.getAttribute('data-value'));
+  await expect(row).toHaveText(/^\d+\.\d\d%\*$/);
+  await page.reload();
+  await expect(page.getByTestId('run-final-accuracy').first()).toHaveAttribute('data-scored-after-stop', '1');
 });

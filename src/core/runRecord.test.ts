@@ -44,6 +44,7 @@ function record(over: Partial<RunRecord> = {}): RunRecord {
     stopped: false,
     confusion: null,
     group: null,
+    stoppedScore: null,
     verdict: { kind: 'learned', label: 'Learned', status: 'Learned: test accuracy 94.0% after 3 epochs (chance is 10.0%)' },
     ...over,
   };
@@ -133,6 +134,28 @@ describe('run records', () => {
   it('summarises final and best test accuracy', () => {
     expect(runSummary(record())).toEqual({ finalAccuracy: 0.94, bestAccuracy: 0.95, finalLoss: 0.3 / 3, epochs: 3 });
     expect(runSummary(record({ epochs: [] })).finalAccuracy).toBeNaN();
+  });
+
+  it("a stopped run's later test score is its final score, kept through storage; a damaged one is dropped", () => {
+    const stoppedScore = { loss: 0.5, accuracy: 0.82, where: 'epoch 1, batch 40/1,875' };
+    expect(runSummary(record({ epochs: [], stoppedScore }))).toEqual({
+      finalAccuracy: 0.82,
+      bestAccuracy: 0.82,
+      finalLoss: 0.5,
+      epochs: 0,
+    });
+    // Stopped in epoch 4 after three scored epochs: the stopped model is the final one; the best stays the best.
+    expect(runSummary(record({ stoppedScore }))).toEqual({ finalAccuracy: 0.82, bestAccuracy: 0.95, finalLoss: 0.5, epochs: 3 });
+    const stored = validateRunRecord(JSON.parse(JSON.stringify(record({ stoppedScore }))));
+    expect(stored.ok && stored.record.stoppedScore).toEqual(stoppedScore);
+    for (const damaged of [{ loss: 'x', accuracy: 0.8, where: 'w' }, { accuracy: 0.8, where: 'w' }, 'yes', 1]) {
+      const result = validateRunRecord({ ...record(), stoppedScore: damaged });
+      expect(result.ok && result.record.stoppedScore).toBeNull();
+    }
+    // Records saved before the field existed read as unscored.
+    const { stoppedScore: _omitted, ...older } = record();
+    const old = validateRunRecord(older);
+    expect(old.ok && old.record.stoppedScore).toBeNull();
   });
 
   it('lists only the settings that differ, in schema order', () => {

@@ -43,6 +43,15 @@ export interface RunRecord {
   readonly group: string | null;
   /** The run's verdict when it ended (see verdict.ts); records of format 1 get one judged from their curves. */
   readonly verdict: StoredVerdict;
+  /** A stopped run's model scored on the test set afterwards ("Score on the test set"), if asked. */
+  readonly stoppedScore: StoppedScore | null;
+}
+
+/** The test score of a stopped run's model, and where the run stopped ("epoch 1, batch 40/1,875"). */
+export interface StoppedScore {
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly where: string;
 }
 
 /** A verdict as the history keeps it: the kind and the words shown then. */
@@ -226,22 +235,33 @@ export function validateRunRecord(raw: unknown): RecordResult {
       confusion: isConfusion(record['confusion']) ? record['confusion'] : null,
       group: typeof record['group'] === 'string' ? record['group'] : null,
       verdict: storedVerdict(record['verdict'], checked),
+      stoppedScore: stoppedScoreOf(record['stoppedScore']),
     },
   };
 }
 
-/** Final and best test accuracy, final test loss and epoch count of a run (NaN when it has no epoch). */
-export function runSummary(record: Pick<RunRecord, 'epochs'>): {
+function stoppedScoreOf(raw: unknown): StoppedScore | null {
+  if (!isObject(raw) || !isNum(raw['loss']) || !isNum(raw['accuracy']) || typeof raw['where'] !== 'string') return null;
+  return { loss: raw['loss'], accuracy: raw['accuracy'], where: raw['where'].slice(0, 200) };
+}
+
+/**
+ * Final and best test accuracy, final test loss and epoch count of a run (NaN when it has none). A
+ * stopped run's model scored afterwards is its final model, so that score is the final one.
+ */
+export function runSummary(record: Pick<RunRecord, 'epochs'> & Partial<Pick<RunRecord, 'stoppedScore'>>): {
   finalAccuracy: number;
   bestAccuracy: number;
   finalLoss: number;
   epochs: number;
 } {
   const last = record.epochs.at(-1);
+  const scored = record.stoppedScore ?? null;
+  const accuracies = [...record.epochs.map((e) => e.test.accuracy), ...(scored ? [scored.accuracy] : [])];
   return {
-    finalAccuracy: last?.test.accuracy ?? Number.NaN,
-    bestAccuracy: record.epochs.length ? Math.max(...record.epochs.map((e) => e.test.accuracy)) : Number.NaN,
-    finalLoss: last?.test.loss ?? Number.NaN,
+    finalAccuracy: scored?.accuracy ?? last?.test.accuracy ?? Number.NaN,
+    bestAccuracy: accuracies.length ? Math.max(...accuracies) : Number.NaN,
+    finalLoss: scored?.loss ?? last?.test.loss ?? Number.NaN,
     epochs: record.epochs.length,
   };
 }

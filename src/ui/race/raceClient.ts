@@ -302,6 +302,7 @@ async function record(raceId: string, index: number): Promise<void> {
     backend: lane.backend?.name ?? null,
     stopped: lane.stopped,
     confusion: null,
+    stoppedScore: null,
     group: raceId,
     verdict: { kind: verdict.kind, label: verdict.label, status: verdict.status },
   };

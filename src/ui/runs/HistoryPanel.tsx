@@ -206,8 +206,17 @@ function RunRow({ record, checked }: { record: RunRecord; checked: boolean }) {
           <VerdictBadge kind={record.verdict.kind} label={record.verdict.label} title={record.verdict.status} />
         </div>
       </td>
-      <td className="num" data-testid="run-final-accuracy" data-value={s.finalAccuracy}>
+      <td
+        className="num"
+        data-testid="run-final-accuracy"
+        data-value={s.finalAccuracy}
+        data-scored-after-stop={record.stoppedScore ? '1' : undefined}
+        title={
+          record.stoppedScore ? `The stopped model, scored on the test set afterwards (stopped at ${record.stoppedScore.where})` : undefined
+        }
+      >
         {pct(s.finalAccuracy)}
+        {record.stoppedScore && '*'}
       </td>
       <td className="num">{pct(s.bestAccuracy)}</td>
       <td className="num">{Number.isFinite(s.finalLoss) ? s.finalLoss.toFixed(4) : '–'}</td>

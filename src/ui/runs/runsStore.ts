@@ -12,6 +12,7 @@ import {
   RUN_RECORD_VERSION,
   validateRunRecord,
   type RunRecord,
+  type StoppedScore,
 } from '../../core/runRecord';
 import { DEFAULT_SETTINGS, type SettingName, type Settings } from '../../core/settings';
 import { summarize, type Summary } from '../../core/stats';
@@ -206,7 +207,7 @@ export function startRunRecorder(): () => void {
   if (recorderStarted) return () => undefined;
   recorderStarted = true;
   void loadRuns();
-  return useStore.subscribe((state, previous) => {
+  const unsubscribeRuns = useStore.subscribe((state, previous) => {
     if (state.runState !== 'done' || previous.runState === 'done' || !state.runSettings) return;
     if (state.epochs.length === 0 && state.batches.length === 0) return;
     const tag = nextTag;
@@ -226,9 +227,37 @@ export function startRunRecorder(): () => void {
       confusion: finalConfusion(state),
       group: tag?.group ?? null,
       verdict: storedVerdictOf(useVerdict.getState().verdict),
+      stoppedScore: null,
     };
+    lastRecorded = { runId: state.runId, id: record.id };
     pendingSave = save(record);
   });
+  const unsubscribeScores = useVerdict.subscribe((verdict, previous) => {
+    if (verdict.score?.state !== 'done' || verdict.score === previous.score || verdict.runId !== lastRecorded?.runId) return;
+    const { test, where } = verdict.score;
+    void attachStoppedScore(lastRecorded.id, { loss: test.loss, accuracy: test.accuracy, where });
+  });
+  return () => {
+    unsubscribeRuns();
+    unsubscribeScores();
+  };
+}
+
+/** The run the recorder saved last, so that a test score asked for afterwards lands on its record. */
+let lastRecorded: { runId: number; id: string } | null = null;
+
+/** Stores a stopped run's test score (asked for after it ended) with its record. */
+async function attachStoppedScore(id: string, stoppedScore: StoppedScore): Promise<void> {
+  await pendingSave;
+  const record = useRuns.getState().records.find((r) => r.id === id);
+  if (!record) return;
+  const scored = { ...record, stoppedScore };
+  try {
+    await putRecords([scored]);
+    useRuns.setState((s) => ({ records: s.records.map((r) => (r.id === id ? scored : r)), message: null }));
+  } catch (error) {
+    useRuns.setState({ message: errorText(error) });
+  }
 }
 
 /** Resolves when the current run ends (done or error). */
