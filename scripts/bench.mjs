@@ -5,11 +5,14 @@
  *
  *   node scripts/bench.mjs [--url http://host:port/] [--quick] [--out dir] [--label name]
  *                          [--skip-torch] [--skip-ui] [--skip-naive] [--backends webgl,wasm,cpu]
+ *                          [--skip-data] [--skip-variants] [--skip-data-parallel]
  *
  * What runs where:
  * - bench.html + src/bench/bench.worker.ts: the app's own backend start-up, dataset loading, training
  *   loop and evaluation in a Web Worker, one fresh worker per backend: training throughput at each
  *   batch size, time to the first finished batch, inference, tensors and worker heap per epoch.
+ * - bench.html + src/bench/replica.worker.ts: data-parallel training, W = 1 … cores replica workers on one
+ *   WASM thread each, averaging gradients over a SharedArrayBuffer (src/core/training/dataParallel.ts).
  * - bench.html's main thread: the naive baseline (tfjs `model.fit`, no worker, default backend).
  * - the real app (index.html): UI responsiveness during a training epoch (long tasks, frame rate,
  *   chart updates), Train → first batch as the user gets it.
@@ -42,6 +45,9 @@ function parseArgs(argv) {
     backends: null,
     uiOnly: false,
     uiRuns: null,
+    data: true,
+    variants: true,
+    dataParallel: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -61,9 +67,12 @@ function parseArgs(argv) {
     else if (arg === '--ui-runs') options.uiRuns = Number(value());
     else if (arg === '--skip-naive') options.naive = false;
     else if (arg === '--backends') options.backends = value().split(',');
+    else if (arg === '--skip-data') options.data = false;
+    else if (arg === '--skip-variants') options.variants = false;
+    else if (arg === '--skip-data-parallel') options.dataParallel = false;
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'usage: node scripts/bench.mjs [--url URL] [--quick] [--out DIR] [--label NAME] [--skip-torch] [--skip-ui] [--skip-naive] [--backends webgl,wasm,cpu] [--ui-only] [--ui-runs N]',
+        'usage: node scripts/bench.mjs [--url URL] [--quick] [--out DIR] [--label NAME] [--skip-torch] [--skip-ui] [--skip-naive] [--backends webgl,wasm,cpu] [--skip-data] [--skip-variants] [--skip-data-parallel] [--ui-only] [--ui-runs N]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${arg} (see --help)`);
@@ -92,6 +101,8 @@ const PLANS = {
     datasets: ['mnist', 'fashion'],
     naiveExamples: 8192,
     uiQuery: 'val=0&ep=1&bs=32',
+    // Data-parallel: the correctness run (twice per W) before the throughput repeats.
+    dataParallelCheck: { batchSize: 32, steps: 100 },
     // The issue's target: no long task in three consecutive measurements, every panel open.
     uiRuns: 3,
   },
@@ -112,6 +123,7 @@ const PLANS = {
     datasets: ['mnist'],
     naiveExamples: 1024,
     uiQuery: 'val=0&ep=1&bs=32&n=1500',
+    dataParallelCheck: { batchSize: 32, steps: 20 },
     uiRuns: 1,
   },
 };
@@ -332,6 +344,49 @@ async function measureThreadScaling(page, plan, cores) {
     }
   }
   return out;
+}
+
+/**
+ * Data-parallel WASM training: W = 1 … cores replica workers, one WASM thread each, every step averaging
+ * the replicas' slice gradients over a SharedArrayBuffer (src/bench/dataParallel.ts). Per W: a correctness
+ * run (twice, from the same seed; W > 1 compared with W = 1), then throughput at each batch size as above.
+ */
+async function measureDataParallel(page, plan, cores) {
+  const out = { cores, rows: [] };
+  for (let replicas = 1; replicas <= cores; replicas++) {
+    try {
+      const row = await page.evaluate((o) => window.cnnBench.dataParallel(o), {
+        replicas,
+        batchSizes: plan.batchSizes,
+        repeats: plan.repeats,
+        secondsPerRepeat: plan.secondsPerRepeat,
+        check: plan.dataParallelCheck,
+      });
+      for (const t of Object.values(row.training)) if (t.samples) t.median = median(t.samples);
+      out.rows.push(row);
+      const c = row.check;
+      log(
+        `data-parallel W=${replicas} (×${row.threadsPerReplica} thread each; isolated ${row.isolated}): ${plan.batchSizes
+          .map((bs) => `batch ${bs} ${row.training[bs]?.skipped ?? int(row.training[bs]?.median)}`)
+          .join(', ')} examples/s`,
+      );
+      if (c.skipped) log(`data-parallel W=${replicas} check: ${c.skipped}`);
+      else
+        log(
+          `data-parallel W=${replicas} check (${c.steps} steps at batch ${c.batchSize}): loss ${fixed(lossAt(c.losses, 'first'), 3)} → ${fixed(lossAt(c.losses, 'last'), 3)}; replicas identical ${c.replicasIdentical}; same seed twice identical ${c.repeatIdentical}${c.vsOneReplica ? `; vs W=1: max |Δw| ${c.vsOneReplica.maxAbsDiff.toExponential(2)}, ${c.vsOneReplica.differing} of ${c.vsOneReplica.params} values differ` : ''}`,
+        );
+    } catch (error) {
+      out.rows.push({ replicas, error: String(error?.message ?? error).split('\n')[0] });
+      log(`data-parallel W=${replicas}: FAILED ${out.rows.at(-1).error}`);
+    }
+  }
+  return out;
+}
+
+/** Mean loss of the first or last 10 steps of a check run. */
+function lossAt(losses, which) {
+  const part = which === 'first' ? losses.slice(0, 10) : losses.slice(-10);
+  return part.length ? part.reduce((a, b) => a + b, 0) / part.length : NaN;
 }
 
 /** The app's measured backend choice, as a fresh page load without a cached outcome runs it. */
@@ -747,6 +802,69 @@ const BACKEND_LABEL = {
   webgpu: 'tfjs WebGPU, worker; bench only',
 };
 
+/** The data-parallel tables: examples/s per W × batch, ratios to PyTorch and to WASM ×2 threads, the checks. */
+function dataParallelMarkdown(report, plan, torch) {
+  const dp = report.dataParallel;
+  const bss = plan.batchSizes;
+  const lines = [];
+  const threaded =
+    report.threads?.rows.find((r) => r.threads === 2 && r.training)?.training ??
+    report.backends?.find((b) => b.backend === 'wasm' && b.init?.threads?.count === 2)?.training;
+  const one = report.threads?.rows.find((r) => r.threads === 1 && r.training)?.training;
+  lines.push(
+    `### Data-parallel WASM training (examples/s; W replica workers × 1 WASM thread, gradients averaged over a SharedArrayBuffer; ${dp.cores} cores)`,
+    '',
+  );
+  const cols = (f) => bss.map((b) => f(b)).join(' | ');
+  lines.push(
+    `| replicas W | ${cols((b) => `batch ${b}`)} | ${cols((b) => `÷ PyTorch, batch ${b}`)} | ${cols((b) => `÷ WASM ×2 threads, batch ${b}`)} |`,
+    `| --- | ${cols(() => '---')} | ${cols(() => '---')} | ${cols(() => '---')} |`,
+  );
+  for (const r of dp.rows) {
+    if (r.error) {
+      lines.push(`| ${r.replicas} | failed: ${r.error} | ${bss.map(() => '').join(' | ')} |`);
+      continue;
+    }
+    const rate = (b) => r.training[b]?.median ?? NaN;
+    lines.push(
+      `| ${r.replicas} | ${cols((b) => (r.training[b]?.skipped ? 'split unequal' : int(rate(b))))} | ${cols((b) => ratio(rate(b), torch?.training[b]?.median ?? NaN))} | ${cols((b) => ratio(rate(b), threaded?.[b]?.median ?? NaN))} |`,
+    );
+  }
+  const ref = (name, t) => `${name} ${bss.map((b) => int(t?.[b]?.median ?? NaN)).join(' / ')}`;
+  lines.push(
+    '',
+    `References from this run (batch ${bss.join(' / ')}): ${[ref('WASM ×1 thread', one), ref('WASM ×2 threads', threaded), ref('PyTorch', torch?.training)].join('; ')}.`,
+    '',
+  );
+  lines.push(
+    '| W | check run | loss, first → last 10 steps | replicas bit-identical | same seed twice bit-identical | against W = 1 after the check run | tensors before → after (timed repeats) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const r of dp.rows.filter((x) => !x.error)) {
+    const c = r.check;
+    const tensors = bss
+      .map((b) => (r.training[b]?.samples ? `${r.training[b].tensorsBefore} → ${r.training[b].tensorsAfter}` : '–'))
+      .join(', ');
+    const identical = bss.every((b) => r.training[b]?.replicasIdentical !== false);
+    if (c.skipped) {
+      lines.push(`| ${r.replicas} | ${c.skipped} | | ${identical ? 'yes' : '**no**'} | | | ${tensors} |`);
+      continue;
+    }
+    const vs = c.vsOneReplica;
+    const against =
+      r.replicas === 1
+        ? '(the reference)'
+        : vs
+          ? `max abs difference ${vs.maxAbsDiff.toExponential(2)}; ${int(vs.differing)} of ${int(vs.params)} values differ`
+          : '–';
+    lines.push(
+      `| ${r.replicas} | ${c.steps} steps, batch ${c.batchSize}, seed ${c.seed} | ${fixed(lossAt(c.losses, 'first'), 3)} → ${fixed(lossAt(c.losses, 'last'), 3)} | ${c.replicasIdentical && identical ? 'yes' : '**no**'} | ${c.repeatIdentical ? 'yes' : '**no**'} | ${against} | ${tensors} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
 function markdown(report) {
   const { plan, backends, torch, naive, ui, data, environment } = report;
   const lines = [];
@@ -832,6 +950,7 @@ function markdown(report) {
     }
     lines.push('');
   }
+  if (report.dataParallel) lines.push(...dataParallelMarkdown(report, plan, torchOk ? torch : null));
   const pr = report.probe;
   if (pr) {
     lines.push(`### Measured backend choice (what the app's 'auto' does on a first visit; LeNet-5, batch ${pr.batchSize})`, '');
@@ -979,15 +1098,16 @@ async function main() {
       torchFirst = measureTorch(plan);
       if (torchFirst.skipped) log(`PyTorch reference skipped: ${torchFirst.skipped}`);
     }
-    report.data = options.uiOnly ? null : await measureData(page, plan);
+    report.data = options.uiOnly || !options.data ? null : await measureData(page, plan);
     report.backends = [];
     for (const backend of plan.backends) report.backends.push(await measureBackend(browser, page, backend, plan));
     if (!options.uiOnly && plan.backends.includes('wasm')) {
       report.threads = await measureThreadScaling(page, plan, report.environment.cpus);
+      if (options.dataParallel) report.dataParallel = await measureDataParallel(page, plan, report.environment.cpus);
       report.probe = await measureProbe(page, plan.batchSizes[0]);
     }
     report.naive = options.naive && !options.uiOnly ? await measureNaive(page, plan) : null;
-    report.variants = options.uiOnly ? null : await measureVariants(page, plan);
+    report.variants = options.uiOnly || !options.variants ? null : await measureVariants(page, plan);
     await context.close();
     if (options.torch && !torchFirst?.skipped) {
       log('PyTorch reference (2 of 2)…');

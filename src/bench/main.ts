@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS } from '../core/settings';
 import { DATA_BASE_URL } from '../shared/manifest';
 import type { BenchBackend, BenchReplies, BenchRequest, FromBenchWorker, MemorySample, ToBenchWorker } from './protocol';
 import { errorText } from '../core/errorText';
+import { measureDataParallel } from './dataParallel';
 
 type Reply<K extends BenchRequest['kind']> = BenchReplies[K];
 
@@ -143,7 +144,7 @@ async function naive(options: {
   return { backend: tf.getBackend(), batches };
 }
 
-const api = { open, close, request, memory, clearDataCache, naive };
+const api = { open, close, request, memory, clearDataCache, naive, dataParallel: measureDataParallel };
 declare global {
   interface Window {
     cnnBench: typeof api;

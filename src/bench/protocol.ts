@@ -98,3 +98,49 @@ export type FromBenchWorker =
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly result: BenchReplies[BenchRequest['kind']] }
   | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string }
   | { readonly type: 'memory-epoch'; readonly sample: MemorySample };
+
+/**
+ * Messages between the benchmark page and a data-parallel replica worker (replica.worker.ts): W such
+ * workers, one WASM thread each, train one model together by averaging gradients over shared memory
+ * (src/core/training/dataParallel.ts). Request/reply by id, one request at a time per worker; `setup`
+ * and `train` go to every replica at once (they meet at the exchange buffer's barrier).
+ */
+export type ReplicaRequest =
+  /** Starts WASM with one thread, loads MNIST, and counts the default model's trainable values. */
+  | { readonly kind: 'start'; readonly index: number; readonly replicas: number }
+  /**
+   * A fresh model and optimizer from `seed` (the app's defaults at `batchSize`), the seeded order of
+   * the training set, and `buffer` as the gradient exchange (fresh, sized for the replicas and params).
+   */
+  | { readonly kind: 'setup'; readonly batchSize: number; readonly seed: number; readonly buffer: SharedArrayBuffer }
+  /** `steps` synchronous steps on the next global batches (each replica on its slice). */
+  | { readonly kind: 'train'; readonly steps: number }
+  /** The replica's trainable values, flat. */
+  | { readonly kind: 'weights' };
+
+export interface ReplicaReplies {
+  readonly start: {
+    readonly backend: string;
+    readonly threads: number;
+    readonly isolated: boolean;
+    readonly seconds: number;
+    readonly params: number;
+  };
+  readonly setup: { readonly params: number };
+  readonly train: {
+    /** From the barrier all replicas pass before the first step to the one after the last. */
+    readonly seconds: number;
+    /** Each step's mean loss over the whole batch (the same on every replica). */
+    readonly losses: readonly number[];
+    readonly tensorsBefore: number;
+    readonly tensorsAfter: number;
+    /** Of the replica's weights after the steps (equal on all replicas when they are in sync). */
+    readonly fingerprint: string;
+  };
+  readonly weights: { readonly weights: Float32Array; readonly fingerprint: string };
+}
+
+export type ToReplica = { readonly id: number; readonly request: ReplicaRequest };
+export type FromReplica =
+  | { readonly id: number; readonly ok: true; readonly result: ReplicaReplies[ReplicaRequest['kind']] }
+  | { readonly id: number; readonly ok: false; readonly error: string };
