@@ -861,6 +861,19 @@ function dataParallelMarkdown(report, plan, torch) {
       `| ${r.replicas} | ${c.steps} steps, batch ${c.batchSize}, seed ${c.seed} | ${fixed(lossAt(c.losses, 'first'), 3)} → ${fixed(lossAt(c.losses, 'last'), 3)} | ${c.replicasIdentical && identical ? 'yes' : '**no**'} | ${c.repeatIdentical ? 'yes' : '**no**'} | ${against} | ${tensors} |`,
     );
   }
+  lines.push(
+    '',
+    "Where a replica's step goes (ms per step, replica 0, timed repeats): slice forward + backward with the gradient copied to its slot / waiting at the barrier / averaging + update.",
+    '',
+  );
+  lines.push(`| W | ${cols((b) => `batch ${b}`)} |`, `| --- | ${cols(() => '---')} |`);
+  for (const r of dp.rows.filter((x) => !x.error)) {
+    const cell = (b) => {
+      const p = r.training[b]?.phasesPerStep?.[0];
+      return p ? `${fixed(p.gradientMs, 2)} / ${fixed(p.waitMs, 2)} / ${fixed(p.applyMs, 2)}` : '–';
+    };
+    lines.push(`| ${r.replicas} | ${cols(cell)} |`);
+  }
   lines.push('');
   return lines;
 }

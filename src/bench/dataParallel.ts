@@ -81,6 +81,8 @@ export interface DataParallelThroughput {
   readonly tensorsAfter: number;
   /** Whether all replicas ended with the same weight fingerprint. */
   readonly replicasIdentical: boolean;
+  /** Per replica: its milliseconds per step in each phase, over the timed repeats. */
+  readonly phasesPerStep: readonly Reply<'train'>['phases'][];
 }
 
 export interface DataParallelCheck {
@@ -158,11 +160,18 @@ async function throughput(
   const samples: number[] = [];
   let last: Reply<'train'>[] = [];
   let tensorsBefore = NaN;
+  const phases = Array.from({ length: pool.replicas }, () => ({ gradientMs: 0, waitMs: 0, applyMs: 0 }));
   for (let r = 0; r < options.repeats; r++) {
     const { rate, replies } = await train(steps);
     if (r === 0) tensorsBefore = replies[0]!.tensorsBefore;
     samples.push(rate);
     last = replies;
+    replies.forEach((reply, i) => {
+      const p = phases[i]!;
+      p.gradientMs += reply.phases.gradientMs / (steps * options.repeats);
+      p.waitMs += reply.phases.waitMs / (steps * options.repeats);
+      p.applyMs += reply.phases.applyMs / (steps * options.repeats);
+    });
   }
   return {
     samples,
@@ -171,6 +180,7 @@ async function throughput(
     tensorsBefore,
     tensorsAfter: last[0]?.tensorsAfter ?? NaN,
     replicasIdentical: new Set(last.map((r) => r.fingerprint)).size === 1,
+    phasesPerStep: phases,
   };
 }
 

@@ -136,6 +136,11 @@ export interface ReplicaReplies {
     readonly tensorsAfter: number;
     /** Of the replica's weights after the steps (equal on all replicas when they are in sync). */
     readonly fingerprint: string;
+    /**
+     * Where the replica's time went, summed over the steps: its slice's forward and backward pass with the
+     * gradient copied into its slot; waiting at the barrier for the others; averaging and the update.
+     */
+    readonly phases: { readonly gradientMs: number; readonly waitMs: number; readonly applyMs: number };
   };
   readonly weights: { readonly weights: Float32Array; readonly fingerprint: string };
 }

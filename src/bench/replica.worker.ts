@@ -70,6 +70,7 @@ class Run {
   train(steps: number): ReplicaReplies['train'] {
     const { batchSize } = this.settings;
     const losses: number[] = [];
+    const phases = { gradientMs: 0, waitMs: 0, applyMs: 0 };
     const tensorsBefore = tf.memory().numTensors;
     this.exchange.barrier.wait();
     const start = performance.now();
@@ -80,11 +81,22 @@ class Run {
       }
       fillBatch(this.subset, this.order, this.cursor + this.slice.start, this.slice.size, NUM_CLASSES, this.xBuf, this.yBuf);
       this.cursor += batchSize;
-      losses.push(this.replica.step(this.exchange, this.step++, this.xBuf, this.yBuf, this.slice.size, this.shape, NUM_CLASSES));
+      // Replica.step, with its phases timed.
+      const t0 = performance.now();
+      const { gradient, loss } = this.replica.gradientOf(this.xBuf, this.yBuf, this.slice.size, this.shape, NUM_CLASSES);
+      this.exchange.publish(this.step, gradient, loss);
+      const t1 = performance.now();
+      this.exchange.barrier.wait();
+      const t2 = performance.now();
+      losses.push(this.replica.applyAverage(this.exchange, this.step++));
+      phases.gradientMs += t1 - t0;
+      phases.waitMs += t2 - t1;
+      phases.applyMs += performance.now() - t2;
     }
     this.exchange.barrier.wait();
     const seconds = (performance.now() - start) / 1000;
-    return { seconds, losses, tensorsBefore, tensorsAfter: tf.memory().numTensors, fingerprint: fingerprint(this.replica.weights()) };
+    const weights = fingerprint(this.replica.weights());
+    return { seconds, losses, tensorsBefore, tensorsAfter: tf.memory().numTensors, fingerprint: weights, phases };
   }
 
   weights(): Float32Array {
