@@ -20,6 +20,7 @@ import {
   slotOffset,
 } from './dataParallel';
 import { Replica } from './replica';
+import { StepRunner } from './stepRunner';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -37,11 +38,21 @@ function batch(start: number, size: number): { x: Float32Array; y: Float32Array 
   return { x, y };
 }
 
-function replica(): { replica: Replica; dispose: () => void } {
+/** The untrained model's weights (the seeded initialisation). */
+function initial(): Float32Array {
+  const { replica: r, dispose } = replica();
+  const w = r.weights();
+  dispose();
+  return w;
+}
+
+function replica(): { replica: Replica; model: tf.LayersModel; optimizer: tf.Optimizer; dispose: () => void } {
   const model = buildModel(settings, data.train, 10);
   const optimizer = createOptimizer(settings);
   return {
     replica: new Replica(model, optimizer),
+    model,
+    optimizer,
     dispose: () => {
       model.dispose();
       optimizer.dispose();
@@ -120,6 +131,28 @@ describe('data-parallel gradients', () => {
       expect(Number.isFinite(losses[0])).toBe(true);
     } finally {
       for (const r of [...two, one]) r.dispose();
+    }
+  });
+
+  it("one replica is the app's own step, bit for bit (the same gradient, averaged over one slot, applied the same way)", () => {
+    const app = replica();
+    const solo = replica();
+    try {
+      const runner = new StepRunner(app.model, app.optimizer, 0, 0);
+      const p = solo.replica.params;
+      const exchange = new GradientExchange(createExchangeBuffer(1, p), 1, p, 0);
+      for (let step = 0; step < 4; step++) {
+        const { x, y } = batch(step * 8, 8);
+        const { stats, norms } = runner.run(x, y, 8, shape, 10);
+        tf.dispose([stats, ...(norms ? [norms] : [])]);
+        solo.replica.step(exchange, step, x, y, 8, shape, 10);
+      }
+      const ours = solo.replica.weights();
+      expect(compareWeights(ours, new Replica(app.model, app.optimizer).weights())).toEqual({ maxAbsDiff: 0, differing: 0 });
+      expect(compareWeights(ours, initial()).differing).toBeGreaterThan(p / 2);
+    } finally {
+      app.dispose();
+      solo.dispose();
     }
   });
 });
