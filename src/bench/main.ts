@@ -167,6 +167,7 @@ interface HereResults {
   crossOriginIsolated: boolean;
   date: string;
   probe?: Reply<'probe'> | { error: string };
+  dataParallel?: { replicas: number; examplesPerSecond?: Record<string, number>; bitIdentical?: boolean; error?: string };
   backends: {
     backend: string;
     threads?: number;
@@ -241,7 +242,39 @@ async function runHere(log: (line: string) => void, results: HereResults): Promi
       close();
     }
   }
+  if (crossOriginIsolated && cores > 1) await runDataParallelHere(log, results, cores);
   log('done — "Copy results (JSON)" puts every figure on the clipboard');
+}
+
+/**
+ * Data-parallel WASM (W replica workers × 1 thread, W the largest power of two up to the cores and 4,
+ * so that it splits the batches evenly), as `npm run bench` measures it.
+ */
+async function runDataParallelHere(log: (line: string) => void, results: HereResults, cores: number): Promise<void> {
+  let replicas = 1;
+  while (replicas * 2 <= Math.min(cores, 4)) replicas *= 2;
+  try {
+    const r = await measureDataParallel({
+      replicas,
+      batchSizes: [32, 128],
+      repeats: 3,
+      secondsPerRepeat: 1.5,
+      check: { batchSize: 32, steps: 20 },
+    });
+    const rates: Record<string, number> = {};
+    for (const [batch, t] of Object.entries(r.training)) if ('samples' in t) rates[batch] = Math.round(median(t.samples));
+    const same = 'replicasIdentical' in r.check && r.check.replicasIdentical && r.check.repeatIdentical;
+    log(
+      `wasm data-parallel ×${replicas} replicas: ${Object.entries(rates)
+        .map(([b, v]) => `batch ${b}: ${v.toLocaleString('en-US')} examples/s`)
+        .join(', ')}; replicas and reruns bit-identical: ${same ? 'yes' : 'NO'}`,
+    );
+    results.dataParallel = { replicas, examplesPerSecond: rates, bitIdentical: same };
+  } catch (error) {
+    const message = errorText(error).split('\n')[0]!;
+    log(`wasm data-parallel ×${replicas}: failed (${message})`);
+    results.dataParallel = { replicas, error: message };
+  }
 }
 
 const button = document.getElementById('run');
