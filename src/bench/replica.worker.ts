@@ -13,7 +13,7 @@ import { createOptimizer } from '../core/optimizers';
 import { createRng, deriveSeed, permutation, type Rng } from '../core/rng';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import { fingerprint, GradientExchange, sliceOf } from '../core/training/dataParallel';
-import { Replica } from '../core/training/replica';
+import { Replica, type StepPhases } from '../core/training/replica';
 import { appBaseUrl } from '../shared/appBase';
 import { initBackend, setWasmThreads, wasmThreadInfo } from '../worker/backend';
 import { loadDataset } from '../worker/datasets';
@@ -70,7 +70,7 @@ class Run {
   train(steps: number): ReplicaReplies['train'] {
     const { batchSize } = this.settings;
     const losses: number[] = [];
-    const phases = { gradientMs: 0, waitMs: 0, applyMs: 0 };
+    const phases: StepPhases = { gradientMs: 0, waitMs: 0, applyMs: 0 };
     const tensorsBefore = tf.memory().numTensors;
     this.exchange.barrier.wait();
     const start = performance.now();
@@ -81,17 +81,7 @@ class Run {
       }
       fillBatch(this.subset, this.order, this.cursor + this.slice.start, this.slice.size, NUM_CLASSES, this.xBuf, this.yBuf);
       this.cursor += batchSize;
-      // Replica.step, with its phases timed.
-      const t0 = performance.now();
-      const { gradient, loss } = this.replica.gradientOf(this.xBuf, this.yBuf, this.slice.size, this.shape, NUM_CLASSES);
-      this.exchange.publish(this.step, gradient, loss);
-      const t1 = performance.now();
-      this.exchange.barrier.wait();
-      const t2 = performance.now();
-      losses.push(this.replica.applyAverage(this.exchange, this.step++));
-      phases.gradientMs += t1 - t0;
-      phases.waitMs += t2 - t1;
-      phases.applyMs += performance.now() - t2;
+      losses.push(this.replica.step(this.exchange, this.step++, this.xBuf, this.yBuf, this.slice.size, this.shape, NUM_CLASSES, phases));
     }
     this.exchange.barrier.wait();
     const seconds = (performance.now() - start) / 1000;

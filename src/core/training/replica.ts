@@ -7,6 +7,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradientExchange } from './dataParallel';
 
+/** Milliseconds per phase of {@link Replica.step}, summed over steps. */
+export interface StepPhases {
+  gradientMs: number;
+  waitMs: number;
+  applyMs: number;
+}
+
 export class Replica {
   private readonly vars: tf.Variable[];
   /** Trainable values, all variables flattened in `model.trainableWeights` order. */
@@ -70,7 +77,9 @@ export class Replica {
 
   /**
    * One synchronous step: publish this replica's slice gradient for `step`, wait for every replica,
-   * apply the fixed-order average. Returns the batch's mean loss (the mean of the slice losses).
+   * apply the fixed-order average. Returns the batch's mean loss (the mean of the slice losses). With
+   * `phases`, adds the milliseconds spent on the gradient (with its copy into the slot), at the barrier,
+   * and on averaging and the update.
    */
   step(
     exchange: GradientExchange,
@@ -80,11 +89,21 @@ export class Replica {
     size: number,
     shape: readonly number[],
     numClasses: number,
+    phases?: StepPhases,
   ): number {
+    const t0 = performance.now();
     const { gradient, loss } = this.gradientOf(xBuf, yBuf, size, shape, numClasses);
     exchange.publish(step, gradient, loss);
+    const t1 = performance.now();
     exchange.barrier.wait();
-    return this.applyAverage(exchange, step);
+    const t2 = performance.now();
+    const mean = this.applyAverage(exchange, step);
+    if (phases) {
+      phases.gradientMs += t1 - t0;
+      phases.waitMs += t2 - t1;
+      phases.applyMs += performance.now() - t2;
+    }
+    return mean;
   }
 
   /** After every replica published `step`: applies the average; returns the mean loss. */
