@@ -6,7 +6,7 @@
  * new knob is one new entry here. Framework-free: imported by the UI, the worker and Node tests.
  */
 
-import { parseNumberInput } from './numberInput';
+import { parseNumberInput, type NumberRule } from './numberInput';
 
 interface BaseSpec {
   /** Short, stable key used in the URL and in `data-testid="setting-<key>"`. Never rename. */
@@ -43,16 +43,9 @@ export interface Requirement {
 
 export type SettingGroup = 'data' | 'model' | 'training' | 'regularization' | 'system';
 
-export interface NumberSpec extends BaseSpec {
+/** A number setting: its range, rounding and stepping are numberInput.ts's NumberRule. */
+export interface NumberSpec extends BaseSpec, NumberRule {
   readonly kind: 'number';
-  readonly default: number;
-  readonly min: number;
-  readonly max: number;
-  /** Whole numbers only. */
-  readonly integer: boolean;
-  /** `log` → the control steps multiplicatively (learning rates). */
-  readonly scale: 'linear' | 'log';
-  readonly step?: number;
 }
 
 export interface EnumOption<V extends string> {

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { RadioChoices } from './RadioChoices';
 import { useInspect } from '../inspectStore';
 import { clearCell, selectCell, showFeatureMapsOf } from '../inspectClient';
 import { nameOf, Thumb } from './InspectParts';
@@ -23,26 +24,15 @@ export function ConfusionPanel() {
   return (
     <div className="confusion">
       <div className="inspect-controls" role="group" aria-label="Confusion matrix display">
-        <label>
-          <input
-            type="radio"
-            name="confusion-mode"
-            checked={mode === 'counts'}
-            onChange={() => setMode('counts')}
-            data-testid="confusion-mode-counts"
-          />{' '}
-          counts
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="confusion-mode"
-            checked={mode === 'rates'}
-            onChange={() => setMode('rates')}
-            data-testid="confusion-mode-rates"
-          />{' '}
-          row-normalised
-        </label>
+        <RadioChoices
+          name="confusion-mode"
+          value={mode}
+          onChange={setMode}
+          options={[
+            { value: 'counts', label: 'counts', testId: 'confusion-mode-counts' },
+            { value: 'rates', label: 'row-normalised', testId: 'confusion-mode-rates' },
+          ]}
+        />
         <label>
           <input
             type="checkbox"

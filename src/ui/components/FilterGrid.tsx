@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { filterStats, normalizeFilters, type FilterImages, type FilterScale, type FilterStats } from '../../core/inspect/filters';
 import { fingerprint, paintSigned } from '../canvas';
+import { RadioChoices } from './RadioChoices';
 import { useInspect } from '../inspectStore';
 import { DivergingLegend } from './InspectParts';
 
@@ -31,26 +32,15 @@ export function FilterGrid() {
   return (
     <div className="filters">
       <div className="inspect-controls" role="group" aria-label="Filter colour scale">
-        <label>
-          <input
-            type="radio"
-            name="filter-scale"
-            checked={scale === 'shared'}
-            onChange={() => setScale('shared')}
-            data-testid="filter-scale-shared"
-          />{' '}
-          shared scale
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="filter-scale"
-            checked={scale === 'per-filter'}
-            onChange={() => setScale('per-filter')}
-            data-testid="filter-scale-per-filter"
-          />{' '}
-          per-filter scale
-        </label>
+        <RadioChoices
+          name="filter-scale"
+          value={scale}
+          onChange={setScale}
+          options={[
+            { value: 'shared', label: 'shared scale', testId: 'filter-scale-shared' },
+            { value: 'per-filter', label: 'per-filter scale', testId: 'filter-scale-per-filter' },
+          ]}
+        />
         <span className="hint">
           {snapshot.layer}: {cout} kernels of {kh}×{kw}×{cin} · step {snapshot.step} (epoch {snapshot.epoch.toFixed(2)})
         </span>

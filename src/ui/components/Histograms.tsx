@@ -3,6 +3,7 @@ import type { GradientNormPoint, HistogramSnapshot, LayerHistogram } from '../..
 import { hiDpi } from '../canvas';
 import { css, OKABE_ITO, sequential } from '../colormap';
 import { useInspect } from '../inspectStore';
+import { RadioChoices } from './RadioChoices';
 
 type Kind = 'activations' | 'weights';
 
@@ -26,13 +27,15 @@ export function Histograms() {
   return (
     <div className="histograms" data-testid="histograms" data-snapshots={snapshots.length} data-gradient-points={gradients.points.length}>
       <div className="inspect-controls" role="group" aria-label="Histogram values">
-        <label>
-          <input type="radio" name="hist-kind" checked={kind === 'activations'} onChange={() => setKind('activations')} /> activations (16
-          test images)
-        </label>
-        <label>
-          <input type="radio" name="hist-kind" checked={kind === 'weights'} onChange={() => setKind('weights')} /> weights
-        </label>
+        <RadioChoices
+          name="hist-kind"
+          value={kind}
+          onChange={setKind}
+          options={[
+            { value: 'activations', label: 'activations (16 test images)' },
+            { value: 'weights', label: 'weights' },
+          ]}
+        />
         {latest && (
           <span className="hint">
             step {latest.step} · {snapshots.length} snapshots

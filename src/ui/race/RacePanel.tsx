@@ -10,6 +10,7 @@ import { useRunActive, useStore } from '../store';
 import { closeRace, laneActive, pauseRace, raceActive, resumeRace, startRace, stopRace, useRace, type Lane } from './raceClient';
 import './race.css';
 import { epochAxis } from '../components/epochAxis';
+import { RadioChoices } from '../components/RadioChoices';
 
 const RACE_SETTINGS: readonly SettingName[] = [...SWEEPABLE, 'seed', 'dataset'];
 const RACEABLE_PRESETS = PRESETS.filter((p) => p.variants.length >= 2);
@@ -167,26 +168,15 @@ function useRaceBuilder() {
 function RaceModes({ mode, setMode }: { mode: 'against' | 'preset'; setMode: (mode: 'against' | 'preset') => void }) {
   return (
     <div className="race-modes" role="radiogroup" aria-label="What to race">
-      <label>
-        <input
-          type="radio"
-          name="race-mode"
-          checked={mode === 'against'}
-          onChange={() => setMode('against')}
-          data-testid="race-mode-against"
-        />{' '}
-        the current settings against other values
-      </label>
-      <label>
-        <input
-          type="radio"
-          name="race-mode"
-          checked={mode === 'preset'}
-          onChange={() => setMode('preset')}
-          data-testid="race-mode-preset"
-        />{' '}
-        variants of a course experiment
-      </label>
+      <RadioChoices
+        name="race-mode"
+        value={mode}
+        onChange={setMode}
+        options={[
+          { value: 'against', label: 'the current settings against other values', testId: 'race-mode-against' },
+          { value: 'preset', label: 'variants of a course experiment', testId: 'race-mode-preset' },
+        ]}
+      />
     </div>
   );
 }
