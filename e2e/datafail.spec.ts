@@ -162,16 +162,25 @@ test('a data file missing on the server (404), then the network failing: each na
 
 test('a stalled data request: Stop ends it at once (the dataset list, then a data file)', async ({ page }) => {
   // Requests that are never answered. The stall timeouts (30 s by default) are far off: only Stop can end them.
+  // One route for the whole test, switched from holding the dataset list to holding a data file: routing
+  // anew mid-test (unroute, then route) once hung in page.route for the whole test timeout in CI.
   const asked = new Set<string>();
-  const releaseManifest = await holdRequests(page, '**/data/manifest.json*', () => asked.add('manifest'));
+  const held: Route[] = [];
+  const PATTERNS = { manifest: /\/data\/manifest\.json/, images: /\/data\/mnist\/train-images-idx3-ubyte\.gz/ } as const;
+  let holding: keyof typeof PATTERNS = 'manifest';
+  await page.route('**/data/**', (route) => {
+    if (!PATTERNS[holding].test(route.request().url())) return route.continue();
+    held.push(route);
+    asked.add(holding);
+  });
   await open(page, QUERY);
   for (const [what, pattern] of [
     ['manifest', '**/data/manifest.json*'],
     ['images', TRAIN_IMAGES],
   ] as const) {
     if (what === 'images') {
-      await releaseManifest();
-      await holdRequests(page, TRAIN_IMAGES, () => asked.add('images'));
+      holding = 'images';
+      await Promise.all(held.splice(0).map((route) => route.abort().catch(() => undefined)));
     }
     asked.clear();
     await page.getByTestId('start-training').click();
