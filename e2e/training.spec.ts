@@ -124,3 +124,34 @@ test('CIFAR-10 in the official binary format loads from a file and trains on 32Ã
   await expect(page.getByTestId('cifar-error')).toContainText(/3,073|test_batch/);
   await expect(page.getByTestId('start-training')).toBeEnabled();
 });
+
+test('the charts are drawn once off screen at load (never visible, gone at idle) and not when a run starts from the address', async ({
+  page,
+}) => {
+  await page.addInitScript(() => {
+    const seen: { visibility: string; right: number; hidden: string | null }[] = [];
+    (window as unknown as { warmUps: typeof seen }).warmUps = seen;
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-testid="chart-warm-up"]');
+      if (!el || seen.length > 0) return;
+      seen.push({
+        visibility: getComputedStyle(el).visibility,
+        right: el.getBoundingClientRect().right,
+        hidden: el.getAttribute('aria-hidden'),
+      });
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const warmUps = () => page.evaluate(() => (window as unknown as { warmUps: unknown[] }).warmUps);
+  await page.goto('/?n=500&ep=1');
+  await expect.poll(async () => (await warmUps()).length, { timeout: 20_000 }).toBe(1);
+  const [warmUp] = (await warmUps()) as { visibility: string; right: number; hidden: string | null }[];
+  expect(warmUp).toMatchObject({ visibility: 'hidden', hidden: 'true' });
+  expect(warmUp!.right).toBeLessThanOrEqual(0);
+  await expect(page.getByTestId('chart-warm-up')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.locator('figure.chart')).toHaveCount(2);
+
+  await page.goto('/?n=500&ep=1&autostart=1');
+  await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await page.waitForTimeout(1000);
+  expect(await warmUps()).toEqual([]);
+});

@@ -4,7 +4,7 @@
  * scaled by CSS (`image-rendering: pixelated`), so a 5×5 filter costs 25 pixels, not a React node each.
  */
 import type { ImageBlock } from '../core/inspect/types';
-import { diverging, type Rgb } from './colormap';
+import { divergingIndex, divergingLut } from './colormap';
 
 /** Paints image `index` of `block` (grey or RGB bytes) into `canvas`, resized to the image. */
 export function paintImage(canvas: HTMLCanvasElement, block: ImageBlock, index: number, invert = false): void {
@@ -45,18 +45,20 @@ export function paintSigned(
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   const data = ctx.createImageData(width, height);
+  const out = data.data;
+  const lut = divergingLut();
   for (let p = 0; p < height * width; p++) {
-    let rgb: Rgb;
+    const o = p * 4;
     if (channels === 3) {
       const at = offset + p * stride;
-      rgb = [0, 1, 2].map((c) => Math.round(127.5 + 127.5 * clamp1(values[at + c] ?? 0))) as unknown as Rgb;
+      for (let c = 0; c < 3; c++) out[o + c] = Math.round(127.5 + 127.5 * clamp1(values[at + c] ?? 0));
     } else {
-      rgb = diverging(values[offset + p * stride + channel] ?? 0);
+      const i = divergingIndex(values[offset + p * stride + channel] ?? 0) * 3;
+      out[o] = lut[i]!;
+      out[o + 1] = lut[i + 1]!;
+      out[o + 2] = lut[i + 2]!;
     }
-    data.data[p * 4] = rgb[0];
-    data.data[p * 4 + 1] = rgb[1];
-    data.data[p * 4 + 2] = rgb[2];
-    data.data[p * 4 + 3] = 255;
+    out[o + 3] = 255;
   }
   ctx.putImageData(data, 0, 0);
 }
@@ -92,4 +94,22 @@ export function fingerprint(values: ArrayBufferView): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
   return h.toString(16).padStart(8, '0');
+}
+
+/**
+ * Draws one pixel into a throwaway canvas once the page is idle after loading. A page's first 2D
+ * canvas draw sets up the browser's canvas machinery: done when training starts (the filters panel's
+ * first paint), it blocked the main thread for 90–300 ms on a machine whose cores were busy with the
+ * worker; done at idle it costs a few milliseconds, and the panels' first paint costs what later ones do.
+ */
+export function warmUpCanvasAtIdle(): void {
+  const warm = () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 1;
+    canvas.height = 1;
+    const ctx = canvas.getContext('2d');
+    ctx?.putImageData(ctx.createImageData(1, 1), 0, 0);
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(warm, { timeout: 3000 });
+  else setTimeout(warm, 500);
 }

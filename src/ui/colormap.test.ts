@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contrast, diverging, luminance, sequential, textOn } from './colormap';
+import { contrast, diverging, divergingIndex, divergingLut, luminance, sequential, textOn } from './colormap';
 
 describe('colour maps', () => {
   it('diverging: 0 is (near) white, negatives blue, positives orange, clamped beyond ±1, NaN at an end not a crash', () => {
@@ -30,5 +30,18 @@ describe('colour maps', () => {
       const bg = sequential(i / 200);
       expect(contrast(rgb(textOn(bg)), bg)).toBeGreaterThanOrEqual(4.5);
     }
+  });
+
+  it('the diverging table paints what diverging computes, within one colour level, clamped and NaN-safe', () => {
+    const lut = divergingLut();
+    const at = (v: number) => Array.from(lut.subarray(divergingIndex(v) * 3, divergingIndex(v) * 3 + 3));
+    for (let i = -1000; i <= 1000; i++) {
+      const v = i / 1000;
+      at(v).forEach((c, k) => expect(Math.abs(c - diverging(v)[k]!)).toBeLessThanOrEqual(1));
+    }
+    expect(at(0)).toEqual([247, 247, 247]);
+    expect(at(-7)).toEqual([...diverging(-1)]);
+    expect(at(7)).toEqual([...diverging(1)]);
+    expect(at(NaN)).toEqual([...diverging(NaN)]);
   });
 });

@@ -44,6 +44,29 @@ export function diverging(v: number): Rgb {
   return interpolate(DIVERGING, v);
 }
 
+const LUT_STEPS = 1024;
+let divergingTable: Uint8Array | null = null;
+
+/**
+ * `diverging` tabulated at 1024 evenly spaced values of [−1, 1] (RGB triplets), for painting a
+ * map's pixels without a function call and an array per pixel; adjacent entries differ by less than
+ * one colour level. `divergingIndex` maps a value to its entry.
+ */
+export function divergingLut(): Uint8Array {
+  if (!divergingTable) {
+    divergingTable = new Uint8Array(LUT_STEPS * 3);
+    for (let i = 0; i < LUT_STEPS; i++) divergingTable.set(diverging((2 * i) / (LUT_STEPS - 1) - 1), i * 3);
+  }
+  return divergingTable;
+}
+
+/** The entry of `divergingLut` for `v` (clamped to [−1, 1]; NaN takes −1's colour, as `diverging` does). */
+export function divergingIndex(v: number): number {
+  if (!(v > -1)) return 0;
+  if (v >= 1) return LUT_STEPS - 1;
+  return Math.round(((v + 1) / 2) * (LUT_STEPS - 1));
+}
+
 /** Value in [0, 1] (clamped) → white … dark blue. */
 export function sequential(t: number): Rgb {
   return interpolate(SEQUENTIAL, t);

@@ -10,6 +10,7 @@ import { installScrollCues } from './classroom/scrollCues';
 import { installShortcuts } from './classroom/shortcuts';
 import { mirrorViewOnDocument } from './classroom/viewStore';
 import { startPwa } from './pwa';
+import { warmUpCanvasAtIdle } from './canvas';
 import { startRace } from './race/raceClient';
 import { proposeRace, takeRaceFromAddress } from './race/raceUrl';
 import './styles.css';
@@ -31,6 +32,7 @@ if (autostart && racePlan) startRace(racePlan);
 else if (autostart) startTraining();
 void loadManifest();
 startPwa();
+warmUpCanvasAtIdle();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -32,11 +32,31 @@ function runOne(): void {
 const channel = typeof MessageChannel !== 'undefined' ? new MessageChannel() : null;
 if (channel) channel.port1.onmessage = runOne;
 
+/** A hidden tab runs no animation frames: then a job waits at most this long. */
+const FRAME_FALLBACK_MS = 100;
+
+/**
+ * At most one job a frame, each in the task right after a frame: the document's layout is then clean,
+ * so the layout reads a redraw makes (recharts measures its line and its legend) lay out only what that
+ * job changed; and recharts, which hands a chart's store updates to the next animation frame, redraws
+ * one chart per frame rather than both charts in one frame's task.
+ */
 function post(): void {
   if (pending) return;
   pending = true;
-  if (channel) channel.port2.postMessage(null);
-  else setTimeout(runOne, 0);
+  if (!channel || typeof requestAnimationFrame === 'undefined') {
+    setTimeout(runOne, 0);
+    return;
+  }
+  let fired = false;
+  const fire = () => {
+    if (fired) return;
+    fired = true;
+    clearTimeout(fallback);
+    channel.port2.postMessage(null);
+  };
+  const fallback = setTimeout(fire, FRAME_FALLBACK_MS);
+  requestAnimationFrame(fire);
 }
 
 /** Runs `job` in a task of its own, after the jobs queued before it; replaces a waiting job of `key`. */

@@ -1,13 +1,14 @@
-import { memo, useMemo, useState } from 'react';
+import { createContext, memo, useContext, useEffect, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { autoScale, axisWidth, compactNumber, yAxisLayout, type AxisScale } from '../../core/chartScale';
 import { RECENT_BATCHES, recentMean, type XY } from '../../core/series';
 import { fmtLoss, fmtPct, fmtRate } from '../format';
 import { useQueued } from '../paintQueue';
-import { useStore } from '../store';
+import { isRunActive, useStore } from '../store';
 import { useView } from '../classroom/viewStore';
 import { SettingsChanged } from './SettingsChanged';
 import { epochAxis } from './epochAxis';
+import { plainTick } from './axisTick';
 
 /**
  * Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Validation (bluish
@@ -36,6 +37,36 @@ function SquareDot({ cx, cy, stroke }: { cx?: number; cy?: number; stroke?: stri
 /** Finite values a `scale` can draw (a log axis cannot show 0). */
 const drawable = (points: readonly XY[], scale: AxisScale) => points.filter((p) => Number.isFinite(p.y) && (scale === 'linear' || p.y > 0));
 
+/*
+ * Recharts' components are memoised on shallow-equal props, and a prop that is a new object or
+ * function re-registers its axis or line in recharts' store, which recomputes and redraws the whole
+ * chart. So every object and function prop below is built once (here, or memoised on what it
+ * depends on): a batch update then redraws only the line whose points changed.
+ */
+const TICK = plainTick(12);
+const EPOCH_PADDING = { left: 0, right: 10 } as const;
+const MARGIN = { top: 8, right: 16, bottom: 4, left: 0 } as const;
+const RATE_DOMAIN: [number, 'auto'] = [0, 'auto'];
+const DOTS = {
+  trainEpoch: { r: 3 },
+  test: { r: 6, strokeWidth: 2.5, fill: '#fff' },
+  validation: <SquareDot />,
+  testNegative: { r: 4, strokeWidth: 2 },
+} as const;
+const ACCURACY_AXIS = { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) };
+const FORMAT = {
+  loss: {
+    tick: (v: number) => compactNumber(v),
+    value: (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v)),
+  },
+  accuracy: {
+    tick: (v: number) => `${Math.round(v * 100)}%`,
+    value: (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : String(v)),
+  },
+  rate: { value: (v: unknown) => (typeof v === 'number' ? fmtRate(v) : String(v)) },
+  epoch: (x: unknown) => `epoch ${Number(x).toFixed(2)}`,
+};
+
 /**
  * Loss and accuracy against epochs: per-batch training (smoothed), per-epoch validation and test, and
  * the test set as negatives when the run has them. The best validation epoch is marked when early
@@ -50,6 +81,7 @@ export function Charts() {
       <MetricChart metric="accuracy" title="Accuracy" />
       {scheduled && <LearningRateChart />}
       <EarlyStopNote />
+      <ChartWarmUp />
     </section>
   );
 }
@@ -116,6 +148,11 @@ const MetricChartView = memo(function MetricChartView({
 }: MetricChartProps) {
   const [scaleChoice, setScaleChoice] = useState<'auto' | AxisScale>('auto');
   const series = useMetricSeries(metric, curves, epochs, batches, scaleChoice);
+  const showValidation = epochs.length === 0 || series.perEpoch.validation.length > 0;
+  const plot = useMemo(
+    () => ({ metric, series, totalEpochs, bestEpoch, chance, showValidation }),
+    [metric, series, totalEpochs, bestEpoch, chance, showValidation],
+  );
   return (
     <figure
       className="chart"
@@ -137,14 +174,9 @@ const MetricChartView = memo(function MetricChartView({
       />
       {/* The plot's height comes from CSS (.chart-plot): 240 px, or the screen's height in presentation mode. */}
       <div className="chart-plot">
-        <MetricPlot
-          metric={metric}
-          series={series}
-          totalEpochs={totalEpochs}
-          bestEpoch={bestEpoch}
-          chance={chance}
-          showValidation={epochs.length === 0 || series.perEpoch.validation.length > 0}
-        />
+        <PlotContext.Provider value={plot}>
+          <MetricPlot metric={metric} />
+        </PlotContext.Provider>
       </div>
     </figure>
   );
@@ -190,10 +222,7 @@ function useMetricSeries(
   const present = useView((s) => s.view.present);
   const tickScale = present ? (0.8 * parseFloat(getComputedStyle(document.documentElement).fontSize)) / 12 : 1;
   const axis = useMemo(
-    () =>
-      metric === 'loss'
-        ? yAxisLayout([...shownTrain.map((p) => p.y), ...epochValues], scale)
-        : { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) },
+    () => (metric === 'loss' ? yAxisLayout([...shownTrain.map((p) => p.y), ...epochValues], scale) : ACCURACY_AXIS),
     [shownTrain, epochValues, metric, scale],
   );
   return { perEpoch, latest, latestNegative, auto, scale, shownTrain, tickScale, axis };
@@ -248,87 +277,205 @@ function MetricCaption({
   );
 }
 
-/** The plot: epoch and metric axes, tooltip, legend, the chance and best-epoch marks, and the lines. */
-function MetricPlot({
-  metric,
-  series,
-  totalEpochs,
-  bestEpoch,
-  chance,
-  showValidation,
-}: {
+/** What the plot's parts draw: the chart's series and marks (see `MetricPlot`). */
+interface PlotData {
   metric: Metric;
   series: MetricSeries;
   totalEpochs: number;
   bestEpoch: number | null;
   chance: number | null;
   showValidation: boolean;
-}) {
-  const { scale, axis, tickScale } = series;
+}
+const PlotContext = createContext<PlotData | null>(null);
+
+function usePlot(): PlotData {
+  const plot = useContext(PlotContext);
+  if (!plot) throw new Error('a chart part outside its MetricPlot');
+  return plot;
+}
+
+/**
+ * The plot: epoch and metric axes, tooltip, legend, the chance and best-epoch marks, and the lines.
+ * The chart itself renders once per metric: the parts whose props move (the y axis, the marks, the
+ * lines) read them from `PlotContext`, so a batch update re-renders those parts and not the
+ * `LineChart` (whose every render re-sends its options through recharts' store and recomputes the chart).
+ */
+const MetricPlot = memo(function MetricPlot({ metric }: { metric: Metric }) {
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+      <LineChart margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-        <XAxis {...epochAxis(totalEpochs)} padding={{ left: 0, right: 10 }} />
-        <YAxis
-          type="number"
-          dataKey="y"
-          scale={scale}
-          domain={[axis.domain[0], axis.domain[1]]}
-          ticks={[...axis.ticks]}
-          interval={0}
-          tickFormatter={(v: number) => (metric === 'accuracy' ? `${Math.round(v * 100)}%` : compactNumber(v))}
-          width={Math.ceil(axis.width * tickScale)}
-          tick={{ fontSize: 12 }}
-        />
-        <Tooltip
-          formatter={(v) => (typeof v === 'number' ? (metric === 'accuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))}
-          labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`}
-        />
+        <EpochXAxis />
+        <MetricYAxis />
+        <Tooltip formatter={FORMAT[metric].value} labelFormatter={FORMAT.epoch} />
         <Legend />
-        <MetricMarks totalEpochs={totalEpochs} bestEpoch={bestEpoch} chance={chance} />
-        <MetricLines series={series} showValidation={showValidation} />
+        <MetricMarks />
+        <MetricLines />
       </LineChart>
     </ResponsiveContainer>
+  );
+});
+
+function EpochXAxis() {
+  const { totalEpochs } = usePlot();
+  return <XAxis {...epochAxis(totalEpochs)} padding={EPOCH_PADDING} />;
+}
+
+function MetricYAxis() {
+  const {
+    metric,
+    series: { scale, axis, tickScale },
+  } = usePlot();
+  // The same array while the tick values stay (a new one would re-register the axis with recharts).
+  const tickKey = axis.ticks.join(' ');
+  const ticks = useMemo(() => (tickKey === '' ? [] : tickKey.split(' ').map(Number)), [tickKey]);
+  return (
+    <YAxis
+      type="number"
+      dataKey="y"
+      scale={scale}
+      domain={[axis.domain[0], axis.domain[1]]}
+      ticks={ticks}
+      niceTicks="none"
+      interval={0}
+      tickFormatter={FORMAT[metric].tick}
+      width={Math.ceil(axis.width * tickScale)}
+      tick={TICK}
+    />
   );
 }
 
 /** The chance level (accuracy) and the best epoch (early stopping), as reference lines. */
-function MetricMarks({ totalEpochs, bestEpoch, chance }: { totalEpochs: number; bestEpoch: number | null; chance: number | null }) {
+function MetricMarks() {
+  const { totalEpochs, bestEpoch, chance } = usePlot();
+  const chanceLabel = useMemo(
+    () =>
+      chance !== null && {
+        value: `chance ${Math.round(chance * 100)}%`,
+        position: 'insideTopLeft' as const,
+        fill: COLORS.chance,
+        fontSize: 11,
+      },
+    [chance],
+  );
+  // The label sits on the side of the line with more room, so it is never cut at the chart's edge.
+  const bestRight = bestEpoch !== null && bestEpoch > totalEpochs / 2;
+  const bestLabel = useMemo(
+    () => ({
+      value: 'best',
+      position: bestRight ? ('insideTopRight' as const) : ('insideTopLeft' as const),
+      fill: COLORS.best,
+      fontSize: 11,
+    }),
+    [bestRight],
+  );
   return (
     <>
-      {chance !== null && (
-        <ReferenceLine
-          y={chance}
-          stroke={COLORS.chance}
-          strokeDasharray="8 4"
-          label={{ value: `chance ${Math.round(chance * 100)}%`, position: 'insideTopLeft', fill: COLORS.chance, fontSize: 11 }}
-        />
-      )}
-      {bestEpoch !== null && (
-        // The label sits on the side of the line with more room, so it is never cut at the chart's edge.
-        <ReferenceLine
-          x={bestEpoch}
-          stroke={COLORS.best}
-          strokeDasharray="2 4"
-          label={{
-            value: 'best',
-            position: bestEpoch > totalEpochs / 2 ? 'insideTopRight' : 'insideTopLeft',
-            fill: COLORS.best,
-            fontSize: 11,
-          }}
-        />
-      )}
+      {chance !== null && chanceLabel && <ReferenceLine y={chance} stroke={COLORS.chance} strokeDasharray="8 4" label={chanceLabel} />}
+      {bestEpoch !== null && <ReferenceLine x={bestEpoch} stroke={COLORS.best} strokeDasharray="2 4" label={bestLabel} />}
     </>
   );
 }
 
+/** Runs `then` when the page is next idle (or after a while where the browser has no idle callbacks). */
+function onIdle(then: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(then, { timeout: 4000 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(then, 1000);
+  return () => clearTimeout(id);
+}
+
+/** A short line with one epoch's points: enough to run every part of the plot's drawing code. */
+const WARM_UP_LINE: readonly XY[] = [
+  { x: 0, y: 2.3 },
+  { x: 0.5, y: 0.9 },
+  { x: 1, y: 0.4 },
+];
+const warmUpPlot = (metric: Metric): PlotData => {
+  const epoch = [{ x: 1, y: 0.5 }];
+  const axis = metric === 'loss' ? yAxisLayout([2.3, 0.4], 'linear') : ACCURACY_AXIS;
+  return {
+    metric,
+    totalEpochs: 1,
+    bestEpoch: 1,
+    chance: metric === 'accuracy' ? 0.1 : null,
+    showValidation: true,
+    series: {
+      perEpoch: { train: epoch, validation: epoch, test: epoch, testNegative: epoch },
+      latest: undefined,
+      latestNegative: undefined,
+      auto: 'linear',
+      scale: 'linear',
+      shownTrain: WARM_UP_LINE,
+      tickScale: 1,
+      axis,
+    },
+  };
+};
+
+/**
+ * The JavaScript engine runs code slowly until it has run it once: a chart's first redraw with a line
+ * cost 30–40 ms of CPU (later ones 7–10 ms), and on a busy 2-core machine that made the one
+ * main-thread task over 50 ms of a training run. So once the page is idle after loading, both plots
+ * are drawn once off screen (hidden, never painted, not read by assistive technology) with a short
+ * line, and removed at the next idle moment: the first training run then draws as fast as later ones.
+ * Once per page load, and only when no run is under way.
+ */
+let warmedUp = false;
+
+function ChartWarmUp() {
+  const [phase, setPhase] = useState<'wait' | 'draw' | 'done'>(warmedUp ? 'done' : 'wait');
+  useEffect(() => {
+    if (phase === 'wait')
+      return onIdle(() => {
+        // Once per page, and never during a run (a run started from the address may come first).
+        const skip = warmedUp || isRunActive(useStore.getState().runState);
+        warmedUp = true;
+        setPhase(skip ? 'done' : 'draw');
+      });
+    // Two idle moments: the plots get their size (a resize observer) and draw with it in between.
+    if (phase === 'draw') return onIdle(() => onIdle(() => setPhase('done')));
+    return undefined;
+  }, [phase]);
+  const plots = useMemo(() => (phase === 'draw' ? [warmUpPlot('loss'), warmUpPlot('accuracy')] : []), [phase]);
+  if (phase !== 'draw') return null;
+  return (
+    <div className="chart-warm-up" aria-hidden="true" data-testid="chart-warm-up">
+      {plots.map((plot) => (
+        <div key={plot.metric} className="chart-plot">
+          <PlotContext.Provider value={plot}>
+            <MetricPlot metric={plot.metric} />
+          </PlotContext.Provider>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 /** The train (per batch and per epoch), test, validation and negatives lines, in drawing order. */
-function MetricLines({ series: { perEpoch, shownTrain, scale }, showValidation }: { series: MetricSeries; showValidation: boolean }) {
+function MetricLines() {
+  const {
+    series: { perEpoch, shownTrain, scale },
+    showValidation,
+  } = usePlot();
+  // Each line's points are filtered once per change of its own data: the per-epoch lines keep their
+  // arrays (and skip their redraw) while the per-batch line moves.
+  const train = useMemo(() => drawable(shownTrain, scale), [shownTrain, scale]);
+  const epochLines = useMemo(
+    () => ({
+      train: drawable(perEpoch.train, scale),
+      test: drawable(perEpoch.test, scale),
+      validation: drawable(perEpoch.validation, scale),
+      testNegative: drawable(perEpoch.testNegative, scale),
+    }),
+    [perEpoch, scale],
+  );
   return (
     <>
       <Line
-        data={drawable(shownTrain, scale)}
+        data={train}
         dataKey="y"
         name="train (per batch, smoothed)"
         stroke={COLORS.train}
@@ -337,22 +484,22 @@ function MetricLines({ series: { perEpoch, shownTrain, scale }, showValidation }
         isAnimationActive={false}
       />
       <Line
-        data={drawable(perEpoch.train, scale)}
+        data={epochLines.train}
         dataKey="y"
         name="train (epoch mean)"
         stroke={COLORS.trainEpoch}
         strokeDasharray="4 3"
-        dot={{ r: 3 }}
+        dot={DOTS.trainEpoch}
         isAnimationActive={false}
       />
       {/* Test first, validation on top: a validation square shows inside the test ring where they meet. */}
       <Line
-        data={drawable(perEpoch.test, scale)}
+        data={epochLines.test}
         dataKey="y"
         name="test"
         stroke={COLORS.test}
         strokeDasharray="7 3"
-        dot={{ r: 6, strokeWidth: 2.5, fill: '#fff' }}
+        dot={DOTS.test}
         legendType="circle"
         strokeWidth={2}
         isAnimationActive={false}
@@ -360,11 +507,11 @@ function MetricLines({ series: { perEpoch, shownTrain, scale }, showValidation }
       {/* A run without a validation set has no validation entry in the legend. */}
       {showValidation && (
         <Line
-          data={drawable(perEpoch.validation, scale)}
+          data={epochLines.validation}
           dataKey="y"
           name="validation"
           stroke={COLORS.validation}
-          dot={<SquareDot />}
+          dot={DOTS.validation}
           legendType="square"
           strokeWidth={2}
           isAnimationActive={false}
@@ -372,12 +519,12 @@ function MetricLines({ series: { perEpoch, shownTrain, scale }, showValidation }
       )}
       {perEpoch.testNegative.length > 0 && (
         <Line
-          data={drawable(perEpoch.testNegative, scale)}
+          data={epochLines.testNegative}
           dataKey="y"
           name="test on negatives"
           stroke={COLORS.testNegative}
           strokeDasharray="2 3"
-          dot={{ r: 4, strokeWidth: 2 }}
+          dot={DOTS.testNegative}
           legendType="diamond"
           strokeWidth={2}
           isAnimationActive={false}
@@ -401,21 +548,11 @@ function LearningRateChart() {
         {latest !== undefined && <span className="chart-latest"> · now {fmtRate(latest)}</span>}
       </figcaption>
       <ResponsiveContainer width="100%" height={140}>
-        <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+        <LineChart margin={MARGIN}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
           <XAxis {...epochAxis(totalEpochs, { unit: false })} />
-          <YAxis
-            type="number"
-            dataKey="y"
-            domain={[0, 'auto']}
-            tickFormatter={compactNumber}
-            width={axisWidth(['0.0005'])}
-            tick={{ fontSize: 12 }}
-          />
-          <Tooltip
-            formatter={(v) => (typeof v === 'number' ? fmtRate(v) : String(v))}
-            labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`}
-          />
+          <YAxis type="number" dataKey="y" domain={RATE_DOMAIN} tickFormatter={compactNumber} width={axisWidth(['0.0005'])} tick={TICK} />
+          <Tooltip formatter={FORMAT.rate.value} labelFormatter={FORMAT.epoch} />
           <Line data={line} dataKey="y" name="learning rate" stroke={COLORS.rate} dot={false} strokeWidth={1.5} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
