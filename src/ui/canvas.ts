@@ -5,6 +5,7 @@
  */
 import type { ImageBlock } from '../core/inspect/types';
 import { divergingIndex, divergingLut } from './colormap';
+import { onIdle } from './idle';
 
 /** Paints image `index` of `block` (grey or RGB bytes) into `canvas`, resized to the image. */
 export function paintImage(canvas: HTMLCanvasElement, block: ImageBlock, index: number, invert = false): void {
@@ -110,6 +111,5 @@ export function warmUpCanvasAtIdle(): void {
     const ctx = canvas.getContext('2d');
     ctx?.putImageData(ctx.createImageData(1, 1), 0, 0);
   };
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(warm, { timeout: 3000 });
-  else setTimeout(warm, 500);
+  onIdle(warm, 3000);
 }

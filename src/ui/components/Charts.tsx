@@ -9,6 +9,7 @@ import { useView } from '../classroom/viewStore';
 import { SettingsChanged } from './SettingsChanged';
 import { epochAxis } from './epochAxis';
 import { plainTick } from './axisTick';
+import { onIdle } from '../idle';
 
 /**
  * Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Validation (bluish
@@ -375,16 +376,6 @@ function MetricMarks() {
       {bestEpoch !== null && <ReferenceLine x={bestEpoch} stroke={COLORS.best} strokeDasharray="2 4" label={bestLabel} />}
     </>
   );
-}
-
-/** Runs `then` when the page is next idle (or after a while where the browser has no idle callbacks). */
-function onIdle(then: () => void): () => void {
-  if (typeof requestIdleCallback === 'function') {
-    const id = requestIdleCallback(then, { timeout: 4000 });
-    return () => cancelIdleCallback(id);
-  }
-  const id = setTimeout(then, 1000);
-  return () => clearTimeout(id);
 }
 
 /** A short line with one epoch's points: enough to run every part of the plot's drawing code. */
