@@ -41,6 +41,13 @@ test('negative images: a positives-only model is evaluated on both and fails on 
   const negatives = await value(page, 'metric-test-negative-accuracy');
   expect(positives).toBeGreaterThan(0.85);
   expect(negatives).toBeLessThan(positives - 0.4);
+  // The legend names the lines this run draws: no validation set, a test-on-negatives line.
+  await expect(page.getByTestId('chart-accuracy').locator('.chart-legend-item')).toHaveText([
+    'train (per batch, smoothed)',
+    'train (epoch mean)',
+    'test',
+    'test on negatives',
+  ]);
 
   await page.getByTestId('setting-neg').selectOption('abs-mean');
   await trainToDone(page);

@@ -50,7 +50,7 @@ test('the network at a glance: LeNet-5 layer by layer with live filters, feature
   const svgText = await readFile(await svg.path(), 'utf8');
   expect(svgText).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   expect(svgText).toMatch(/>Accuracy · train[^<]*\d+(\.\d+)?%</);
-  // The legend is drawn in (recharts renders it as HTML beside the SVG).
+  // The legend is drawn in (the page has it as HTML under the SVG).
   expect(svgText).toContain('>test<');
   expect(svgText).toContain('>train (per batch, smoothed)<');
   expect(svgText).toContain('recharts-line-curve');

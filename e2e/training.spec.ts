@@ -28,6 +28,13 @@ test('trains LeNet-5 on a small MNIST subset in the worker: charts move, status 
   expect(await value(page, 'examples-per-second')).toBeGreaterThan(0);
   // The charts render deferred: the attribute may lag the finished run by a frame.
   await expect(page.getByTestId('chart-accuracy')).toHaveAttribute('data-epochs', '2');
+  // Each chart's legend names its lines, in the order they are described.
+  await expect(page.getByTestId('chart-loss').locator('.chart-legend-item')).toHaveText([
+    'train (per batch, smoothed)',
+    'train (epoch mean)',
+    'validation',
+    'test',
+  ]);
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
   // Each chart's plot fills its box at every width, its legend inside it: nothing in the caption (the
   // floated y-axis control) pushes the plot down under its own legend.
@@ -39,8 +46,11 @@ test('trains LeNet-5 on a small MNIST subset in the worker: charts move, status 
           Array.from(document.querySelectorAll('figure.chart .recharts-wrapper')).map((w) => {
             const box = w.getBoundingClientRect();
             const plot = w.querySelector(':scope > svg')!.getBoundingClientRect();
-            const legend = w.querySelector('.recharts-legend-wrapper')?.getBoundingClientRect();
-            return Math.round(plot.top - box.top) === 0 && (!legend || legend.bottom <= box.bottom + 1);
+            const figure = w.closest('figure')!;
+            const legend = (w.querySelector('.recharts-legend-wrapper') ?? figure.querySelector('.chart-legend'))?.getBoundingClientRect();
+            // The metric charts' legend sits under the plot, inside the figure.
+            const inside = !legend || (legend.bottom <= figure.getBoundingClientRect().bottom + 1 && legend.top >= plot.bottom - 1);
+            return Math.round(plot.top - box.top) === 0 && inside;
           }),
         ),
       )

@@ -1,5 +1,5 @@
 /**
- * Charts as files for slides: a recharts chart (an SVG plus an HTML legend) becomes one standalone SVG
+ * Charts as files for slides: a recharts chart (an SVG plus an HTML legend, recharts' or ours) becomes one standalone SVG
  * with its title on top and its legend drawn below, or a PNG of that SVG at twice the size on white.
  */
 import { downloadFile } from './download';
@@ -80,12 +80,14 @@ type LegendRow = { text: string; color: string; x: number }[];
 
 /** The figure's legend entries (text and colour), flowed into rows that fit `width`. */
 function legendRows(figure: Element, width: number): LegendRow[] {
-  const items = Array.from(figure.querySelectorAll('.recharts-legend-item')).map((li) => {
+  // The metric charts' own legend (colour in data-color) or recharts' (colour on the entry's mark).
+  const items = Array.from(figure.querySelectorAll('.chart-legend-item, .recharts-legend-item')).map((li) => {
     const mark = li.querySelector('path, line, rect');
     const color =
-      mark?.getAttribute('stroke') && mark.getAttribute('stroke') !== 'none'
+      li.getAttribute('data-color') ??
+      (mark?.getAttribute('stroke') && mark.getAttribute('stroke') !== 'none'
         ? mark.getAttribute('stroke')!
-        : (mark?.getAttribute('fill') ?? '#333');
+        : (mark?.getAttribute('fill') ?? '#333'));
     return { text: (li.textContent ?? '').trim(), color };
   });
   // Legend entries flow left to right, wrapping at the plot's width (an estimate of text width).

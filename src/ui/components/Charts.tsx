@@ -1,5 +1,5 @@
 import { createContext, memo, useContext, useEffect, useMemo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { autoScale, axisWidth, compactNumber, yAxisLayout, type AxisScale } from '../../core/chartScale';
 import { RECENT_BATCHES, recentMean, type XY } from '../../core/series';
 import { fmtLoss, fmtPct, fmtRate } from '../format';
@@ -54,6 +54,16 @@ const DOTS = {
   validation: <SquareDot />,
   testNegative: { r: 4, strokeWidth: 2 },
 } as const;
+
+type LineKey = 'train' | 'trainEpoch' | 'test' | 'validation' | 'testNegative';
+/** How each line is drawn, for the plot and its legend alike. Marker: the per-epoch points' shape. */
+const LINE_STYLE: Record<LineKey, { name: string; dash?: string; width: number; marker: 'none' | 'dot' | 'ring' | 'square' }> = {
+  train: { name: 'train (per batch, smoothed)', width: 1.5, marker: 'none' },
+  trainEpoch: { name: 'train (epoch mean)', dash: '4 3', width: 1, marker: 'dot' },
+  validation: { name: 'validation', width: 2, marker: 'square' },
+  test: { name: 'test', dash: '7 3', width: 2, marker: 'ring' },
+  testNegative: { name: 'test on negatives', dash: '2 3', width: 2, marker: 'dot' },
+};
 const ACCURACY_AXIS = { domain: [0, 1] as const, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], width: axisWidth(['100%']) };
 const FORMAT = {
   loss: {
@@ -176,7 +186,10 @@ const MetricChartView = memo(function MetricChartView({
       {/* The plot's height comes from CSS (.chart-plot): 240 px, or the screen's height in presentation mode. */}
       <div className="chart-plot">
         <PlotContext.Provider value={plot}>
-          <MetricPlot metric={metric} />
+          <div className="chart-area">
+            <MetricPlot metric={metric} />
+          </div>
+          <MetricLegend />
         </PlotContext.Provider>
       </div>
     </figure>
@@ -296,7 +309,8 @@ function usePlot(): PlotData {
 }
 
 /**
- * The plot: epoch and metric axes, tooltip, legend, the chance and best-epoch marks, and the lines.
+ * The plot: epoch and metric axes, tooltip, the chance and best-epoch marks, and the lines (the legend
+ * is {@link MetricLegend}, beside it).
  * The chart itself renders once per metric: the parts whose props move (the y axis, the marks, the
  * lines) read them from `PlotContext`, so a batch update re-renders those parts and not the
  * `LineChart` (whose every render re-sends its options through recharts' store and recomputes the chart).
@@ -309,13 +323,55 @@ const MetricPlot = memo(function MetricPlot({ metric }: { metric: Metric }) {
         <EpochXAxis />
         <MetricYAxis />
         <Tooltip formatter={FORMAT[metric].value} labelFormatter={FORMAT.epoch} />
-        <Legend />
         <MetricMarks />
         <MetricLines />
       </LineChart>
     </ResponsiveContainer>
   );
 });
+
+/**
+ * The lines' legend, in HTML under the plot. Not recharts' `Legend`: a `Line` hands recharts a new
+ * legend entry on every render, and recharts' legend then measures itself again
+ * (`getBoundingClientRect`, a forced layout of the page) on every chart update.
+ */
+function MetricLegend() {
+  const {
+    showValidation,
+    series: { perEpoch },
+  } = usePlot();
+  const negatives = perEpoch.testNegative.length > 0;
+  return useMemo(() => {
+    const keys: LineKey[] = ['train', 'trainEpoch', ...(showValidation ? (['validation'] as const) : []), 'test'];
+    if (negatives) keys.push('testNegative');
+    return (
+      <ul className="chart-legend" data-testid="chart-legend">
+        {keys.map((key) => (
+          <li key={key} className="chart-legend-item" data-series={key} data-color={COLORS[key]}>
+            <LegendMark line={key} />
+            <span className="chart-legend-text" style={{ color: COLORS[key] }}>
+              {LINE_STYLE[key].name}
+            </span>
+          </li>
+        ))}
+      </ul>
+    );
+  }, [showValidation, negatives]);
+}
+
+/** A short piece of the line with its dash pattern and, in the middle, its per-epoch marker. */
+function LegendMark({ line }: { line: LineKey }) {
+  const { dash, width, marker } = LINE_STYLE[line];
+  const color = COLORS[line];
+  return (
+    <svg className="chart-legend-mark" width="30" height="12" viewBox="0 0 30 12" aria-hidden="true">
+      <line x1="1" x2="29" y1="6" y2="6" stroke={color} strokeWidth={width} strokeDasharray={dash} />
+      {marker === 'dot' && <circle cx="15" cy="6" r="3" fill="#fff" stroke={color} strokeWidth="1.5" />}
+      {marker === 'ring' && <circle cx="15" cy="6" r="4.5" fill="#fff" stroke={color} strokeWidth="2" />}
+      {marker === 'square' && <rect x="11" y="2" width="8" height="8" fill={color} />}
+    </svg>
+  );
+}
 
 function EpochXAxis() {
   const { totalEpochs } = usePlot();
@@ -437,7 +493,10 @@ function ChartWarmUp() {
       {plots.map((plot) => (
         <div key={plot.metric} className="chart-plot">
           <PlotContext.Provider value={plot}>
-            <MetricPlot metric={plot.metric} />
+            <div className="chart-area">
+              <MetricPlot metric={plot.metric} />
+            </div>
+            <MetricLegend />
           </PlotContext.Provider>
         </div>
       ))}
@@ -465,64 +524,23 @@ function MetricLines() {
   );
   return (
     <>
-      <Line
-        data={train}
-        dataKey="y"
-        name="train (per batch, smoothed)"
-        stroke={COLORS.train}
-        dot={false}
-        strokeWidth={1.5}
-        isAnimationActive={false}
-      />
-      <Line
-        data={epochLines.train}
-        dataKey="y"
-        name="train (epoch mean)"
-        stroke={COLORS.trainEpoch}
-        strokeDasharray="4 3"
-        dot={DOTS.trainEpoch}
-        isAnimationActive={false}
-      />
+      <Line data={train} dataKey="y" {...lineProps('train')} dot={false} />
+      <Line data={epochLines.train} dataKey="y" {...lineProps('trainEpoch')} dot={DOTS.trainEpoch} />
       {/* Test first, validation on top: a validation square shows inside the test ring where they meet. */}
-      <Line
-        data={epochLines.test}
-        dataKey="y"
-        name="test"
-        stroke={COLORS.test}
-        strokeDasharray="7 3"
-        dot={DOTS.test}
-        legendType="circle"
-        strokeWidth={2}
-        isAnimationActive={false}
-      />
+      <Line data={epochLines.test} dataKey="y" {...lineProps('test')} dot={DOTS.test} />
       {/* A run without a validation set has no validation entry in the legend. */}
-      {showValidation && (
-        <Line
-          data={epochLines.validation}
-          dataKey="y"
-          name="validation"
-          stroke={COLORS.validation}
-          dot={DOTS.validation}
-          legendType="square"
-          strokeWidth={2}
-          isAnimationActive={false}
-        />
-      )}
+      {showValidation && <Line data={epochLines.validation} dataKey="y" {...lineProps('validation')} dot={DOTS.validation} />}
       {perEpoch.testNegative.length > 0 && (
-        <Line
-          data={epochLines.testNegative}
-          dataKey="y"
-          name="test on negatives"
-          stroke={COLORS.testNegative}
-          strokeDasharray="2 3"
-          dot={DOTS.testNegative}
-          legendType="diamond"
-          strokeWidth={2}
-          isAnimationActive={false}
-        />
+        <Line data={epochLines.testNegative} dataKey="y" {...lineProps('testNegative')} dot={DOTS.testNegative} />
       )}
     </>
   );
+}
+
+/** A line's name, colour and stroke from {@link LINE_STYLE}, without animation. */
+function lineProps(key: LineKey) {
+  const { name, dash, width } = LINE_STYLE[key];
+  return { name, stroke: COLORS[key], ...(dash ? { strokeDasharray: dash } : {}), strokeWidth: width, isAnimationActive: false };
 }
 
 /** The learning rate of every step (downsampled), as the schedule set it. */
