@@ -25,6 +25,8 @@ test('a race of two variants from a link: two live series on the same charts, ex
   await expect.poll(async () => Math.min(...(await lanePoints(page))), { timeout: 180_000 }).toBeGreaterThan(0);
   await expect(page.getByTestId('race-chart-loss')).toHaveAttribute('data-series', '2');
   await expect(page.getByTestId('race-chart-accuracy')).toHaveAttribute('data-series', '2');
+  // The legend names the lanes in the table's order.
+  await expect(page.getByTestId('race-chart-loss').locator('.chart-legend-item')).toHaveText([/act=relu/, /act=sigmoid/]);
   await expect(page.getByTestId('race')).toHaveAttribute('data-state', 'running');
   // Each variant shows the examples/s it gets.
   await expect

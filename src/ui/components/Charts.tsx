@@ -9,6 +9,7 @@ import { useView } from '../classroom/viewStore';
 import { SettingsChanged } from './SettingsChanged';
 import { epochAxis } from './epochAxis';
 import { plainTick } from './axisTick';
+import { ChartLegend } from './ChartLegend';
 import { onIdle } from '../idle';
 
 /**
@@ -330,11 +331,7 @@ const MetricPlot = memo(function MetricPlot({ metric }: { metric: Metric }) {
   );
 });
 
-/**
- * The lines' legend, in HTML under the plot. Not recharts' `Legend`: a `Line` hands recharts a new
- * legend entry on every render, and recharts' legend then measures itself again
- * (`getBoundingClientRect`, a forced layout of the page) on every chart update.
- */
+/** The lines' legend ({@link ChartLegend}): the lines this run draws, each with its dash and marker. */
 function MetricLegend() {
   const {
     showValidation,
@@ -344,18 +341,8 @@ function MetricLegend() {
   return useMemo(() => {
     const keys: LineKey[] = ['train', 'trainEpoch', ...(showValidation ? (['validation'] as const) : []), 'test'];
     if (negatives) keys.push('testNegative');
-    return (
-      <ul className="chart-legend" data-testid="chart-legend">
-        {keys.map((key) => (
-          <li key={key} className="chart-legend-item" data-series={key} data-color={COLORS[key]}>
-            <LegendMark line={key} />
-            <span className="chart-legend-text" style={{ color: COLORS[key] }}>
-              {LINE_STYLE[key].name}
-            </span>
-          </li>
-        ))}
-      </ul>
-    );
+    const entries = keys.map((key) => ({ key, name: LINE_STYLE[key].name, color: COLORS[key], mark: <LegendMark line={key} /> }));
+    return <ChartLegend entries={entries} testId="chart-legend" />;
   }, [showValidation, negatives]);
 }
 
@@ -365,7 +352,7 @@ function LegendMark({ line }: { line: LineKey }) {
   const color = COLORS[line];
   return (
     <svg className="chart-legend-mark" width="30" height="12" viewBox="0 0 30 12" aria-hidden="true">
-      <line x1="1" x2="29" y1="6" y2="6" stroke={color} strokeWidth={width} strokeDasharray={dash} />
+      <line x1="1" x2="29" y1="6" y2="6" stroke={color} strokeWidth={width} {...(dash ? { strokeDasharray: dash } : {})} />
       {marker === 'dot' && <circle cx="15" cy="6" r="3" fill="#fff" stroke={color} strokeWidth="1.5" />}
       {marker === 'ring' && <circle cx="15" cy="6" r="4.5" fill="#fff" stroke={color} strokeWidth="2" />}
       {marker === 'square' && <rect x="11" y="2" width="8" height="8" fill={color} />}

@@ -1,11 +1,13 @@
 import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { PRESETS } from '../../core/presets';
 import { MAX_RACE_LANES, planAgainst, planFromPreset, RACE_KEY, serializeRaceSpec, type RacePlan } from '../../core/race';
-import { downsample, smooth } from '../../core/series';
 import { serializeSettings, SETTINGS, type SettingName, type Settings } from '../../core/settings';
 import { defaultSweepText, parseSweepValues, SWEEPABLE } from '../../core/sweep';
 import { ChartExportButtons } from '../components/ChartExport';
+import { ChartLegend, LineMark } from '../components/ChartLegend';
+import type { XY } from '../../core/series';
+import type { EpochMetrics } from '../../core/wire';
 import { useRunActive, useStore } from '../store';
 import { closeRace, laneActive, pauseRace, raceActive, resumeRace, startRace, stopRace, useRace, type Lane } from './raceClient';
 import './race.css';
@@ -407,8 +409,6 @@ function LaneRow({ lane }: { lane: Lane }) {
   );
 }
 
-const MAX_POINTS = 300;
-
 function RaceChart({
   metric,
   title,
@@ -437,7 +437,6 @@ const RaceChartView = memo(function RaceChartView({
 }) {
   const ref = useRef<HTMLElement>(null);
   const series = useMemo(() => raceSeries(lanes, metric), [lanes, metric]);
-  const accuracy = metric === 'accuracy';
   return (
     <figure
       ref={ref}
@@ -450,44 +449,66 @@ const RaceChartView = memo(function RaceChartView({
         {title} <ChartExportButtons figure={ref} name={title} />
       </figcaption>
       <ResponsiveContainer width="100%" height={260}>
-        <LineChart margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+        <LineChart margin={RACE_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
           <XAxis {...epochAxis(maxEpochs)} />
-          <YAxis
-            type="number"
-            dataKey="y"
-            domain={accuracy ? [0, 1] : [0, 'auto']}
-            tickFormatter={(v: number) => (accuracy ? `${Math.round(v * 100)}%` : v >= 10 ? v.toFixed(0) : v.toFixed(2))}
-            width={54}
-          />
-          <Tooltip
-            formatter={(v) => (typeof v === 'number' ? (accuracy ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))}
-            labelFormatter={(x) => `epoch ${Number(x).toFixed(2)}`}
-          />
-          {/* Lane order, as in the table above (recharts sorts by name by default). */}
-          <Legend itemSorter={null} />
+          <YAxis type="number" dataKey="y" domain={RACE_AXIS[metric].domain} tickFormatter={RACE_AXIS[metric].tick} width={54} />
+          <Tooltip formatter={RACE_AXIS[metric].value} labelFormatter={epochLabel} />
           <RaceLines series={series} />
         </LineChart>
       </ResponsiveContainer>
+      <RaceLegend lanes={lanes} />
     </figure>
   );
 });
 
+/*
+ * Built once: a new object or function prop re-registers its axis in recharts' store, which then
+ * recomputes the whole chart on every update.
+ */
+const RACE_MARGIN = { top: 8, right: 16, bottom: 4, left: 0 } as const;
+const RACE_AXIS = {
+  accuracy: {
+    domain: [0, 1] as [number, number],
+    tick: (v: number) => `${Math.round(v * 100)}%`,
+    value: (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : String(v)),
+  },
+  loss: {
+    domain: [0, 'auto'] as [number, 'auto'],
+    tick: (v: number) => (v >= 10 ? v.toFixed(0) : v.toFixed(2)),
+    value: (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v)),
+  },
+};
+const epochLabel = (x: unknown) => `epoch ${Number(x).toFixed(2)}`;
+
+/** The lanes, in the table's order, each in its colour (the test points share it). */
+function RaceLegend({ lanes }: { lanes: readonly Lane[] }) {
+  return (
+    <ChartLegend
+      entries={lanes.map((l) => ({ key: String(l.index), name: l.label, color: l.color, mark: <LineMark color={l.color} /> }))}
+    />
+  );
+}
+
 type RaceSeries = ReturnType<typeof raceSeries>;
 
-/** Each lane's training line (smoothed, downsampled) and its test points, for one metric. */
+/** Each lane's training line (smoothed and bounded as it arrives: `Lane.curves`) and its test points, for one metric. */
 function raceSeries(lanes: readonly Lane[], metric: 'loss' | 'accuracy') {
-  return lanes.map((l) => ({
-    lane: l,
-    train: downsample(
-      smooth(
-        l.batches.map((b) => ({ x: b.epoch, y: b[metric] })),
-        0.9,
-      ),
-      MAX_POINTS,
-    ),
-    test: l.epochs.map((e) => ({ x: e.epoch, y: e.test[metric] })),
-  }));
+  return lanes.map((l) => ({ lane: l, train: l.curves[metric], test: testPoints(l.epochs)[metric] }));
+}
+
+/** A lane's test points, the same arrays while its epochs stay (so an unchanged line is not redrawn). */
+const testCache = new WeakMap<readonly EpochMetrics[], Record<'loss' | 'accuracy', XY[]>>();
+function testPoints(epochs: readonly EpochMetrics[]): Record<'loss' | 'accuracy', XY[]> {
+  let points = testCache.get(epochs);
+  if (!points) {
+    points = {
+      loss: epochs.map((e) => ({ x: e.epoch, y: e.test.loss })),
+      accuracy: epochs.map((e) => ({ x: e.epoch, y: e.test.accuracy })),
+    };
+    testCache.set(epochs, points);
+  }
+  return points;
 }
 
 /** Every lane's training line, then every lane's test points (dashed, no legend entry). */

@@ -13,6 +13,7 @@
  */
 import { create } from 'zustand';
 import { downsampleBatches, RUN_RECORD_VERSION, type RunRecord } from '../../core/runRecord';
+import { LiveCurve, type XY } from '../../core/series';
 import { judgeRun } from '../../core/verdict';
 import type { RacePlan } from '../../core/race';
 import type { Settings } from '../../core/settings';
@@ -33,6 +34,8 @@ export interface Lane {
   readonly status: string;
   readonly backend: BackendReport | null;
   readonly batches: readonly BatchPoint[];
+  /** What the race charts draw of `batches`: smoothed and bounded (see {@link LiveCurve}). */
+  readonly curves: LaneCurves;
   readonly epochs: readonly EpochMetrics[];
   readonly progress: Progress | null;
   readonly seconds: number | null;
@@ -60,6 +63,34 @@ export interface RaceState {
 }
 
 export const useRace = create<RaceState>()(() => ({ race: null, proposal: null }));
+
+export interface LaneCurves {
+  readonly loss: readonly XY[];
+  readonly accuracy: readonly XY[];
+}
+const NO_CURVES: LaneCurves = { loss: [], accuracy: [] };
+
+/** Points a race chart line keeps, and its smoothing (as the main charts). */
+const CURVE_POINTS = 300;
+const SMOOTHING = 0.9;
+
+/**
+ * Each lane's chart lines, extended as its points arrive: a flush costs O(new points) and draws at
+ * most {@link CURVE_POINTS} per line, however long the race runs.
+ */
+let live: { loss: LiveCurve; accuracy: LiveCurve }[] = [];
+const newLaneCurves = () => ({ loss: new LiveCurve(SMOOTHING, CURVE_POINTS), accuracy: new LiveCurve(SMOOTHING, CURVE_POINTS) });
+
+/** Lane `index`'s curves after `points`; `restart` first drops what the lane had (a rewound lane). */
+function extendCurves(index: number, points: readonly BatchPoint[], restart = false): LaneCurves {
+  if (restart || !live[index]) live[index] = newLaneCurves();
+  const curves = live[index];
+  for (const p of points) {
+    curves.loss.push(p.epoch, p.loss);
+    curves.accuracy.push(p.epoch, p.accuracy);
+  }
+  return curves.loss.length === 0 ? NO_CURVES : { loss: curves.loss.points(), accuracy: curves.accuracy.points() };
+}
 
 const FLUSH_MS = 500;
 const ACTIVE: readonly RunState[] = ['loading', 'training', 'paused'];
@@ -99,7 +130,10 @@ function flush(): void {
       ? {
           race: {
             ...s.race,
-            lanes: s.race.lanes.map((l) => (points[l.index]?.length ? { ...l, batches: l.batches.concat(points[l.index]!) } : l)),
+            lanes: s.race.lanes.map((l) => {
+              const fresh = points[l.index];
+              return fresh?.length ? { ...l, batches: l.batches.concat(fresh), curves: extendCurves(l.index, fresh) } : l;
+            }),
           },
         }
       : s,
@@ -120,6 +154,7 @@ export function startRace(plan: RacePlan): void {
     status: 'Starting…',
     backend: null,
     batches: [],
+    curves: NO_CURVES,
     epochs: [],
     progress: null,
     seconds: null,
@@ -129,6 +164,7 @@ export function startRace(plan: RacePlan): void {
     recordId: null,
   }));
   pending = lanes.map(() => []);
+  live = lanes.map(newLaneCurves);
   saves = [];
   useRace.setState({ race: { id, title: plan.title, lanes, paused: false, finished: false }, proposal: null });
   workers = lanes.map((lane) => {
@@ -254,7 +290,10 @@ function receive(raceId: string, index: number, message: FromWorker): void {
       return;
     case 'recovered':
       flush();
-      updateLane(index, (l) => ({ batches: l.batches.filter((p) => p.step <= message.step), epochs: l.epochs.slice(0, message.epochs) }));
+      updateLane(index, (l) => {
+        const batches = l.batches.filter((p) => p.step <= message.step);
+        return { batches, curves: extendCurves(index, batches, true), epochs: l.epochs.slice(0, message.epochs) };
+      });
       return;
     case 'dataset-ready':
     case 'test-score':
