@@ -51,7 +51,7 @@ export interface ProbeEnvironment {
 }
 
 /** Bump when the probe's method changes, so outcomes measured the old way are not reused. */
-const KEY_VERSION = 1;
+const KEY_VERSION = 2;
 
 /** Input image shape per dataset (channels last). */
 export function inputShapeOf(dataset: DatasetId): { height: number; width: number; channels: number } {
