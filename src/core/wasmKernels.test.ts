@@ -251,6 +251,51 @@ describe('pooling gradients match the cpu backend', () => {
   });
 });
 
+describe('sum over the batch and spatial axes (a bias gradient) matches the cpu backend', () => {
+  const SHAPES = [
+    [1, 2, 1, 3],
+    [2, 5, 7, 1],
+    [3, 9, 11, 4],
+    [64, 28, 28, 6],
+    [64, 10, 10, 16],
+  ];
+  it.each(SHAPES)('[%i,%i,%i,%i]', async (...shape) => {
+    await expectSameOnBoth(() => tf.sum(make(shape, 1), [0, 1, 2]));
+    await expectSameOnBoth(() => tf.sum(make(shape, 2), [2, 0, 1], true));
+    // Negative axes, and a large offset (the values far from zero, the sum's error relative to it).
+    await expectSameOnBoth(() => tf.sum(make(shape, 3).add(100), [-4, -3, -2]));
+  });
+
+  it('other reductions and dtypes give the shipped results', async () => {
+    await expectSameOnBoth(() => [
+      tf.sum(make([3, 4, 5, 2], 1), [1, 2]),
+      tf.sum(make([3, 4, 5, 2], 1), [0]),
+      tf.sum(make([3, 4, 5, 2], 1)),
+      tf.sum(make([6, 7], 1), 0),
+      tf.sum(tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 1, 2], 'int32'), [0, 1, 2]),
+    ]);
+    // A bias gradient through the public gradient API, as training computes it.
+    await expectSameOnBoth(() =>
+      tf.grad((b: tf.Tensor) =>
+        tf
+          .add(make([4, 6, 6, 3], 1), b)
+          .square()
+          .sum(),
+      )(make([3], 2)),
+    );
+  });
+
+  it('is exact where the values are', async () => {
+    const [sums] = await on('wasm', () => tf.sum(tf.ones([8, 4, 4, 2]), [0, 1, 2]));
+    expect(Array.from(sums!)).toEqual([128, 128]);
+  });
+
+  it('leaks nothing', async () => {
+    await expectNoLeak(() => tf.sum(make([3, 5, 5, 2], 1), [0, 1, 2]));
+    await expectNoLeak(() => tf.sum(make([3, 5, 5, 2], 1), [0, 1, 2], true));
+  });
+});
+
 describe('tanh matches the cpu backend', () => {
   it('to ~1e-7 absolute, including tiny, huge and NaN inputs', async () => {
     const input = () => tf.concat([make([2000], 9).mul(6), tf.tensor1d([0, 1e-7, -1e-7, 1e-30, 20, -20, 1e4, -1e4])]);

