@@ -21,11 +21,13 @@ import type { ProbeReply, ProbeRequest } from './probe.worker';
 
 /**
  * Time per candidate after its warm-up, in windows taken in turn: round 1 in candidate order, round 2
- * in reverse; a candidate's figure is its best window. Timed once for 200 ms each, one after the other
- * (each worker ended right after its turn, during the next one's), the probe rated WASM ×2 threads
- * 14–50 % below its figure in the longer bench measurement (WASM ×1: 0–20 %) and kept one thread where
- * two were faster. Whatever else the machine does slows a two-thread step most; alternating windows
- * spread it over the candidates, and no worker is torn down while another is timed.
+ * in reverse, WebGL after all the others; a candidate's figure is its best window. Timed once for
+ * 200 ms each, one after the other, the probe rated WASM ×2 threads 14–50 % below its figure in the
+ * longer bench measurement (WASM ×1: 0–20 %) and kept one thread where two were 5–17 % faster.
+ * Measured causes: WebGL's shader programs (its model built at start) compiling in the software GPU
+ * process during the WASM windows, on both cores; each worker ended (torn down) during the next one's
+ * window; and a cold start of each window (see probe.worker.ts). A step that uses both cores suffers
+ * most from all three.
  */
 const WINDOW_MS = 100;
 const ROUNDS = 2;
@@ -135,30 +137,34 @@ function startCandidate(
 
 /**
  * Each started candidate timed in {@link ROUNDS} rounds of one window (the second round in reverse
- * order), its figure its best window with the steps of all; a candidate whose window fails is out (with
- * that failure unless an earlier window gave a figure). Every worker is ended once all are timed, so none is torn down during another's window.
+ * order; WebGL after all the others), its figure its best window with the steps of all; a candidate
+ * whose window fails is out (with that failure unless an earlier window gave a figure). Every worker
+ * is ended once all are timed, so none is torn down during another's window.
  */
 async function timeInRounds(started: readonly (StartedCandidate | ProbeResult)[]): Promise<ProbeResult[]> {
   const results: ProbeResult[] = started.map((s) =>
     'time' in s ? { ...s.candidate, examplesPerSecond: null, firstStepMs: null, steps: 0 } : s,
   );
   const live = new Set(started.flatMap((s, i) => ('time' in s ? [i] : [])));
+  const webgl = (i: number) => (started[i] as StartedCandidate).candidate.backend === 'webgl';
   try {
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = [...live].sort((a, b) => (round % 2 === 0 ? a - b : b - a));
-      for (const i of order) {
-        const window = await (started[i] as StartedCandidate).time();
-        const best = results[i]!;
-        if (window.examplesPerSecond === null) {
-          // Out; a figure from an earlier window stands.
-          if (best.examplesPerSecond === null) results[i] = window;
-          live.delete(i);
-          continue;
+    // WebGL last: its shader compilation keeps the GPU process busy after its window (see probe.worker.ts).
+    for (const group of [(i: number) => !webgl(i), webgl])
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = [...live].filter(group).sort((a, b) => (round % 2 === 0 ? a - b : b - a));
+        for (const i of order) {
+          const window = await (started[i] as StartedCandidate).time();
+          const best = results[i]!;
+          if (window.examplesPerSecond === null) {
+            // Out; a figure from an earlier window stands.
+            if (best.examplesPerSecond === null) results[i] = window;
+            live.delete(i);
+            continue;
+          }
+          const better = best.examplesPerSecond === null || window.examplesPerSecond > best.examplesPerSecond;
+          results[i] = { ...(better ? window : best), steps: best.steps + window.steps };
         }
-        const better = best.examplesPerSecond === null || window.examplesPerSecond > best.examplesPerSecond;
-        results[i] = { ...(better ? window : best), steps: best.steps + window.steps };
       }
-    }
   } finally {
     for (const s of started) if ('end' in s) s.end();
   }

@@ -109,7 +109,10 @@ async function warmUp(bench: Bench): Promise<void> {
  * next window; the worker's end (the parent terminates it) frees everything.
  */
 async function time(candidate: ProbeCandidate, renderer: { renderer?: string }, bench: Bench, stepBudgetMs: number): Promise<ProbeResult> {
+  // After waiting its turn, one untimed step: WASM's helper threads fall asleep while idle and the first
+  // step wakes them, which a training loop (never idle) does not pay.
   if (bench.firstStepMs === null) await warmUp(bench);
+  else await bench.step();
   const start = performance.now();
   let steps = 0;
   while (steps < 2 || performance.now() - start < stepBudgetMs) {
@@ -120,20 +123,21 @@ async function time(candidate: ProbeCandidate, renderer: { renderer?: string }, 
   return { ...candidate, examplesPerSecond: (steps * bench.batchSize) / seconds, firstStepMs: bench.firstStepMs, steps, ...renderer };
 }
 
-let started: { candidate: ProbeCandidate; renderer: { renderer?: string }; bench: Bench } | null = null;
+let started: { candidate: ProbeCandidate; renderer: { renderer?: string }; settings: ProbeSettings; bench: Bench | null } | null = null;
 
 async function handle(request: ProbeRequest): Promise<ProbeReply> {
   if (request.type === 'start') {
     const outcome = await start(request.candidate, request.wasmPath);
     if ('failure' in outcome) return { type: 'result', result: outcome };
-    const bench = prepare(request.settings);
-    started = { candidate: request.candidate, renderer: outcome, bench };
-    // WASM (and plain JS) warm up while the other candidates start; WebGL's first step compiles its
-    // shaders, which can take seconds on a software renderer: it runs when WebGL is timed, under its deadline.
-    if (request.candidate.backend !== 'webgl') await warmUp(bench);
+    started = { candidate: request.candidate, renderer: outcome, settings: request.settings, bench: null };
+    // WASM (and plain JS) build their model and warm up while the other candidates start. WebGL builds
+    // its model only when it is timed (last): its shader programs compile in the GPU process, which on
+    // a software renderer takes seconds of both cores and would slow the other candidates' timing.
+    if (request.candidate.backend !== 'webgl') await warmUp((started.bench = prepare(request.settings)));
     return { type: 'started' };
   }
   if (!started) throw new Error('timed before it started');
+  started.bench ??= prepare(started.settings);
   return { type: 'result', result: await time(started.candidate, started.renderer, started.bench, request.stepBudgetMs) };
 }
 
