@@ -22,8 +22,8 @@ import type { ProbeReply, ProbeRequest } from './probe.worker';
 /**
  * Time per candidate after its warm-up, in windows taken in turn: round 1 in candidate order, round 2
  * in reverse, WebGL after all the others; a candidate's figure is its best window. Timed once for
- * 200 ms each, one after the other, the probe rated WASM ×2 threads 14–50 % below its figure in the
- * longer bench measurement (WASM ×1: 0–20 %) and kept one thread where two were 5–17 % faster.
+ * 200 ms each, one after the other, the probe rated WASM ×2 threads 17–50 % below its figure in the
+ * longer bench measurement (WASM ×1: 3–20 %) and kept one thread where two were 3–17 % faster.
  * Measured causes: WebGL's shader programs (its model built at start) compiling in the software GPU
  * process during the WASM windows, on both cores; each worker ended (torn down) during the next one's
  * window; and a cold start of each window (see probe.worker.ts). A step that uses both cores suffers
