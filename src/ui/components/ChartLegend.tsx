@@ -10,9 +10,10 @@ export interface LegendEntry {
 
 /**
  * A chart's legend in HTML, under the plot (styles.css `.chart-legend`; the slide export reads its
- * entries). Not recharts' `Legend`: a `Line` hands recharts a new legend entry on every render, and
- * recharts' legend then measures itself (`getBoundingClientRect`, a forced layout of the page) on
- * every update of a live chart.
+ * entries). The mark carries the colour; the text stays in the page's text colour, since most of the
+ * Okabe–Ito colours as text on white fail the contrast check. Not recharts' `Legend`: a `Line` hands
+ * recharts a new legend entry on every render, and recharts' legend then measures itself
+ * (`getBoundingClientRect`, a forced layout of the page) on every update of a live chart.
  */
 export function ChartLegend({ entries, testId }: { entries: readonly LegendEntry[]; testId?: string }) {
   return (
@@ -20,9 +21,7 @@ export function ChartLegend({ entries, testId }: { entries: readonly LegendEntry
       {entries.map((e) => (
         <li key={e.key} className="chart-legend-item" data-series={e.key} data-color={e.color}>
           {e.mark}
-          <span className="chart-legend-text" style={{ color: e.color }}>
-            {e.name}
-          </span>
+          <span className="chart-legend-text">{e.name}</span>
         </li>
       ))}
     </ul>
