@@ -7,7 +7,7 @@
  * cut short by terminating the worker.
  *
  * Two phases, so that the candidates' workers can all start at once (load their code, start the
- * backend, build the model and, except WebGL, warm up) while only one of them at a time is timed:
+ * backend and, except WebGL, build the model and warm up) while only one of them at a time is timed:
  * `start` answers `started` (or a failed result); each `time` answers the result of one timing window.
  *
  * The inputs are random pixels and labels: what a step costs does not depend on the values, and the
