@@ -28,11 +28,22 @@ export function ChartLegend({ entries, testId }: { entries: readonly LegendEntry
   );
 }
 
-/** A short line in `color`: the legend mark of a plain solid line. */
-export function LineMark({ color, width = 2, dash }: { color: string; width?: number; dash?: string }) {
+/** A short line in `color` (30 × 12, centre at 15, 6), with `children` drawn over it (a point marker). */
+export function LineMark({
+  color,
+  width = 2,
+  dash,
+  children,
+}: {
+  color: string;
+  width?: number;
+  dash?: string | undefined;
+  children?: ReactNode;
+}) {
   return (
     <svg className="chart-legend-mark" width="30" height="12" viewBox="0 0 30 12" aria-hidden="true">
       <line x1="1" x2="29" y1="6" y2="6" stroke={color} strokeWidth={width} {...(dash ? { strokeDasharray: dash } : {})} />
+      {children}
     </svg>
   );
 }

@@ -9,7 +9,7 @@ import { useView } from '../classroom/viewStore';
 import { SettingsChanged } from './SettingsChanged';
 import { epochAxis } from './epochAxis';
 import { plainTick } from './axisTick';
-import { ChartLegend } from './ChartLegend';
+import { ChartLegend, LineMark } from './ChartLegend';
 import { onIdle } from '../idle';
 
 /**
@@ -351,12 +351,11 @@ function LegendMark({ line }: { line: LineKey }) {
   const { dash, width, marker } = LINE_STYLE[line];
   const color = COLORS[line];
   return (
-    <svg className="chart-legend-mark" width="30" height="12" viewBox="0 0 30 12" aria-hidden="true">
-      <line x1="1" x2="29" y1="6" y2="6" stroke={color} strokeWidth={width} {...(dash ? { strokeDasharray: dash } : {})} />
+    <LineMark color={color} width={width} dash={dash}>
       {marker === 'dot' && <circle cx="15" cy="6" r="3" fill="#fff" stroke={color} strokeWidth="1.5" />}
       {marker === 'ring' && <circle cx="15" cy="6" r="4.5" fill="#fff" stroke={color} strokeWidth="2" />}
       {marker === 'square' && <rect x="11" y="2" width="8" height="8" fill={color} />}
-    </svg>
+    </LineMark>
   );
 }
 
