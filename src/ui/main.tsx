@@ -31,8 +31,31 @@ startRunRecorder();
 if (autostart && racePlan) startRace(racePlan);
 else if (autostart) startTraining();
 void loadManifest();
-startPwa();
+startPwaAfterBackend();
 warmUpCanvasAtIdle();
+
+/**
+ * The service worker registers once the backend is chosen (or after 10 s). Its first install fetches and
+ * stores every file of the app, and while it did, the backend probe on a 2-core machine rated WASM ×2
+ * threads at ~860 ex/s instead of ~3,300 and kept one thread (2 of 3 first visits; with no service worker,
+ * 3 of 3 picked two threads). Isolation from the worker's headers needs a reload anyway, so the first
+ * probe runs as before.
+ */
+function startPwaAfterBackend(): void {
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    unsubscribe();
+    clearTimeout(timer);
+    startPwa();
+  };
+  const unsubscribe = useStore.subscribe((s) => {
+    if (s.backend !== null) start();
+  });
+  const timer = setTimeout(start, 10_000);
+  if (useStore.getState().backend !== null) start();
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
