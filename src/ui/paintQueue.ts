@@ -37,7 +37,7 @@ const FRAME_FALLBACK_MS = 100;
 
 /**
  * At most one job a frame, each in the task right after a frame: the document's layout is then clean,
- * so the layout reads a redraw makes (recharts measures its line and its legend) lay out only what that
+ * so the layout reads a redraw makes (recharts measures its line) lay out only what that
  * job changed; and recharts, which hands a chart's store updates to the next animation frame, redraws
  * one chart per frame rather than both charts in one frame's task.
  */
