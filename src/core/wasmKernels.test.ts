@@ -296,6 +296,65 @@ describe('sum over the batch and spatial axes (a bias gradient) matches the cpu 
   });
 });
 
+describe('add of a last-axis bias matches the cpu backend bit for bit', () => {
+  /** Runs `f` on both backends and expects identical bits (one float32 rounding per sum on each). */
+  async function expectIdentical(f: () => tf.Tensor | tf.Tensor[]): Promise<void> {
+    const wasm = await on('wasm', f);
+    const cpu = await on('cpu', f);
+    expect(wasm.map((w) => Array.from(w))).toEqual(cpu.map((c) => Array.from(c)));
+  }
+
+  it.each([
+    [[64, 28, 28, 6], [6]],
+    [[64, 10, 10, 16], [16]],
+    [
+      [3, 5, 7, 6],
+      [1, 1, 1, 6],
+    ],
+    [
+      [2, 7, 3],
+      [1, 3],
+    ],
+    // Rows that no k > 1 divides within the row target (a prime above it): the shipped kernel.
+    [[1, 1, 67, 4], [4]],
+    [[7, 2], [2]],
+  ])('x %j + bias %j, either operand first', async (xs, bs) => {
+    await expectIdentical(() => [tf.add(make(xs, 1), make(bs, 2)), tf.add(make(bs, 3), make(xs, 4).mul(1000))]);
+  });
+
+  it("tiles the bias for a conv layer's bias add, and only where a row can be widened", async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    const tile = vi.spyOn(tf.getKernel('Tile', 'wasm'), 'kernelFunc');
+    tf.tidy(() => tf.add(make([8, 28, 28, 6], 1), make([6], 2)));
+    expect(tile).toHaveBeenCalledTimes(1);
+    // 8·28·28 = 6,272 = 2⁷·7² rows: the largest divisor up to 256/6 = 42 is 32.
+    expect(tile.mock.calls[0]![0].attrs).toEqual({ reps: [32] });
+    tf.tidy(() => tf.add(make([1, 1, 67, 4], 1), make([4], 2)));
+    tf.tidy(() => tf.add(make([4, 5, 6], 1), make([4, 5, 6], 2)));
+    expect(tile).toHaveBeenCalledTimes(1);
+    tile.mockRestore();
+  });
+
+  it('gives the shipped results for every other add', async () => {
+    await expectIdentical(() => [
+      tf.add(make([4, 5, 6], 1), make([4, 5, 6], 2)),
+      tf.add(make([4, 5, 6], 1), make([5, 1], 2)),
+      tf.add(make([4, 5, 6], 1), make([1, 1, 1, 6], 2)),
+      tf.add(make([6], 1), make([6], 2)),
+      tf.add(make([3, 300], 1), make([300], 2)),
+      tf.add(make([3, 4], 1), tf.scalar(2)),
+      tf.add(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), tf.tensor1d([5, 6], 'int32')),
+    ]);
+    const [shape] = await on('wasm', () => tf.tensor1d(tf.add(make([2, 3, 6], 1), make([6], 2)).shape));
+    expect(Array.from(shape!)).toEqual([2, 3, 6]);
+  });
+
+  it('leaks nothing', async () => {
+    await expectNoLeak(() => tf.add(make([4, 8, 8, 6], 1), make([6], 2)));
+    await expectNoLeak(() => tf.add(make([6], 2), make([4, 8, 8, 6], 1)));
+  });
+});
+
 describe('tanh matches the cpu backend', () => {
   it('to ~1e-7 absolute, including tiny, huge and NaN inputs', async () => {
     const input = () => tf.concat([make([2000], 9).mul(6), tf.tensor1d([0, 1e-7, -1e-7, 1e-30, 20, -20, 1e4, -1e4])]);
