@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { candidateLabel, decideBackend, probeCandidates, probeKey, probeReason, THREADS_MARGIN, type ProbeResult } from './backendChoice';
+import {
+  candidateLabel,
+  decideBackend,
+  FEWER_THREADS_WHY,
+  probeCandidates,
+  probeKey,
+  probeReason,
+  THREADS_MARGIN,
+  type ProbeResult,
+} from './backendChoice';
 import { DEFAULT_SETTINGS } from './settings';
 
 const r = (backend: ProbeResult['backend'], threads: number, examplesPerSecond: number | null, failure?: string): ProbeResult => ({
@@ -31,6 +40,11 @@ describe('measured backend choice', () => {
     const justAbove = 1000 * (1 + THREADS_MARGIN) + 1;
     expect(decideBackend([r('wasm', 1, 1000), r('wasm', 2, 1000 * (1 + THREADS_MARGIN) - 1)])).toEqual({ backend: 'wasm', threads: 1 });
     expect(decideBackend([r('wasm', 2, justAbove), r('wasm', 1, 1000)])).toEqual({ backend: 'wasm', threads: 2 });
+    // At batch 32 on 2 cores two threads measure 0.9–1.2× one (probe windows); at 128 and up 1.2–1.4×.
+    expect(THREADS_MARGIN).toBeGreaterThanOrEqual(0.1);
+    expect(decideBackend([r('wasm', 1, 3500), r('wasm', 2, 3900)])).toEqual({ backend: 'wasm', threads: 1 });
+    expect(decideBackend([r('wasm', 1, 4200), r('wasm', 2, 5300)])).toEqual({ backend: 'wasm', threads: 2 });
+    expect(FEWER_THREADS_WHY).toContain(`${Math.round(THREADS_MARGIN * 100)} %`);
     // Settling WASM's thread count first does not hide a faster WASM from WebGL.
     expect(decideBackend([r('wasm', 1, 1000), r('wasm', 2, 1040), r('webgl', 1, 1020)])).toEqual({ backend: 'webgl', threads: 1 });
   });

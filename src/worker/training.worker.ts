@@ -18,7 +18,7 @@ import type { EpochMetrics, Evaluation, TestPredictions } from '../core/wire';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BackendReport, ErrorKind, FromWorker, ToWorker } from '../shared/protocol';
 import { appBaseUrl } from '../shared/appBase';
-import { probeKey } from '../core/backendChoice';
+import { FEWER_THREADS_WHY, probeKey } from '../core/backendChoice';
 import { DEFAULT_SETTINGS, type DatasetId, type Settings } from '../core/settings';
 import { discardLostWebGL, initBackend, setWasmThreads, wasmThreadInfo, type BackendInfo } from './backend';
 import { measureBackends, probeEnvironment } from './probe';
@@ -109,7 +109,7 @@ function adopt(
     outcome?.chosen?.threads === 1 &&
     outcome.results.some((r) => r.backend === 'wasm' && r.threads > 1 && r.examplesPerSecond !== null)
   ) {
-    threads = { ...threads, why: 'measured no faster with more threads on this machine' };
+    threads = { ...threads, why: FEWER_THREADS_WHY };
   }
   const report: BackendReport = {
     name: info.name,
