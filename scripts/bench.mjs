@@ -1086,7 +1086,7 @@ function markdown(report) {
     lines.push('');
   }
   lines.push(
-    "WASM rows: tfjs's threaded SIMD build with one thread per core where the page is cross-origin isolated (the servers send COOP/COEP), as the app starts it; the app's 'auto' then keeps whichever of 1 or all threads its probe measured faster. WebGPU is measured here only: the app does not offer it.",
+    "WASM rows: tfjs's threaded SIMD build with one thread per core where the page is cross-origin isolated (the servers send COOP/COEP), as the app starts it; the app's 'auto' then keeps all threads only where its probe measured them at least 15 % faster than one. WebGPU is measured here only: the app does not offer it.",
   );
   return lines.join('\n');
 }

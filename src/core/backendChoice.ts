@@ -99,10 +99,10 @@ export function probeCandidates(env: ProbeEnvironment): ProbeCandidate[] {
 /**
  * Fewer threads win unless more are clearly faster (by this fraction): a thread that gains little
  * costs the page its core. With one WASM thread per core nothing is left for the page, and every
- * main-thread task then takes 2–3× its CPU time (measured on 2 cores: at batch 32, 2 of 4 training
- * runs with two threads had a task over 50 ms after the first batch, none of 8 with one thread, in
- * the same epoch time). The probe's short windows scatter by ~10 %, so at 5 % two threads won ties
- * they did not win over a longer run; at batch 128 and up they are 1.2–1.4× faster and still win.
+ * main-thread task then takes 2–3× its CPU time (measured on 2 cores at batch 32, every panel open:
+ * 2 of 4 epochs on two threads had a task over 50 ms and took 21.7–24.7 s; 1 of 14 on one thread,
+ * 16.4–19.0 s). The probe's short windows scatter by ~10 %, so at 5 % two threads won ties they lost
+ * over a longer run; at batch 128 and up they are ~1.3× faster and mostly still win.
  */
 export const THREADS_MARGIN = 0.15;
 
