@@ -1085,8 +1085,13 @@ function markdown(report) {
       lines.push(`| ${id} | ${d.error ? d.error : `${fixed(d.coldMedian, 2)} s`} | ${d.error ? '' : `${fixed(d.cachedMedian, 2)} s`} |`);
     lines.push('');
   }
+  const margin = report.probe?.threadsMargin;
+  const keeps =
+    margin === undefined
+      ? 'keeps all threads only where its probe measured them clearly faster than one'
+      : `keeps all threads only where its probe measured them at least ${Math.round(margin * 100)} % faster than one`;
   lines.push(
-    "WASM rows: tfjs's threaded SIMD build with one thread per core where the page is cross-origin isolated (the servers send COOP/COEP), as the app starts it; the app's 'auto' then keeps all threads only where its probe measured them at least 15 % faster than one. WebGPU is measured here only: the app does not offer it.",
+    `WASM rows: tfjs's threaded SIMD build with one thread per core where the page is cross-origin isolated (the servers send COOP/COEP), as the app starts it; the app's 'auto' then ${keeps}. WebGPU is measured here only: the app does not offer it.`,
   );
   return lines.join('\n');
 }

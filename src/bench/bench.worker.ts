@@ -9,6 +9,7 @@ import { wholeSet, type Subset } from '../core/data/batches';
 import type { DatasetSplit } from '../core/data/types';
 import { buildModel } from '../core/model';
 import { createOptimizer } from '../core/optimizers';
+import { THREADS_MARGIN } from '../core/backendChoice';
 import { restoreShippedWasmKernels } from '../core/wasmKernels';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import { evaluate, macrotask, RunControl, train, type TrainObserver } from '../core/train';
@@ -251,6 +252,7 @@ async function probe(request: Extract<BenchRequest, { kind: 'probe' }>): Promise
     probeMs: outcome.probeMs,
     startMs: outcome.startMs ?? null,
     environment: probeEnvironment(),
+    threadsMargin: THREADS_MARGIN,
   };
 }
 

@@ -88,6 +88,8 @@ export interface BenchReplies {
     /** Of which: until every candidate's worker had started. */
     readonly startMs: number | null;
     readonly environment: ProbeEnvironment;
+    /** How much faster more WASM threads must measure to be picked (backendChoice.ts). */
+    readonly threadsMargin: number;
   };
 }
 
