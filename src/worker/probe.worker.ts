@@ -37,8 +37,8 @@ const NUM_CLASSES = 10;
 /**
  * Warm-up after the first step: at least this many steps and this long. A fresh worker's JavaScript
  * runs cold at first, which slows a two-thread step (less arithmetic per step) the most: with 60 ms
- * the probe rated WASM ×2 threads well below one thread at batch 32, where the longer bench
- * measurement has it 3–17 % faster; with 200 ms (and probe.ts's timing) they come out in that order.
+ * the probe rated WASM ×2 threads well below its longer bench figure at batch 32 (one thread much
+ * less so); with 200 ms (and probe.ts's timing) that penalty is gone.
  */
 const WARMUP_STEPS = 2;
 const WARMUP_MS = 200;
