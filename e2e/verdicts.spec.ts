@@ -71,7 +71,9 @@ test('a run stopped mid-epoch says where, never "after 0 epochs", and its model 
   await page.goto('/?val=0&ep=2');
   await page.getByTestId('start-training').click();
   await expect(status(page)).toHaveAttribute('data-state', 'training', { timeout: 60_000 });
-  await expect.poll(() => points(page), { timeout: 60_000 }).toBeGreaterThan(3);
+  // Stop after 150 steps, which take LeNet-5 well past chance with SGD + momentum. (Waiting for a few chart
+  // points was not enough: they arrive in timed batches, so a slow moment could stop the run after ~4 steps.)
+  await expect.poll(async () => value(page, 'batch'), { timeout: 60_000 }).toBeGreaterThanOrEqual(150);
   await page.getByTestId('stop-training').click();
   await expect(status(page)).toHaveAttribute('data-verdict', 'stopped', { timeout: 30_000 });
   await expect(status(page)).toContainText(/Stopped at epoch 1, batch [\d,]+\/1,875/);

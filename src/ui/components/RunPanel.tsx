@@ -164,7 +164,11 @@ function ProgressLine() {
         <b data-testid="epoch" data-value={progress?.epoch ?? 0}>
           {progress?.epoch ?? 0}
         </b>
-        /{progress?.epochs ?? '–'} · batch {progress?.batch ?? 0}/{progress?.batchesPerEpoch ?? '–'} ·{' '}
+        /{progress?.epochs ?? '–'} · batch{' '}
+        <b data-testid="batch" data-value={progress?.batch ?? 0}>
+          {progress?.batch ?? 0}
+        </b>
+        /{progress?.batchesPerEpoch ?? '–'} ·{' '}
         <b data-testid="examples-per-second" data-value={progress?.examplesPerSecond ?? 0}>
           {progress ? Math.round(progress.examplesPerSecond).toLocaleString('en-US') : '–'}
         </b>{' '}
